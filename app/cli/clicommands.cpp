@@ -1,0 +1,460 @@
+#include "clicommands.h"
+
+#include "benchmark.h"
+#include "descent.h"
+#include "deviation.h"
+#include "evaluation.h"
+#include "generators.h"
+#include "gradientforms.h"
+#include "matrixio.h"
+#include "numericgradient.h"
+#include "problem.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QJsonArray>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <vector>
+
+namespace gradlens::cli {
+
+namespace {
+
+// Bad usage or bad input; becomes exit status 2 with the message on stderr.
+struct InputError {
+    QString message;
+};
+
+QString fromStd(const std::string &text) { return QString::fromStdString(text); }
+std::string toStd(const QString &text) { return text.toStdString(); }
+
+QJsonValue number(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+struct Command {
+    QString name;
+    QString synopsis;
+    QList<QCommandLineOption> options;
+    std::function<QJsonObject(const QCommandLineParser &, int &exitCode)> run;
+};
+
+QCommandLineOption valueOption(const QString &name, const QString &description, const QString &valueName,
+                               const QString &defaultValue = {})
+{
+    return QCommandLineOption(name, description, valueName, defaultValue);
+}
+
+QList<QCommandLineOption> problemOptions()
+{
+    return {
+        valueOption("R", "Target matrix R (n×n), .mtx or .csv.", "file"),
+        valueOption("P", "Weight matrix P (n×n), .mtx or .csv.", "file"),
+        valueOption("gamma", "Factor γ (n×r), .mtx or .csv.", "file"),
+        QCommandLineOption("half", "Use the ½f convention instead of f."),
+    };
+}
+
+QString required(const QCommandLineParser &parser, const QString &name)
+{
+    if (!parser.isSet(name) || parser.value(name).isEmpty())
+        throw InputError{QStringLiteral("missing --%1").arg(name)};
+    return parser.value(name);
+}
+
+long long integerOption(const QCommandLineParser &parser, const QString &name, long long low, long long high)
+{
+    bool ok = false;
+    const long long value = parser.value(name).toLongLong(&ok);
+    if (!ok || value < low || value > high)
+        throw InputError{QStringLiteral("--%1: expected an integer from %2 to %3, got \"%4\"")
+                             .arg(name)
+                             .arg(low)
+                             .arg(high)
+                             .arg(parser.value(name))};
+    return value;
+}
+
+double doubleOption(const QCommandLineParser &parser, const QString &name, double low, double high,
+                    const char *range)
+{
+    bool ok = false;
+    const double value = parser.value(name).toDouble(&ok); // QString::toDouble ignores the locale
+    if (!ok || !std::isfinite(value) || value < low || value > high)
+        throw InputError{
+            QStringLiteral("--%1: expected a number %2, got \"%3\"").arg(name, QLatin1String(range), parser.value(name))};
+    return value;
+}
+
+template <typename Parse>
+auto choiceOption(const QCommandLineParser &parser, const QString &name, const QString &choices, Parse parse)
+{
+    const auto parsed = parse(toStd(parser.value(name)));
+    if (!parsed)
+        throw InputError{QStringLiteral("--%1: expected one of %2, got \"%3\"").arg(name, choices, parser.value(name))};
+    return *parsed;
+}
+
+Convention convention(const QCommandLineParser &parser)
+{
+    return parser.isSet("half") ? Convention::Half : Convention::Full;
+}
+
+Eigen::MatrixXd readInput(const QString &path)
+{
+    Eigen::MatrixXd matrix;
+    if (Status status = readMatrix(toStd(path), matrix); !status)
+        throw InputError{fromStd(status.message)};
+    return matrix;
+}
+
+void writeOutput(const QCommandLineParser &parser, const QString &name, const Eigen::Ref<const Eigen::MatrixXd> &m)
+{
+    if (!parser.isSet(name))
+        return;
+    if (Status status = writeMatrix(toStd(parser.value(name)), m); !status)
+        throw InputError{QStringLiteral("--%1: %2").arg(name, fromStd(status.message))};
+}
+
+// Reads R, P and γ and validates them; a message names the file of the matrix at fault.
+Problem loadProblem(const QCommandLineParser &parser)
+{
+    const QString rPath = required(parser, "R"), pPath = required(parser, "P"), gammaPath = required(parser, "gamma");
+    Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
+    const Status shapes = validateShapes(problem.R.rows(), problem.R.cols(), problem.P.rows(), problem.P.cols(),
+                                         problem.gamma.rows(), problem.gamma.cols());
+    if (!shapes) {
+        const Eigen::Index n = problem.gamma.rows();
+        const QString &culprit = problem.gamma.cols() < 1 || n < 1                     ? gammaPath
+                                 : problem.R.rows() != n || problem.R.cols() != n ? rPath
+                                                                                  : pPath;
+        throw InputError{culprit + ": " + fromStd(shapes.message)};
+    }
+    for (const auto &[matrix, path, symbol] : {std::tuple{&problem.R, rPath, "R"}, std::tuple{&problem.P, pPath, "P"},
+                                               std::tuple{&problem.gamma, gammaPath, "γ"}}) {
+        if (Status finite = checkFinite(*matrix, symbol); !finite)
+            throw InputError{path + ": " + fromStd(finite.message)};
+    }
+    return problem;
+}
+
+// ---- generate --------------------------------------------------------------------------------------------
+
+QJsonObject runGenerate(const QCommandLineParser &parser, int &)
+{
+    GeneratorOptions options;
+    required(parser, "n");
+    required(parser, "r");
+    options.n = integerOption(parser, "n", 1, 46340);
+    options.r = integerOption(parser, "r", 1, 46340);
+    options.seed = static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
+    options.weightKind = choiceOption(parser, "p-kind", "dense, nonnegative, mask, symmetric, zero-diagonal",
+                                      parseWeightKind);
+    options.maskDensity = doubleOption(parser, "mask-density", 0.0, 1.0, "in [0, 1]");
+    options.targetKind = choiceOption(parser, "r-kind", "random, planted", parseTargetKind);
+    options.noise = doubleOption(parser, "noise", 0.0, std::numeric_limits<double>::max(), "≥ 0");
+    const QString outDir = required(parser, "out-dir");
+    if (Status status = options.validate(); !status)
+        throw InputError{fromStd(status.message)};
+    if (!QDir().mkpath(outDir))
+        throw InputError{QStringLiteral("--out-dir: cannot create directory \"%1\"").arg(outDir)};
+
+    const GeneratedProblem generated = generateProblem(options);
+    QJsonArray files;
+    auto save = [&](const QString &fileName, const Eigen::MatrixXd &matrix) {
+        const QString path = QDir(outDir).filePath(fileName);
+        if (Status status = writeMatrix(toStd(path), matrix); !status)
+            throw InputError{fromStd(status.message)};
+        files.append(path);
+    };
+    save("R.mtx", generated.problem.R);
+    save("P.mtx", generated.problem.P);
+    save("gamma.mtx", generated.problem.gamma);
+    if (generated.gammaStar.size() > 0)
+        save("gamma_star.mtx", generated.gammaStar);
+
+    return {{"n", static_cast<double>(options.n)},
+            {"r", static_cast<double>(options.r)},
+            {"seed", static_cast<double>(options.seed)},
+            {"p_kind", fromStd(std::string(weightKindName(options.weightKind)))},
+            {"r_kind", fromStd(std::string(targetKindName(options.targetKind)))},
+            {"files", files}};
+}
+
+// ---- eval ------------------------------------------------------------------------------------------------
+
+QJsonObject runEval(const QCommandLineParser &parser, int &)
+{
+    const QString formula = parser.value("formula");
+    if (formula != "matrix" && formula != "entrywise")
+        throw InputError{QStringLiteral("--formula: expected matrix or entrywise, got \"%1\"").arg(formula)};
+    const Problem problem = loadProblem(parser);
+    EvaluationOptions options;
+    options.convention = convention(parser);
+    options.wantResidual = parser.isSet("residual-out");
+    options.wantGradient = formula == "matrix";
+    Evaluation evaluation = evaluate(problem, options);
+    if (formula == "entrywise")
+        evaluation.gradient = entrywiseGradient(problem.R, problem.P, problem.gamma, options.convention);
+    writeOutput(parser, "grad-out", evaluation.gradient);
+    writeOutput(parser, "residual-out", evaluation.residual);
+    return {{"n", static_cast<double>(problem.n())},
+            {"r", static_cast<double>(problem.r())},
+            {"convention", conventionName(options.convention)},
+            {"formula", formula},
+            {"symmetric_path", evaluation.symmetricPath},
+            {"loss", number(evaluation.loss)},
+            {"grad_norm", number(evaluation.gradient.norm())},
+            {"max_abs_grad", number(evaluation.gradient.cwiseAbs().maxCoeff())}};
+}
+
+// ---- check -----------------------------------------------------------------------------------------------
+
+// A numerical gradient agrees with a correct analytic one to about these relative deviations; a wrong
+// formula is off by order one.
+double consistencyThreshold(DifferenceMethod method)
+{
+    switch (method) {
+    case DifferenceMethod::Forward:
+    case DifferenceMethod::Backward:
+        return 1e-5;
+    case DifferenceMethod::Central:
+        return 1e-6;
+    case DifferenceMethod::Ridders:
+        return 1e-8;
+    case DifferenceMethod::ComplexStep:
+        return 1e-10;
+    }
+    return 1e-6;
+}
+
+QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode)
+{
+    NumericOptions numeric;
+    numeric.method = choiceOption(parser, "method", "forward, backward, central, complex, ridders",
+                                  parseDifferenceMethod);
+    if (parser.isSet("step"))
+        numeric.step = doubleOption(parser, "step", std::numeric_limits<double>::min(),
+                                    std::numeric_limits<double>::max(), "> 0");
+    numeric.convention = convention(parser);
+    numeric.estimateError = true;
+    const GradientVariant variant =
+        choiceOption(parser, "variant", "correct, entrywise, drop-transpose, drop-factor-two, no-outer-p, flip-sign",
+                     parseGradientVariant);
+    const Problem problem = loadProblem(parser);
+
+    const Eigen::MatrixXd analytic = gradientVariant(problem, variant, numeric.convention);
+    const NumericGradient numericGradient = structuredNumericGradient(problem, numeric);
+    const DeviationReport report = compareGradients(analytic, numericGradient.gradient);
+    const PrecisionGuard guard =
+        assessFiniteDifferences(problem, numericGradient.steps, analytic, numeric.convention, numeric.method);
+    writeOutput(parser, "deviation-out", report.absolute);
+    writeOutput(parser, "numeric-out", numericGradient.gradient);
+
+    const double threshold = consistencyThreshold(numeric.method);
+    QString verdict;
+    if (!guard.informative)
+        verdict = "inconclusive";
+    else if (report.maxRelative <= threshold)
+        verdict = "consistent";
+    else
+        verdict = "inconsistent";
+    exitCode = verdict == "inconsistent" ? ExitInconsistent : ExitOk;
+
+    const double maxAbsGamma = problem.gamma.cwiseAbs().maxCoeff();
+    const double step = numeric.step > 0 ? numeric.step : defaultStep(numeric.method, 0.0, maxAbsGamma);
+    return {{"method", fromStd(std::string(differenceMethodName(numeric.method)))},
+            {"variant", fromStd(std::string(gradientVariantName(variant)))},
+            {"convention", conventionName(numeric.convention)},
+            {"step", number(step)},
+            {"max_abs_deviation", number(report.maxAbsolute)},
+            {"max_rel_deviation", number(report.maxRelative)},
+            {"max_mixed_deviation", number(report.maxMixed)},
+            {"worst_entry", QJsonArray{static_cast<double>(report.worstRow + 1),
+                                       static_cast<double>(report.worstColumn + 1)}},
+            {"threshold", threshold},
+            {"fd_informative", guard.informative},
+            {"precision", fromStd(guard.explanation)},
+            {"verdict", verdict}};
+}
+
+// ---- descend ---------------------------------------------------------------------------------------------
+
+QJsonObject runDescend(const QCommandLineParser &parser, int &)
+{
+    DescentOptions options;
+    options.optimizer = choiceOption(parser, "optimizer", "gd, armijo", parseOptimizer);
+    options.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(),
+                                        std::numeric_limits<double>::max(), "> 0");
+    options.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
+    options.gradientTolerance = doubleOption(parser, "tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
+    options.convention = convention(parser);
+    const Problem problem = loadProblem(parser);
+
+    const DescentSummary summary = descend(problem, options);
+    if (summary.termination == Termination::InvalidInput)
+        throw InputError{fromStd(summary.message)};
+    writeOutput(parser, "gamma-out", summary.gamma);
+    if (parser.isSet("history-out")) {
+        if (Status status = writeTextFile(toStd(parser.value("history-out")), historyToCsv(summary.history)); !status)
+            throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(status.message))};
+    }
+    return {{"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
+            {"convention", conventionName(options.convention)},
+            {"iterations", summary.iterations},
+            {"initial_loss", number(summary.initialLoss)},
+            {"final_loss", number(summary.finalLoss)},
+            {"final_grad_norm", number(summary.finalGradientNorm)},
+            {"termination", fromStd(std::string(terminationName(summary.termination)))},
+            {"message", fromStd(summary.message)}};
+}
+
+// ---- bench -----------------------------------------------------------------------------------------------
+
+QJsonObject runBench(const QCommandLineParser &parser, int &)
+{
+    BenchmarkOptions options;
+    options.n = integerOption(parser, "n", 1, 46340);
+    options.r = integerOption(parser, "r", 1, 46340);
+    options.repeat = static_cast<int>(integerOption(parser, "repeat", 1, 1000));
+    options.symmetric = parser.isSet("symmetric");
+    if (Status status = options.validate(); !status)
+        throw InputError{fromStd(status.message)};
+    const BenchmarkResult result = runBenchmark(options);
+    return {{"n", static_cast<double>(options.n)},
+            {"r", static_cast<double>(options.r)},
+            {"symmetric", options.symmetric},
+            {"threads", result.threads},
+            {"evaluate_seconds", result.evaluateSeconds},
+            {"stream_read_seconds", result.streamReadSeconds},
+            {"naive_seconds", result.naiveSeconds},
+            {"ratio_to_stream", result.evaluateSeconds / result.streamReadSeconds},
+            {"speedup_vs_naive", result.naiveSeconds / result.evaluateSeconds},
+            {"numeric_gradient_seconds", result.numericGradientSeconds},
+            {"numeric_to_analytic", result.numericGradientSeconds / result.evaluateSeconds},
+            {"max_rel_difference_vs_naive", result.maxRelativeDifference}};
+}
+
+std::vector<Command> commands()
+{
+    auto withProblem = [](QList<QCommandLineOption> extra) {
+        QList<QCommandLineOption> options = problemOptions();
+        options.append(extra);
+        return options;
+    };
+    return {
+        {"generate", "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
+         {valueOption("n", "Size of R and P (n×n).", "N"), valueOption("r", "Columns of γ.", "R"),
+          valueOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
+          valueOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind", "dense"),
+          valueOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
+          valueOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
+          valueOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01"),
+          valueOption("out-dir", "Directory to write the matrices to.", "dir")},
+         runGenerate},
+        {"eval", "Evaluate the loss, the gradient and optionally the residual.",
+         withProblem({valueOption("formula", "matrix (fused) or entrywise.", "form", "matrix"),
+                      valueOption("grad-out", "Write the gradient (n×r) here.", "file"),
+                      valueOption("residual-out", "Write the residual M (n×n) here.", "file")}),
+         runEval},
+        {"check", "Compare the analytic gradient with a numerical one. Exit 1 when inconsistent.",
+         withProblem({valueOption("method", "forward, backward, central, complex or ridders.", "method", "central"),
+                      valueOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
+                      valueOption("variant", "Analytic gradient: correct, entrywise, or a teaching mistake "
+                                             "(drop-transpose, drop-factor-two, no-outer-p, flip-sign).",
+                                  "variant", "correct"),
+                      valueOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
+                      valueOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
+         runCheck},
+        {"descend", "Run gradient descent and report the result.",
+         withProblem({valueOption("optimizer", "gd (fixed step) or armijo (backtracking).", "name", "armijo"),
+                      valueOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
+                      valueOption("iterations", "Iteration limit.", "K", "100"),
+                      valueOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
+                      valueOption("gamma-out", "Write the final γ here.", "file"),
+                      valueOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.", "file")}),
+         runDescend},
+        {"bench", "Time the fused evaluation against a stream-read of P and R and a straightforward version.",
+         {valueOption("n", "Matrix size.", "N", "4096"), valueOption("r", "Columns of γ.", "R", "1"),
+          valueOption("repeat", "Timed repetitions (medians are reported).", "K", "5"),
+          QCommandLineOption("symmetric", "Symmetric P and R (the one-triangle path).")},
+         runBench},
+    };
+}
+
+QString overview(const std::vector<Command> &all)
+{
+    QString text = "Usage: gradlens-cli <command> [options]\n\n"
+                   "Gradient Lens: f(γ) = ‖R − P∘(γγᵀ)‖²_F, its gradient 2(P∘M + Pᵀ∘Mᵀ)γ and checks of it.\n"
+                   "Every command prints one JSON object. Exit status: 0 ok, 1 check found the gradient\n"
+                   "inconsistent, 2 bad usage or bad input.\n\nCommands:\n";
+    for (const Command &command : all)
+        text += QStringLiteral("  %1  %2\n").arg(command.name, -9).arg(command.synopsis);
+    text += "\nRun \"gradlens-cli <command> --help\" for the options of a command.\n";
+    return text;
+}
+
+} // namespace
+
+CommandOutcome runCommand(const QStringList &arguments)
+{
+    CommandOutcome outcome;
+    const std::vector<Command> all = commands();
+    if (arguments.size() < 2) {
+        outcome.exitCode = ExitBadInput;
+        outcome.error = "no command given; commands: generate, eval, check, descend, bench (see --help)";
+        return outcome;
+    }
+    const QString name = arguments.at(1);
+    if (name == "--help" || name == "-h" || name == "help") {
+        outcome.help = overview(all);
+        return outcome;
+    }
+    if (name == "--version") {
+        outcome.help = "gradlens-cli 0.1.0\n";
+        return outcome;
+    }
+    const auto command = std::find_if(all.begin(), all.end(), [&](const Command &c) { return c.name == name; });
+    if (command == all.end()) {
+        outcome.exitCode = ExitBadInput;
+        outcome.error = QStringLiteral("unknown command \"%1\"; commands: generate, eval, check, descend, bench")
+                            .arg(name);
+        return outcome;
+    }
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(command->synopsis);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions(command->options);
+    const QCommandLineOption help({"h", "help"}, "Show the options of this command.");
+    parser.addOption(help);
+    QStringList commandArguments = arguments.mid(1);
+    commandArguments[0] = arguments.at(0) + " " + name;
+    if (!parser.parse(commandArguments)) {
+        outcome.exitCode = ExitBadInput;
+        outcome.error = QStringLiteral("%1: %2").arg(name, parser.errorText());
+        return outcome;
+    }
+    if (parser.isSet(help)) {
+        outcome.help = parser.helpText();
+        return outcome;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        outcome.exitCode = ExitBadInput;
+        outcome.error = QStringLiteral("%1: unexpected argument \"%2\"").arg(name, parser.positionalArguments().first());
+        return outcome;
+    }
+    try {
+        outcome.json = command->run(parser, outcome.exitCode);
+    } catch (const InputError &error) {
+        outcome.exitCode = ExitBadInput;
+        outcome.error = error.message;
+    }
+    return outcome;
+}
+
+} // namespace gradlens::cli

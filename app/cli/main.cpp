@@ -1,0 +1,41 @@
+// gradlens-cli: the command-line companion of Gradient Lens. Prints exactly one JSON object on stdout.
+#include "clicommands.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication application(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("gradlens-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    gradlens::cli::CommandOutcome outcome;
+    try {
+        outcome = gradlens::cli::runCommand(QCoreApplication::arguments());
+    } catch (const std::bad_alloc &) {
+        outcome.exitCode = gradlens::cli::ExitBadInput;
+        outcome.error = QStringLiteral("out of memory: the problem is too large for this machine");
+    } catch (const std::exception &error) {
+        outcome.exitCode = gradlens::cli::ExitBadInput;
+        outcome.error = QStringLiteral("internal error: %1").arg(QString::fromUtf8(error.what()));
+    }
+
+    if (!outcome.help.isEmpty()) {
+        std::fputs(outcome.help.toUtf8().constData(), stdout);
+        return outcome.exitCode;
+    }
+    if (outcome.exitCode == gradlens::cli::ExitBadInput) {
+        QString line = outcome.error;
+        line.replace(QLatin1Char('\n'), QLatin1Char(' '));
+        std::fprintf(stderr, "gradlens-cli: error: %s\n", line.toUtf8().constData());
+        return outcome.exitCode;
+    }
+    std::fputs(QJsonDocument(outcome.json).toJson(QJsonDocument::Compact).constData(), stdout);
+    std::fputc('\n', stdout);
+    return outcome.exitCode;
+}

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "evaluation.h"
+#include "problem.h"
+#include "status.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradlens {
+
+enum class OptimizerKind { GradientDescent, Armijo };
+enum class Termination { Converged, MaxIterations, Diverged, Stopped, LineSearchFailed, InvalidInput };
+
+std::string_view optimizerName(OptimizerKind kind); // "gd", "armijo"
+std::optional<OptimizerKind> parseOptimizer(std::string_view name);
+std::string_view terminationName(Termination termination); // "converged", "max_iterations", ...
+
+struct DescentOptions {
+    OptimizerKind optimizer = OptimizerKind::Armijo;
+    double learningRate = 1e-2; // fixed step for gd; first trial step for Armijo
+    int maxIterations = 100;
+    double gradientTolerance = 1e-6; // converged when ‖G‖_F ≤ this
+    Convention convention = Convention::Full;
+    double explosionFactor = 1e12; // diverged when f exceeds this multiple of max(f₀, 1)
+    double armijoSufficientDecrease = 1e-4; // c in f(γ − tG) ≤ f(γ) − c t ‖G‖²
+    double armijoShrink = 0.5;
+    int armijoMaxBacktracks = 60;
+
+    Status validate() const;
+};
+
+struct IterationRecord {
+    int iteration = 0;       // 0 is the starting point
+    double loss = 0;         // f (or ½f) after the step
+    double gradientNorm = 0; // ‖G‖_F after the step
+    double step = 0;         // the step length t used (0 for iteration 0)
+};
+
+struct DescentSummary {
+    Termination termination = Termination::MaxIterations;
+    std::string message; // one sentence on why it stopped
+    std::vector<IterationRecord> history;
+    Eigen::MatrixXd gamma; // the final γ; on divergence the last one with finite, non-exploding loss
+    int iterations = 0;
+    double initialLoss = 0, finalLoss = 0, finalGradientNorm = 0;
+};
+
+// Called after every accepted step with its record and the new γ; return false to stop the run.
+using IterationCallback = std::function<bool(const IterationRecord &, const Eigen::MatrixXd &)>;
+
+// "iteration,loss,grad_norm,step" and one row per record, 17 significant digits.
+std::string historyToCsv(const std::vector<IterationRecord> &history);
+
+DescentSummary descend(const Problem &problem, const DescentOptions &options, const IterationCallback &callback = {});
+
+} // namespace gradlens

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "numericgradient.h"
+#include "problem.h"
+
+#include <Eigen/Core>
+
+#include <string>
+
+namespace gradlens {
+
+struct DeviationTolerances {
+    double absolute = 1e-12; // atol of the mixed metric
+    double relative = 1e-6;  // rtol of the mixed metric
+};
+
+// Analytic a against numeric b, both n×r.
+struct DeviationReport {
+    double maxAbsolute = 0; // max |a − b| (the seed's metric)
+    double maxRelative = 0; // max |a − b| / max |a|: one scale for all entries, so entries near zero don't blow up
+    double maxMixed = 0;    // max of the mixed matrix below
+    Eigen::MatrixXd absolute; // n×r: |a − b|
+    Eigen::MatrixXd mixed;    // n×r: |a − b| / (atol + rtol·max(|a|, |b|))
+    Eigen::Index worstRow = 0, worstColumn = 0; // where |a − b| is largest
+};
+
+DeviationReport compareGradients(const Eigen::Ref<const Eigen::MatrixXd> &analytic,
+                                 const Eigen::Ref<const Eigen::MatrixXd> &numeric,
+                                 const DeviationTolerances &tolerances = {});
+
+// Can finite differences resolve this gradient at all? They cannot when a step of h changes f by less than
+// f's own rounding error: then a numerical gradient is noise, and comparing it with anything means nothing.
+struct PrecisionGuard {
+    bool informative = true;
+    double roundingNoise = 0; // estimated rounding error of f: ε Σ (2|M|·(|P∘X| + |R|) + M²)
+    double largestChange = 0; // max over entries of |h_kc · g_kc|, the change a step makes in f
+    std::string explanation;  // one sentence, for the report
+};
+
+// informative ⇔ largestChange > 100 · roundingNoise (two digits to spare); always true for complex step,
+// which has no subtractive cancellation. steps and gradient are n×r; O(n²r), no n×n temporary.
+PrecisionGuard assessFiniteDifferences(const Problem &problem, const Eigen::Ref<const Eigen::MatrixXd> &steps,
+                                       const Eigen::Ref<const Eigen::MatrixXd> &gradient, Convention convention,
+                                       DifferenceMethod method);
+
+} // namespace gradlens

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "evaluation.h"
+
+#include <optional>
+#include <string_view>
+
+namespace gradlens {
+
+// The straightforward implementation: forms γγᵀ, M and P∘M as full n×n matrices, then
+// G = 2(P∘M + (P∘M)ᵀ)γ. The independent reference for the fused pass and the benchmark baseline.
+Evaluation evaluateStraightforward(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                                   const Eigen::Ref<const Eigen::MatrixXd> &P,
+                                   const Eigen::Ref<const Eigen::MatrixXd> &gamma, Convention convention);
+
+// The entry-wise form, summed literally for each γ_kc (n×r result, O(n²r)):
+//   ∂(½f)/∂γ_kc = Σ_i P_ik (P_ik X_ik − R_ik) γ_ic + Σ_j P_kj (P_kj X_kj − R_kj) γ_jc,  X = γγᵀ
+Eigen::MatrixXd entrywiseGradient(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                                  const Eigen::Ref<const Eigen::MatrixXd> &P,
+                                  const Eigen::Ref<const Eigen::MatrixXd> &gamma, Convention convention);
+
+// The analytic gradient as computed correctly, by the entry form, or with a deliberate teaching mistake.
+enum class GradientVariant {
+    Correct,       // 2(P∘M + Pᵀ∘Mᵀ)γ, fused pass
+    Entrywise,     // the entry-wise sums
+    DropTranspose, // 4(P∘M)γ: the Pᵀ∘Mᵀ term replaced by a copy of the first (invisible when P, R symmetric)
+    DropFactorTwo, // (P∘M + Pᵀ∘Mᵀ)γ
+    NoOuterP,      // 2(M + Mᵀ)γ: M used where P∘M belongs
+    FlipSign,      // M taken as R − P∘γγᵀ
+};
+
+std::string_view gradientVariantName(GradientVariant variant);
+std::optional<GradientVariant> parseGradientVariant(std::string_view name);
+
+Eigen::MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention);
+
+} // namespace gradlens

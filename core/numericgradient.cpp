@@ -1,0 +1,325 @@
+#include "numericgradient.h"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace gradlens {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Complex = std::complex<double>;
+
+namespace {
+
+constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
+
+constexpr std::array<std::pair<DifferenceMethod, std::string_view>, 5> kMethodNames{{
+    {DifferenceMethod::Forward, "forward"},
+    {DifferenceMethod::Backward, "backward"},
+    {DifferenceMethod::Central, "central"},
+    {DifferenceMethod::ComplexStep, "complex"},
+    {DifferenceMethod::Ridders, "ridders"},
+}};
+
+// Ridders' extrapolation (Numerical Recipes' dfridr): central differences at h, h/1.4, h/1.4², … combined
+// in a Neville tableau; stops when the error grows. centralAt(h) returns the central difference at h.
+template <typename Central>
+std::pair<double, double> ridders(double h, const Central &centralAt)
+{
+    constexpr int kTableSize = 10;
+    constexpr double kShrink = 1.4, kShrink2 = kShrink * kShrink, kSafe = 2.0;
+    double table[kTableSize][kTableSize];
+    table[0][0] = centralAt(h);
+    double best = table[0][0];
+    double error = std::numeric_limits<double>::max();
+    for (int i = 1; i < kTableSize; ++i) {
+        h /= kShrink;
+        table[0][i] = centralAt(h);
+        double factor = kShrink2;
+        for (int j = 1; j <= i; ++j) {
+            table[j][i] = (table[j - 1][i] * factor - table[j - 1][i - 1]) / (factor - 1.0);
+            factor *= kShrink2;
+            const double candidate =
+                std::max(std::abs(table[j][i] - table[j - 1][i]), std::abs(table[j][i] - table[j - 1][i - 1]));
+            if (candidate <= error) {
+                error = candidate;
+                best = table[j][i];
+            }
+        }
+        if (std::abs(table[i][i] - table[i - 1][i - 1]) >= kSafe * error)
+            break;
+    }
+    return {best, error};
+}
+
+// Exact step: the difference between the perturbed and the original value as stored.
+double exactStep(double value, double h)
+{
+    volatile double perturbed = value + h; // volatile: keep the rounding of the stored perturbed value
+    return perturbed - value;
+}
+
+struct EntryResult {
+    double value = 0;
+    double error = 0;
+};
+
+// Combines loss changes Δ(δ) into a difference quotient and its error estimate, for one entry.
+// delta(δ) returns f(γ + δ e_kc) − f(γ); noise is the rounding error of one Δ.
+template <typename Delta, typename ComplexDelta>
+EntryResult differentiate(DifferenceMethod method, double h, double value, bool estimateError, double noise,
+                          const Delta &delta, const ComplexDelta &complexDelta, double &stepUsed)
+{
+    EntryResult result;
+    switch (method) {
+    case DifferenceMethod::Forward:
+    case DifferenceMethod::Backward: {
+        const double sign = method == DifferenceMethod::Forward ? 1.0 : -1.0;
+        const double step = sign * exactStep(value, sign * h);
+        stepUsed = step;
+        result.value = sign * delta(sign * step) / step;
+        if (estimateError) {
+            const double twice = sign * delta(2.0 * sign * step) / (2.0 * step);
+            result.error = std::abs(twice - result.value) + 2.0 * noise / step;
+        }
+        break;
+    }
+    case DifferenceMethod::Central: {
+        const double step = exactStep(value, h);
+        stepUsed = step;
+        result.value = (delta(step) - delta(-step)) / (2.0 * step);
+        if (estimateError) {
+            const double twice = (delta(2.0 * step) - delta(-2.0 * step)) / (4.0 * step);
+            result.error = std::abs(twice - result.value) / 3.0 + noise / step;
+        }
+        break;
+    }
+    case DifferenceMethod::ComplexStep: {
+        stepUsed = h;
+        result.value = complexDelta(h).imag() / h;
+        result.error = 4.0 * kEpsilon * std::abs(result.value);
+        break;
+    }
+    case DifferenceMethod::Ridders: {
+        stepUsed = exactStep(value, h);
+        const auto [estimate, error] = ridders(stepUsed, [&](double step) {
+            const double exact = exactStep(value, step);
+            return (delta(exact) - delta(-exact)) / (2.0 * exact);
+        });
+        result.value = estimate;
+        result.error = error;
+        break;
+    }
+    }
+    return result;
+}
+
+} // namespace
+
+std::string_view differenceMethodName(DifferenceMethod method)
+{
+    for (const auto &[value, name] : kMethodNames)
+        if (value == method)
+            return name;
+    return "unknown";
+}
+
+std::optional<DifferenceMethod> parseDifferenceMethod(std::string_view name)
+{
+    for (const auto &[value, text] : kMethodNames)
+        if (text == name)
+            return value;
+    return std::nullopt;
+}
+
+double defaultStep(DifferenceMethod method, double entry, double maxAbsGamma)
+{
+    double scale = std::max(std::abs(entry), maxAbsGamma);
+    if (!(scale > 0) || !std::isfinite(scale))
+        scale = 1.0;
+    switch (method) {
+    case DifferenceMethod::Forward:
+    case DifferenceMethod::Backward:
+        return std::sqrt(kEpsilon) * scale;
+    case DifferenceMethod::Central:
+        return std::cbrt(kEpsilon) * scale;
+    case DifferenceMethod::ComplexStep:
+        return 1e-20 * scale;
+    case DifferenceMethod::Ridders:
+        return 0.1 * scale;
+    }
+    return std::cbrt(kEpsilon) * scale;
+}
+
+NumericGradient structuredNumericGradient(const Problem &problem, const NumericOptions &options)
+{
+    const MatrixXd &P = problem.P;
+    const MatrixXd &R = problem.R;
+    const MatrixXd &gamma = problem.gamma;
+    const Index n = problem.n();
+    const Index r = problem.r();
+    const double maxAbs = gamma.cwiseAbs().maxCoeff();
+    const double factor = conventionFactor(options.convention);
+
+    // Row k of P and R as contiguous columns of their transposes.
+    const MatrixXd Pt = P.transpose();
+    const MatrixXd Rt = R.transpose();
+
+    NumericGradient result;
+    result.gradient.resize(n, r);
+    result.steps.resize(n, r);
+    if (options.estimateError || options.method == DifferenceMethod::Ridders)
+        result.errorEstimate.resize(n, r);
+
+    auto processRow = [&](Index k) {
+        // Row k of X = γγᵀ, evaluated from γ; X is symmetric, so it is column k too.
+        const Eigen::VectorXd x = gamma * gamma.row(k).transpose();
+        const double *pCol = &P(0, k), *rCol = &R(0, k);  // P_jk, R_jk
+        const double *pRow = &Pt(0, k), *rRow = &Rt(0, k); // P_kj, R_kj
+        Eigen::VectorXd mRow(n), mCol(n);
+        double noise = 0;
+        for (Index j = 0; j < n; ++j) {
+            mRow(j) = pRow[j] * x(j) - rRow[j];
+            mCol(j) = pCol[j] * x(j) - rCol[j];
+            noise += std::abs(mRow(j)) * (std::abs(pRow[j] * x(j)) + std::abs(rRow[j])) +
+                     std::abs(mCol(j)) * (std::abs(pCol[j] * x(j)) + std::abs(rCol[j]));
+        }
+        noise *= 2.0 * kEpsilon;
+
+        for (Index c = 0; c < r; ++c) {
+            const double *g = &gamma(0, c);
+            // f(γ + δ e_kc) − f(γ): the changed entries, evaluated, minus their old values, squared.
+            auto delta = [&](double step) {
+                const double *xs = x.data(), *oldRow = mRow.data(), *oldCol = mCol.data();
+                auto offDiagonal = [&](Index begin, Index end) {
+                    double partial = 0;
+#pragma omp simd reduction(+ : partial)
+                    for (Index j = begin; j < end; ++j) {
+                        const double changedX = xs[j] + step * g[j]; // X_kj = X_jk after the perturbation
+                        const double row = pRow[j] * changedX - rRow[j];
+                        const double col = pCol[j] * changedX - rCol[j];
+                        partial += (row - oldRow[j]) * (row + oldRow[j]) + (col - oldCol[j]) * (col + oldCol[j]);
+                    }
+                    return partial;
+                };
+                const double sum = offDiagonal(0, k) + offDiagonal(k + 1, n);
+                Eigen::RowVectorXd changedRow = gamma.row(k);
+                changedRow(c) += step;
+                const double diagonal = P(k, k) * changedRow.squaredNorm() - R(k, k);
+                return sum + (diagonal - mRow(k)) * (diagonal + mRow(k));
+            };
+            auto complexDelta = [&](double step) {
+                Complex sum = 0;
+                const Complex i(0.0, step);
+                for (Index j = 0; j < n; ++j) {
+                    if (j == k)
+                        continue;
+                    const Complex changedX = x(j) + i * g[j];
+                    const Complex row = pRow[j] * changedX - rRow[j];
+                    const Complex col = pCol[j] * changedX - rCol[j];
+                    sum += row * row + col * col; // unchanged entries are real: they add no imaginary part
+                }
+                Eigen::RowVectorXcd changedRow = gamma.row(k).cast<Complex>();
+                changedRow(c) += i;
+                Complex xkk = 0;
+                for (Index cc = 0; cc < r; ++cc)
+                    xkk += changedRow(cc) * changedRow(cc);
+                const Complex diagonal = P(k, k) * xkk - R(k, k);
+                return sum + diagonal * diagonal;
+            };
+            const double h = options.step > 0 ? options.step : defaultStep(options.method, gamma(k, c), maxAbs);
+            double stepUsed = h;
+            const EntryResult entry = differentiate(options.method, h, gamma(k, c), options.estimateError, noise,
+                                                    delta, complexDelta, stepUsed);
+            result.gradient(k, c) = factor * entry.value;
+            result.steps(k, c) = stepUsed;
+            if (result.errorEstimate.size() > 0)
+                result.errorEstimate(k, c) = factor * entry.error;
+        }
+    };
+
+    // Rows in chunks, so progress and cancellation are answered on the calling thread between chunks.
+    constexpr Index kChunk = 64;
+    for (Index begin = 0; begin < n; begin += kChunk) {
+        const auto end = static_cast<std::ptrdiff_t>(std::min(n, begin + kChunk));
+#pragma omp parallel for schedule(dynamic, 4) if (n > 32)
+        for (std::ptrdiff_t k = static_cast<std::ptrdiff_t>(begin); k < end; ++k)
+            processRow(static_cast<Index>(k));
+        if (options.progress && !options.progress(static_cast<double>(end) / static_cast<double>(n))) {
+            result.cancelled = true;
+            break;
+        }
+    }
+    return result;
+}
+
+NumericGradient blackBoxNumericGradient(const ScalarFunction &f, const MatrixXd &x, const NumericOptions &options,
+                                        const ComplexFunction &complexF)
+{
+    NumericGradient result;
+    result.gradient.resize(x.rows(), x.cols());
+    result.steps.resize(x.rows(), x.cols());
+    if (options.estimateError || options.method == DifferenceMethod::Ridders)
+        result.errorEstimate.resize(x.rows(), x.cols());
+    if (options.method == DifferenceMethod::ComplexStep && !complexF) {
+        result.gradient.setConstant(std::numeric_limits<double>::quiet_NaN());
+        return result;
+    }
+    const double maxAbs = x.size() > 0 ? x.cwiseAbs().maxCoeff() : 0.0;
+    const double base = f(x);
+    const double noise = 4.0 * kEpsilon * std::abs(base);
+    MatrixXd work = x;
+    Eigen::MatrixXcd complexWork;
+    if (options.method == DifferenceMethod::ComplexStep)
+        complexWork = x.cast<Complex>();
+    const Index total = x.size();
+    Index done = 0;
+    for (Index c = 0; c < x.cols(); ++c) {
+        for (Index k = 0; k < x.rows(); ++k) {
+            const double value = x(k, c);
+            auto delta = [&](double step) {
+                work(k, c) = value + step;
+                const double changed = f(work);
+                work(k, c) = value;
+                return changed - base;
+            };
+            auto complexDelta = [&](double step) {
+                complexWork(k, c) = Complex(value, step);
+                const Complex changed = complexF(complexWork);
+                complexWork(k, c) = value;
+                return changed;
+            };
+            const double h = options.step > 0 ? options.step : defaultStep(options.method, value, maxAbs);
+            double stepUsed = h;
+            const EntryResult entry =
+                differentiate(options.method, h, value, options.estimateError, noise, delta, complexDelta, stepUsed);
+            result.gradient(k, c) = entry.value;
+            result.steps(k, c) = stepUsed;
+            if (result.errorEstimate.size() > 0)
+                result.errorEstimate(k, c) = entry.error;
+            ++done;
+        }
+        if (options.progress && !options.progress(static_cast<double>(done) / static_cast<double>(total))) {
+            result.cancelled = true;
+            break;
+        }
+    }
+    return result;
+}
+
+Complex complexLoss(const Eigen::Ref<const MatrixXd> &R, const Eigen::Ref<const MatrixXd> &P,
+                    const Eigen::MatrixXcd &gamma, Convention convention)
+{
+    const Eigen::MatrixXcd X = gamma * gamma.transpose(); // transpose, not adjoint: the analytic extension
+    Complex sum = 0;
+    for (Index j = 0; j < X.cols(); ++j)
+        for (Index i = 0; i < X.rows(); ++i) {
+            const Complex m = P(i, j) * X(i, j) - R(i, j);
+            sum += m * m;
+        }
+    return conventionFactor(convention) * sum;
+}
+
+} // namespace gradlens

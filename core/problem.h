@@ -1,0 +1,38 @@
+#pragma once
+
+#include "status.h"
+
+#include <Eigen/Core>
+
+namespace gradlens {
+
+// The objective is f(γ) = ‖R − P∘(γγᵀ)‖²_F, or ½ of it under the Half convention.
+enum class Convention { Full, Half };
+
+inline double conventionFactor(Convention convention) { return convention == Convention::Half ? 0.5 : 1.0; }
+inline const char *conventionName(Convention convention) { return convention == Convention::Half ? "half" : "full"; }
+
+struct Problem {
+    Eigen::MatrixXd R;     // n×n target
+    Eigen::MatrixXd P;     // n×n elementwise weights
+    Eigen::MatrixXd gamma; // n×r factor
+
+    Eigen::Index n() const { return gamma.rows(); }
+    Eigen::Index r() const { return gamma.cols(); }
+
+    // Checks shapes (n ≥ 1, r ≥ 1, R and P n×n with n taken from γ) and that every entry is finite.
+    // The message names the matrix, the shape found and the shape expected, or the first bad entry (1-based).
+    Status validate() const;
+};
+
+// Shape check alone, for callers that hold the three matrices separately.
+Status validateShapes(Eigen::Index rRows, Eigen::Index rCols, Eigen::Index pRows, Eigen::Index pCols,
+                      Eigen::Index gammaRows, Eigen::Index gammaCols);
+
+// First non-finite entry of a matrix, reported as "name(i, j) is NaN" with 1-based indices; success if none.
+Status checkFinite(const Eigen::Ref<const Eigen::MatrixXd> &matrix, const char *name);
+
+// True when P and R both equal their transposes exactly (blocked comparison, one pass over each).
+bool isSymmetricProblem(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P);
+
+} // namespace gradlens
