@@ -16,7 +16,8 @@ struct EvaluationOptions {
     Convention convention = Convention::Full;
     Symmetry symmetry = Symmetry::Auto;
     int threads = 0;             // 0: OpenMP's default (all cores)
-    Eigen::Index blockSize = 0;  // tile edge; 0: the tuned default
+    Eigen::Index panelWidth = 0; // columns per panel; 0: the tuned default (8)
+    Eigen::Index rowChunk = 0;   // rows per tile within a panel; 0: the tuned default (2048)
 };
 
 struct Evaluation {
@@ -26,8 +27,8 @@ struct Evaluation {
     bool symmetricPath = false;
 };
 
-// Fused, blocked evaluation: tiles (I, J) and (J, I) share one product γ_I γ_Jᵀ; γγᵀ and P∘M never exist as
-// full matrices; P and R are read once; both cores work. Shapes must be valid (see Problem::validate).
+// Fused, blocked evaluation: column panels of P and R are streamed once, tile by tile; γγᵀ and P∘M exist
+// only as small tiles; both cores work; with symmetric P and R only the upper triangle is read. Shapes must be valid (see Problem::validate).
 // The result is deterministic for a given thread count.
 Evaluation evaluate(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P,
                     const Eigen::Ref<const Eigen::MatrixXd> &gamma, const EvaluationOptions &options = {});

@@ -72,7 +72,8 @@ private slots:
         QFETCH(double, scale);
         EvaluationOptions options;
         options.convention = convention;
-        options.blockSize = blockSize;
+        options.panelWidth = blockSize;
+        options.rowChunk = blockSize;
         options.threads = threads;
         options.wantResidual = true;
         const Evaluation evaluation = evaluate(handWorkedProblem(), options);
@@ -97,13 +98,15 @@ private slots:
         QTest::addColumn<int>("blockSize");
         QTest::addColumn<Symmetry>("symmetry");
         QTest::newRow("n=1 r=1") << 1 << 1 << WeightKind::Dense << 0 << Symmetry::General;
-        QTest::newRow("n=7 r=2, 3-wide tiles") << 7 << 2 << WeightKind::Dense << 3 << Symmetry::General;
+        QTest::newRow("n=7 r=2, 3×3 tiles") << 7 << 2 << WeightKind::Dense << 3 << Symmetry::General;
+        QTest::newRow("n=11 r=3 symmetric, 2×2 tiles") << 11 << 3 << WeightKind::Symmetric << 2 << Symmetry::Symmetric;
+        QTest::newRow("n=29 r=2 symmetric, 4×4 tiles") << 29 << 2 << WeightKind::Symmetric << 4 << Symmetry::Symmetric;
         QTest::newRow("n=130 r=3 dense, ragged last tile") << 130 << 3 << WeightKind::Dense << 0 << Symmetry::General;
         QTest::newRow("n=130 r=8 symmetric, one-triangle path") << 130 << 8 << WeightKind::Symmetric << 0
                                                                << Symmetry::Symmetric;
         QTest::newRow("n=200 r=5 mask") << 200 << 5 << WeightKind::Mask << 0 << Symmetry::Auto;
         QTest::newRow("n=65 r=1 zero diagonal") << 65 << 1 << WeightKind::ZeroDiagonal << 0 << Symmetry::Auto;
-        QTest::newRow("n=96 r=4 nonnegative, 32-wide tiles") << 96 << 4 << WeightKind::Nonnegative << 32
+        QTest::newRow("n=96 r=4 nonnegative, 32×32 tiles") << 96 << 4 << WeightKind::Nonnegative << 32
                                                              << Symmetry::General;
     }
     void formsAgree()
@@ -115,7 +118,8 @@ private slots:
         QFETCH(Symmetry, symmetry);
         const Problem problem = generated(n, r, kind);
         EvaluationOptions options;
-        options.blockSize = blockSize;
+        options.panelWidth = blockSize;
+        options.rowChunk = blockSize;
         options.symmetry = symmetry;
         options.wantResidual = true;
         const Evaluation fused = evaluate(problem, options);
