@@ -61,16 +61,36 @@ double exactStep(double value, double h)
     return perturbed - value;
 }
 
+// Transpose in 32×32 tiles on all cores: Eigen's plain transposed copy walks one side with stride n and
+// took longer than the whole numerical gradient.
+MatrixXd transposed(const MatrixXd &matrix)
+{
+    constexpr Index tile = 32;
+    MatrixXd result(matrix.cols(), matrix.rows());
+    const auto tileColumns = static_cast<std::ptrdiff_t>((matrix.cols() + tile - 1) / tile);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t tj = 0; tj < tileColumns; ++tj) {
+        const Index j0 = static_cast<Index>(tj) * tile, width = std::min(tile, matrix.cols() - j0);
+        for (Index i0 = 0; i0 < matrix.rows(); i0 += tile) {
+            const Index height = std::min(tile, matrix.rows() - i0);
+            result.block(j0, i0, width, height) = matrix.block(i0, j0, height, width).transpose();
+        }
+    }
+    return result;
+}
+
 struct EntryResult {
     double value = 0;
     double error = 0;
 };
 
-// Combines loss changes Δ(δ) into a difference quotient and its error estimate, for one entry.
-// delta(δ) returns f(γ + δ e_kc) − f(γ); noise is the rounding error of one Δ.
-template <typename Delta, typename ComplexDelta>
+// Combines loss changes into a difference quotient and its error estimate, for one entry.
+// delta(δ) returns f(γ + δ e_kc) − f(γ); centralDelta(δ) returns Δ(δ) − Δ(−δ) (one pass where it can);
+// complexDelta(δ) returns the change of the complex loss under γ_kc + iδ. noise is the rounding error of a Δ.
+template <typename Delta, typename CentralDelta, typename ComplexDelta>
 EntryResult differentiate(DifferenceMethod method, double h, double value, bool estimateError, double noise,
-                          const Delta &delta, const ComplexDelta &complexDelta, double &stepUsed)
+                          const Delta &delta, const CentralDelta &centralDelta, const ComplexDelta &complexDelta,
+                          double &stepUsed)
 {
     EntryResult result;
     switch (method) {
@@ -89,9 +109,9 @@ EntryResult differentiate(DifferenceMethod method, double h, double value, bool 
     case DifferenceMethod::Central: {
         const double step = exactStep(value, h);
         stepUsed = step;
-        result.value = (delta(step) - delta(-step)) / (2.0 * step);
+        result.value = centralDelta(step) / (2.0 * step);
         if (estimateError) {
-            const double twice = (delta(2.0 * step) - delta(-2.0 * step)) / (4.0 * step);
+            const double twice = centralDelta(2.0 * step) / (4.0 * step);
             result.error = std::abs(twice - result.value) / 3.0 + noise / step;
         }
         break;
@@ -106,7 +126,7 @@ EntryResult differentiate(DifferenceMethod method, double h, double value, bool 
         stepUsed = exactStep(value, h);
         const auto [estimate, error] = ridders(stepUsed, [&](double step) {
             const double exact = exactStep(value, step);
-            return (delta(exact) - delta(-exact)) / (2.0 * exact);
+            return centralDelta(exact) / (2.0 * exact);
         });
         result.value = estimate;
         result.error = error;
@@ -164,8 +184,8 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
     const double factor = conventionFactor(options.convention);
 
     // Row k of P and R as contiguous columns of their transposes.
-    const MatrixXd Pt = P.transpose();
-    const MatrixXd Rt = R.transpose();
+    const MatrixXd Pt = transposed(P);
+    const MatrixXd Rt = transposed(R);
 
     NumericGradient result;
     result.gradient.resize(n, r);
@@ -191,24 +211,40 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
         for (Index c = 0; c < r; ++c) {
             const double *g = &gamma(0, c);
             // f(γ + δ e_kc) − f(γ): the changed entries, evaluated, minus their old values, squared.
-            auto delta = [&](double step) {
+            // f(γ + δ e_kc) − f(γ) for δ = +step and δ = −step in one pass: the changed entries, evaluated,
+            // minus their old values, squared. X_kj = X_jk changes to X_kj + δ γ_jc for j ≠ k.
+            auto deltas = [&](double step) {
                 const double *xs = x.data(), *oldRow = mRow.data(), *oldCol = mCol.data();
+                double plus = 0, minus = 0;
                 auto offDiagonal = [&](Index begin, Index end) {
-                    double partial = 0;
-#pragma omp simd reduction(+ : partial)
+                    double partialPlus = 0, partialMinus = 0;
+#pragma omp simd reduction(+ : partialPlus, partialMinus)
                     for (Index j = begin; j < end; ++j) {
-                        const double changedX = xs[j] + step * g[j]; // X_kj = X_jk after the perturbation
-                        const double row = pRow[j] * changedX - rRow[j];
-                        const double col = pCol[j] * changedX - rCol[j];
-                        partial += (row - oldRow[j]) * (row + oldRow[j]) + (col - oldCol[j]) * (col + oldCol[j]);
+                        const double up = xs[j] + step * g[j], down = xs[j] - step * g[j];
+                        const double rowUp = pRow[j] * up - rRow[j], colUp = pCol[j] * up - rCol[j];
+                        const double rowDown = pRow[j] * down - rRow[j], colDown = pCol[j] * down - rCol[j];
+                        partialPlus += (rowUp - oldRow[j]) * (rowUp + oldRow[j]) + (colUp - oldCol[j]) * (colUp + oldCol[j]);
+                        partialMinus +=
+                            (rowDown - oldRow[j]) * (rowDown + oldRow[j]) + (colDown - oldCol[j]) * (colDown + oldCol[j]);
                     }
-                    return partial;
+                    plus += partialPlus;
+                    minus += partialMinus;
                 };
-                const double sum = offDiagonal(0, k) + offDiagonal(k + 1, n);
-                Eigen::RowVectorXd changedRow = gamma.row(k);
-                changedRow(c) += step;
-                const double diagonal = P(k, k) * changedRow.squaredNorm() - R(k, k);
-                return sum + (diagonal - mRow(k)) * (diagonal + mRow(k));
+                offDiagonal(0, k);
+                offDiagonal(k + 1, n);
+                // X_kk = Σ_c γ_kc², evaluated from the perturbed row.
+                for (const double sign : {1.0, -1.0}) {
+                    Eigen::RowVectorXd changedRow = gamma.row(k);
+                    changedRow(c) += sign * step;
+                    const double diagonal = P(k, k) * changedRow.squaredNorm() - R(k, k);
+                    (sign > 0 ? plus : minus) += (diagonal - mRow(k)) * (diagonal + mRow(k));
+                }
+                return std::pair{plus, minus};
+            };
+            auto delta = [&](double step) { return deltas(step).first; };
+            auto centralDelta = [&](double step) {
+                const auto [plus, minus] = deltas(step);
+                return plus - minus;
             };
             auto complexDelta = [&](double step) {
                 Complex sum = 0;
@@ -232,7 +268,7 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
             const double h = options.step > 0 ? options.step : defaultStep(options.method, gamma(k, c), maxAbs);
             double stepUsed = h;
             const EntryResult entry = differentiate(options.method, h, gamma(k, c), options.estimateError, noise,
-                                                    delta, complexDelta, stepUsed);
+                                                    delta, centralDelta, complexDelta, stepUsed);
             result.gradient(k, c) = factor * entry.value;
             result.steps(k, c) = stepUsed;
             if (result.errorEstimate.size() > 0)
@@ -293,8 +329,9 @@ NumericGradient blackBoxNumericGradient(const ScalarFunction &f, const MatrixXd 
             };
             const double h = options.step > 0 ? options.step : defaultStep(options.method, value, maxAbs);
             double stepUsed = h;
-            const EntryResult entry =
-                differentiate(options.method, h, value, options.estimateError, noise, delta, complexDelta, stepUsed);
+            auto centralDelta = [&](double step) { return delta(step) - delta(-step); };
+            const EntryResult entry = differentiate(options.method, h, value, options.estimateError, noise, delta,
+                                                    centralDelta, complexDelta, stepUsed);
             result.gradient(k, c) = entry.value;
             result.steps(k, c) = stepUsed;
             if (result.errorEstimate.size() > 0)
