@@ -85,12 +85,10 @@ double portableLog(double x)
     // ln(m) = 2 atanh(z), z = (m − 1)/(m + 1), |z| ≤ 0.1716: the series converges by z² ≤ 0.0295 per term.
     const double z = (mantissa - 1.0) / (mantissa + 1.0);
     const double z2 = z * z;
-    double term = z;
-    double series = 0;
-    for (int k = 1; k <= 41; k += 2) {
-        series += term / k;
-        term *= z2;
-    }
+    double series = 0; // Horner from the smallest term: 1 + z²/3 + z⁴/5 + … + z⁴⁰/41
+    for (int k = 41; k >= 3; k -= 2)
+        series = (series + 1.0 / k) * z2;
+    series = z + z * series;
     // ln 2 split in a head with few bits (exact product with the exponent) and a tail.
     constexpr double ln2High = 6.93147180369123816490e-01;
     constexpr double ln2Low = 1.90821492927058770002e-10;

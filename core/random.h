@@ -27,7 +27,7 @@ private:
 // SplitMix64 step: advances state and returns the next output (public for its published test vector).
 std::uint64_t splitMix64(std::uint64_t &state);
 
-// Natural logarithm of x > 0 by range reduction and an atanh series; correct to about 1 ulp and bitwise
+// Natural logarithm of x > 0 by range reduction and an atanh series; within a few ulp of the true value and bitwise
 // reproducible wherever doubles are IEEE 754 (the file is compiled without floating-point contraction).
 double portableLog(double x);
 
