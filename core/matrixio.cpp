@@ -374,9 +374,10 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
                 }
             delimiterKnown = true;
             split(content);
-            // A first row with a field that is not a number is a header.
-            const bool header = std::any_of(fields.begin(), fields.end(),
-                                            [](std::string_view field) { return !parseDouble(field); });
+            // A first row with a word in it is a header (empty fields alone are not: "1,,3" is a bad row).
+            const bool header = std::any_of(fields.begin(), fields.end(), [](std::string_view field) {
+                return !field.empty() && !parseDouble(field);
+            });
             if (header)
                 continue;
         } else {

@@ -1,0 +1,160 @@
+#include "descent.h"
+#include "generators.h"
+#include "testhelpers.h"
+
+#include <cmath>
+
+using namespace gradlens;
+using Eigen::MatrixXd;
+
+namespace {
+
+Problem planted(int n, int r, double noise = 0.0, WeightKind kind = WeightKind::Nonnegative)
+{
+    GeneratorOptions options;
+    options.n = n;
+    options.r = r;
+    options.noise = noise;
+    options.weightKind = kind;
+    options.seed = 17;
+    return generateProblem(options).problem;
+}
+
+} // namespace
+
+class TestDescent : public QObject {
+    Q_OBJECT
+private slots:
+    void armijoDecreasesMonotonicallyAndFits()
+    {
+        const Problem problem = planted(30, 2);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::Armijo;
+        options.maxIterations = 2000;
+        options.gradientTolerance = 1e-8;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.history.size(), std::size_t(summary.iterations + 1));
+        for (std::size_t i = 1; i < summary.history.size(); ++i)
+            QVERIFY2(summary.history[i].loss < summary.history[i - 1].loss,
+                     qPrintable(QString("iteration %1 did not decrease the loss").arg(i)));
+        QVERIFY2(summary.finalLoss < 1e-6 * summary.initialLoss,
+                 gradlens::test::describe(summary.finalLoss, 0, 1e-6 * summary.initialLoss).constData());
+        GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
+    }
+
+    void fixedStepDescends()
+    {
+        const Problem problem = planted(25, 2, 0.01);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 1e-3;
+        options.maxIterations = 50;
+        options.gradientTolerance = 0;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.termination, Termination::MaxIterations);
+        QCOMPARE(summary.iterations, 50);
+        QCOMPARE(summary.history.size(), std::size_t(51));
+        QVERIFY(summary.finalLoss < summary.initialLoss);
+        for (const IterationRecord &record : summary.history)
+            QVERIFY(record.iteration == 0 ? record.step == 0 : record.step == 1e-3);
+    }
+
+    // Under ½f the gradient halves; twice the learning rate then takes the very same steps.
+    void halfConventionWithDoubleRateTakesTheSameSteps()
+    {
+        const Problem problem = planted(20, 3, 0.05);
+        DescentOptions full, half;
+        full.optimizer = half.optimizer = OptimizerKind::GradientDescent;
+        full.learningRate = 1e-3;
+        half.learningRate = 2e-3;
+        half.convention = Convention::Half;
+        full.maxIterations = half.maxIterations = 20;
+        const DescentSummary a = descend(problem, full), b = descend(problem, half);
+        QVERIFY(a.gamma == b.gamma);
+        QVERIFY(b.finalLoss == 0.5 * a.finalLoss);
+    }
+
+    void convergesWhenGradientIsSmall()
+    {
+        const Problem problem = planted(10, 1);
+        DescentOptions options;
+        options.gradientTolerance = 1e30;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.termination, Termination::Converged);
+        QCOMPARE(summary.iterations, 0);
+        QVERIFY(summary.message.find("tolerance") != std::string::npos);
+    }
+
+    void divergenceKeepsLastFiniteGamma()
+    {
+        const Problem problem = planted(20, 2, 0.1, WeightKind::Dense);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 10.0;
+        options.maxIterations = 1000;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.termination, Termination::Diverged);
+        QVERIFY(summary.gamma.allFinite());
+        QVERIFY(std::isfinite(summary.finalLoss));
+        QVERIFY(summary.message.find("smaller learning rate") != std::string::npos);
+        GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
+    }
+
+    void callbackStopsTheRun()
+    {
+        const Problem problem = planted(15, 2, 0.1);
+        DescentOptions options;
+        options.maxIterations = 100;
+        options.gradientTolerance = 0;
+        int seen = 0;
+        const DescentSummary summary = descend(problem, options, [&](const IterationRecord &record, const MatrixXd &gamma) {
+            ++seen;
+            return record.iteration < 3 && gamma.allFinite();
+        });
+        QCOMPARE(summary.termination, Termination::Stopped);
+        QCOMPARE(summary.iterations, 3);
+        QCOMPARE(seen, 3);
+    }
+
+    void invalidInput_data()
+    {
+        QTest::addColumn<double>("learningRate");
+        QTest::addColumn<int>("iterations");
+        QTest::addColumn<double>("tolerance");
+        QTest::addColumn<bool>("badProblem");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("negative rate") << -1.0 << 10 << 0.0 << false << "learning rate";
+        QTest::newRow("NaN rate") << std::nan("") << 10 << 0.0 << false << "learning rate";
+        QTest::newRow("negative iterations") << 0.1 << -2 << 0.0 << false << "iteration limit";
+        QTest::newRow("negative tolerance") << 0.1 << 10 << -1.0 << false << "tolerance";
+        QTest::newRow("bad problem") << 0.1 << 10 << 0.0 << true << "R is 3×3, expected 4×4";
+    }
+    void invalidInput()
+    {
+        QFETCH(double, learningRate);
+        QFETCH(int, iterations);
+        QFETCH(double, tolerance);
+        QFETCH(bool, badProblem);
+        QFETCH(QString, message);
+        Problem problem = planted(4, 1);
+        if (badProblem)
+            problem.R = MatrixXd::Zero(3, 3);
+        DescentOptions options;
+        options.learningRate = learningRate;
+        options.maxIterations = iterations;
+        options.gradientTolerance = tolerance;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.termination, Termination::InvalidInput);
+        QVERIFY2(QString::fromStdString(summary.message).contains(message), summary.message.c_str());
+    }
+
+    void historyCsv()
+    {
+        const std::vector<IterationRecord> history{{0, 2.5, 1.0, 0.0}, {1, 0.1, 0.25, 0.5}};
+        QCOMPARE(QString::fromStdString(historyToCsv(history)),
+                 QString("iteration,loss,grad_norm,step\n0,2.5,1,0\n1,0.10000000000000001,0.25,0.5\n"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDescent)
+#include "tst_descent.moc"
