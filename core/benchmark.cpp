@@ -18,9 +18,7 @@ using Eigen::MatrixXd;
 
 namespace {
 
-template <typename Work>
-double medianSeconds(int repeat, const Work &work)
-{
+template <typename Work> double medianSeconds(int repeat, const Work &work) {
     std::vector<double> seconds;
     for (int i = 0; i < repeat; ++i) {
         const auto start = std::chrono::steady_clock::now();
@@ -35,8 +33,7 @@ volatile double g_sink = 0; // keeps timed results alive
 
 } // namespace
 
-Status BenchmarkOptions::validate() const
-{
+Status BenchmarkOptions::validate() const {
     if (n < 1 || n > 46340)
         return Status::failure("n must be between 1 and 46340, got " + std::to_string(n));
     if (r < 1 || r > n)
@@ -46,8 +43,7 @@ Status BenchmarkOptions::validate() const
     return Status::success();
 }
 
-double streamRead(const Eigen::Ref<const MatrixXd> &a, const Eigen::Ref<const MatrixXd> &b)
-{
+double streamRead(const Eigen::Ref<const MatrixXd> &a, const Eigen::Ref<const MatrixXd> &b) {
     double sum = 0;
     for (const Eigen::Ref<const MatrixXd> *matrix : {&a, &b}) {
         const auto columns = static_cast<std::ptrdiff_t>(matrix->cols());
@@ -65,8 +61,7 @@ double streamRead(const Eigen::Ref<const MatrixXd> &a, const Eigen::Ref<const Ma
     return sum;
 }
 
-BenchmarkResult runBenchmark(const BenchmarkOptions &options)
-{
+BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
     GeneratorOptions generator;
     generator.n = options.n;
     generator.r = options.r;
@@ -84,7 +79,8 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options)
     // One untimed pass each first: page faults and cold caches are not what is measured.
     g_sink = streamRead(problem.P, problem.R);
     fused = evaluate(problem, evaluation);
-    result.streamReadSeconds = medianSeconds(options.repeat, [&] { g_sink = streamRead(problem.P, problem.R); });
+    result.streamReadSeconds =
+        medianSeconds(options.repeat, [&] { g_sink = streamRead(problem.P, problem.R); });
     result.evaluateSeconds = medianSeconds(options.repeat, [&] {
         fused = evaluate(problem, evaluation);
         g_sink = fused.loss;
@@ -100,9 +96,8 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options)
     if (options.numericGradient) {
         NumericOptions numeric;
         numeric.method = DifferenceMethod::Central;
-        result.numericGradientSeconds = medianSeconds(1, [&] {
-            g_sink = structuredNumericGradient(problem, numeric).gradient(0, 0);
-        });
+        result.numericGradientSeconds =
+            medianSeconds(1, [&] { g_sink = structuredNumericGradient(problem, numeric).gradient(0, 0); });
     }
     return result;
 }

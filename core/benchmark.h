@@ -11,8 +11,8 @@ namespace gradlens {
 struct BenchmarkOptions {
     Eigen::Index n = 4096;
     Eigen::Index r = 1;
-    int repeat = 5;          // timed repetitions; medians are reported
-    bool symmetric = false;  // symmetric P and R, declared, so the one-triangle path runs
+    int repeat = 5;              // timed repetitions; medians are reported
+    bool symmetric = false;      // symmetric P and R, declared, so the one-triangle path runs
     bool numericGradient = true; // also time a full structured central-difference gradient
     std::uint64_t seed = 1;
 
@@ -21,9 +21,9 @@ struct BenchmarkOptions {
 
 struct BenchmarkResult {
     int threads = 1;
-    double evaluateSeconds = 0;   // fused loss + gradient, median
-    double streamReadSeconds = 0; // summing every entry of P and R, median: the memory floor
-    double naiveSeconds = 0;      // γγᵀ, M, P∘M formed as full matrices, median
+    double evaluateSeconds = 0;        // fused loss + gradient, median
+    double streamReadSeconds = 0;      // summing every entry of P and R, median: the memory floor
+    double naiveSeconds = 0;           // γγᵀ, M, P∘M formed as full matrices, median
     double numericGradientSeconds = 0; // structured central differences, one full gradient
     double maxRelativeDifference = 0;  // fused vs naive gradient, a sanity check of what was timed
 };

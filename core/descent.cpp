@@ -18,8 +18,7 @@ constexpr std::array<std::pair<OptimizerKind, std::string_view>, 2> kOptimizerNa
     {OptimizerKind::Armijo, "armijo"},
 }};
 
-std::string formatNumber(double value)
-{
+std::string formatNumber(double value) {
     std::ostringstream text;
     text.imbue(std::locale::classic());
     text.precision(6);
@@ -29,24 +28,21 @@ std::string formatNumber(double value)
 
 } // namespace
 
-std::string_view optimizerName(OptimizerKind kind)
-{
+std::string_view optimizerName(OptimizerKind kind) {
     for (const auto &[value, name] : kOptimizerNames)
         if (value == kind)
             return name;
     return "unknown";
 }
 
-std::optional<OptimizerKind> parseOptimizer(std::string_view name)
-{
+std::optional<OptimizerKind> parseOptimizer(std::string_view name) {
     for (const auto &[value, text] : kOptimizerNames)
         if (text == name)
             return value;
     return std::nullopt;
 }
 
-std::string_view terminationName(Termination termination)
-{
+std::string_view terminationName(Termination termination) {
     switch (termination) {
     case Termination::Converged:
         return "converged";
@@ -64,8 +60,7 @@ std::string_view terminationName(Termination termination)
     return "unknown";
 }
 
-std::string historyToCsv(const std::vector<IterationRecord> &history)
-{
+std::string historyToCsv(const std::vector<IterationRecord> &history) {
     std::string text = "iteration,loss,grad_norm,step\n";
     for (const IterationRecord &record : history)
         text += std::to_string(record.iteration) + "," + formatDouble(record.loss) + "," +
@@ -73,14 +68,15 @@ std::string historyToCsv(const std::vector<IterationRecord> &history)
     return text;
 }
 
-Status DescentOptions::validate() const
-{
+Status DescentOptions::validate() const {
     if (!(learningRate > 0) || !std::isfinite(learningRate))
-        return Status::failure("learning rate must be a finite number > 0, got " + formatNumber(learningRate));
+        return Status::failure("learning rate must be a finite number > 0, got " +
+                               formatNumber(learningRate));
     if (maxIterations < 0)
         return Status::failure("iteration limit must be ≥ 0, got " + std::to_string(maxIterations));
     if (!(gradientTolerance >= 0) || !std::isfinite(gradientTolerance))
-        return Status::failure("tolerance must be a finite number ≥ 0, got " + formatNumber(gradientTolerance));
+        return Status::failure("tolerance must be a finite number ≥ 0, got " +
+                               formatNumber(gradientTolerance));
     if (!(explosionFactor > 1))
         return Status::failure("explosion factor must be > 1");
     if (!(armijoSufficientDecrease > 0 && armijoSufficientDecrease < 1))
@@ -92,8 +88,8 @@ Status DescentOptions::validate() const
     return Status::success();
 }
 
-DescentSummary descend(const Problem &problem, const DescentOptions &options, const IterationCallback &callback)
-{
+DescentSummary descend(const Problem &problem, const DescentOptions &options,
+                       const IterationCallback &callback) {
     DescentSummary summary;
     summary.gamma = problem.gamma;
     if (Status status = problem.validate(); !status) {
@@ -127,15 +123,19 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options, co
         return summary;
     };
 
+    auto converged = [&] {
+        return finish(Termination::Converged, "gradient norm " + formatNumber(gradientNorm) +
+                                                  " is at or below the tolerance " +
+                                                  formatNumber(options.gradientTolerance));
+    };
+
     if (!std::isfinite(current.loss) || !std::isfinite(gradientNorm))
         return finish(Termination::Diverged, "the starting point has a non-finite loss or gradient");
 
     double trialStep = options.learningRate;
     for (int iteration = 1; iteration <= options.maxIterations; ++iteration) {
         if (gradientNorm <= options.gradientTolerance)
-            return finish(Termination::Converged, "gradient norm " + formatNumber(gradientNorm) +
-                                                      " is at or below the tolerance " +
-                                                      formatNumber(options.gradientTolerance));
+            return converged();
         MatrixXd candidate;
         double step = options.learningRate;
         if (options.optimizer == OptimizerKind::Armijo) {
@@ -164,7 +164,8 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options, co
         const double nextNorm = next.gradient.norm();
         if (!std::isfinite(next.loss) || !std::isfinite(nextNorm) || next.loss > explosionLimit)
             return finish(Termination::Diverged,
-                          "the loss " + std::string(std::isfinite(next.loss) ? "exploded" : "became non-finite") +
+                          "the loss " +
+                              std::string(std::isfinite(next.loss) ? "exploded" : "became non-finite") +
                               " at iteration " + std::to_string(iteration) +
                               "; γ is the last finite iterate. Try a smaller learning rate or Armijo.");
         summary.gamma = std::move(candidate);
@@ -177,9 +178,7 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options, co
             return finish(Termination::Stopped, "stopped at iteration " + std::to_string(iteration));
     }
     if (gradientNorm <= options.gradientTolerance)
-        return finish(Termination::Converged, "gradient norm " + formatNumber(gradientNorm) +
-                                                  " is at or below the tolerance " +
-                                                  formatNumber(options.gradientTolerance));
+        return converged();
     return finish(Termination::MaxIterations,
                   "reached the iteration limit of " + std::to_string(options.maxIterations));
 }

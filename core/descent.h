@@ -25,7 +25,7 @@ struct DescentOptions {
     int maxIterations = 100;
     double gradientTolerance = 1e-6; // converged when ‖G‖_F ≤ this
     Convention convention = Convention::Full;
-    double explosionFactor = 1e12; // diverged when f exceeds this multiple of max(f₀, 1)
+    double explosionFactor = 1e12;          // diverged when f exceeds this multiple of max(f₀, 1)
     double armijoSufficientDecrease = 1e-4; // c in f(γ − tG) ≤ f(γ) − c t ‖G‖²
     double armijoShrink = 0.5;
     int armijoMaxBacktracks = 60;
@@ -55,6 +55,7 @@ using IterationCallback = std::function<bool(const IterationRecord &, const Eige
 // "iteration,loss,grad_norm,step" and one row per record, 17 significant digits.
 std::string historyToCsv(const std::vector<IterationRecord> &history);
 
-DescentSummary descend(const Problem &problem, const DescentOptions &options, const IterationCallback &callback = {});
+DescentSummary descend(const Problem &problem, const DescentOptions &options,
+                       const IterationCallback &callback = {});
 
 } // namespace gradlens

@@ -10,9 +10,9 @@ namespace gradlens {
 using Eigen::Index;
 using Eigen::MatrixXd;
 
-DeviationReport compareGradients(const Eigen::Ref<const MatrixXd> &analytic, const Eigen::Ref<const MatrixXd> &numeric,
-                                 const DeviationTolerances &tolerances)
-{
+DeviationReport compareGradients(const Eigen::Ref<const MatrixXd> &analytic,
+                                 const Eigen::Ref<const MatrixXd> &numeric,
+                                 const DeviationTolerances &tolerances) {
     DeviationReport report;
     report.absolute = (analytic - numeric).cwiseAbs();
     report.mixed.resize(analytic.rows(), analytic.cols());
@@ -36,7 +36,8 @@ DeviationReport compareGradients(const Eigen::Ref<const MatrixXd> &analytic, con
                     break;
             }
         }
-    report.maxMixed = report.mixed.hasNaN() ? std::numeric_limits<double>::quiet_NaN() : report.mixed.maxCoeff();
+    report.maxMixed =
+        report.mixed.hasNaN() ? std::numeric_limits<double>::quiet_NaN() : report.mixed.maxCoeff();
     const double scale = analytic.cwiseAbs().maxCoeff();
     if (scale > 0)
         report.maxRelative = report.maxAbsolute / scale;
@@ -47,8 +48,7 @@ DeviationReport compareGradients(const Eigen::Ref<const MatrixXd> &analytic, con
 
 PrecisionGuard assessFiniteDifferences(const Problem &problem, const Eigen::Ref<const MatrixXd> &steps,
                                        const Eigen::Ref<const MatrixXd> &gradient, Convention convention,
-                                       DifferenceMethod method)
-{
+                                       DifferenceMethod method) {
     const Index n = problem.n();
     double noise = 0;
     Eigen::VectorXd x(n);
@@ -78,7 +78,8 @@ PrecisionGuard assessFiniteDifferences(const Problem &problem, const Eigen::Ref<
         else
             text << "a step changes f by at most " << guard.largestChange
                  << ", not clearly above its rounding error " << guard.roundingNoise
-                 << ": finite differences cannot resolve this gradient (rescale the problem or use complex step)";
+                 << ": finite differences cannot resolve this gradient (rescale the problem or use complex "
+                    "step)";
     }
     guard.explanation = text.str();
     return guard;

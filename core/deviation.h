@@ -17,10 +17,11 @@ struct DeviationTolerances {
 // Analytic a against numeric b, both n×r.
 struct DeviationReport {
     double maxAbsolute = 0; // max |a − b| (the seed's metric)
-    double maxRelative = 0; // max |a − b| / max |a|: one scale for all entries, so entries near zero don't blow up
-    double maxMixed = 0;    // max of the mixed matrix below
-    Eigen::MatrixXd absolute; // n×r: |a − b|
-    Eigen::MatrixXd mixed;    // n×r: |a − b| / (atol + rtol·max(|a|, |b|))
+    double maxRelative =
+        0; // max |a − b| / max |a|: one scale for all entries, so entries near zero don't blow up
+    double maxMixed = 0;                        // max of the mixed matrix below
+    Eigen::MatrixXd absolute;                   // n×r: |a − b|
+    Eigen::MatrixXd mixed;                      // n×r: |a − b| / (atol + rtol·max(|a|, |b|))
     Eigen::Index worstRow = 0, worstColumn = 0; // where |a − b| is largest
 };
 
@@ -40,7 +41,7 @@ struct PrecisionGuard {
 // informative ⇔ largestChange > 100 · roundingNoise (two digits to spare); always true for complex step,
 // which has no subtractive cancellation. steps and gradient are n×r; O(n²r), no n×n temporary.
 PrecisionGuard assessFiniteDifferences(const Problem &problem, const Eigen::Ref<const Eigen::MatrixXd> &steps,
-                                       const Eigen::Ref<const Eigen::MatrixXd> &gradient, Convention convention,
-                                       DifferenceMethod method);
+                                       const Eigen::Ref<const Eigen::MatrixXd> &gradient,
+                                       Convention convention, DifferenceMethod method);
 
 } // namespace gradlens

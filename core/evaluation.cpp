@@ -23,9 +23,8 @@ constexpr Index kRowChunk = 2048;
 // One tile of the residual: m = p∘x − r, a = p∘m, optionally m stored. Returns Σ m².
 // p and r have leading dimensions ldp and ldr (the full matrices); x, a and m their own.
 template <bool StoreResidual>
-double residualTile(const double *p, Index ldp, const double *r, Index ldr, const double *x, Index ldx, double *a,
-                    Index lda, double *m, Index ldm, Index rows, Index cols)
-{
+double residualTile(const double *p, Index ldp, const double *r, Index ldr, const double *x, Index ldx,
+                    double *a, Index lda, double *m, Index ldm, Index rows, Index cols) {
     double sum = 0;
     for (Index j = 0; j < cols; ++j) {
         const double *pc = p + j * ldp;
@@ -59,17 +58,21 @@ class FusedPass {
 public:
     FusedPass(const ConstRef &R, const ConstRef &P, const ConstRef &gamma, bool symmetric, bool wantGradient,
               MatrixXd *residual, Index panelWidth, Index rowChunk)
-        : m_R(R), m_P(P), m_gamma(gamma), m_symmetric(symmetric), m_wantGradient(wantGradient)
-        , m_residual(residual), m_panelWidth(panelWidth), m_rowChunk(rowChunk)
-    {}
+        : m_R(R)
+        , m_P(P)
+        , m_gamma(gamma)
+        , m_symmetric(symmetric)
+        , m_wantGradient(wantGradient)
+        , m_residual(residual)
+        , m_panelWidth(panelWidth)
+        , m_rowChunk(rowChunk) {}
 
     // Per-thread scratch: X and A tiles and a private accumulator of (A + Aᵀ)γ, summed in thread order later.
     struct Scratch {
         MatrixXd X, A, gradient;
     };
 
-    Scratch makeScratch() const
-    {
+    Scratch makeScratch() const {
         Scratch s{MatrixXd(m_rowChunk, m_panelWidth), MatrixXd(m_rowChunk, m_panelWidth), MatrixXd()};
         if (m_wantGradient)
             s.gradient = MatrixXd::Zero(m_gamma.rows(), m_gamma.cols());
@@ -78,8 +81,7 @@ public:
 
     // Columns J = [j0, j0 + width) of every row (general) or of the rows up to the diagonal (symmetric).
     // Returns the panel's contribution to Σ m².
-    double run(Index j0, Scratch &s) const
-    {
+    double run(Index j0, Scratch &s) const {
         const Index n = m_gamma.rows();
         const Index width = std::min(m_panelWidth, n - j0);
         const auto gammaJ = m_gamma.middleRows(j0, width);
@@ -98,10 +100,11 @@ public:
                 double *a = &A(first, 0);
                 if (m_residual)
                     return residualTile<true>(p, m_P.outerStride(), r, m_R.outerStride(), &X(first, 0),
-                                              s.X.outerStride(), a, s.A.outerStride(), &(*m_residual)(i0 + first, j0),
-                                              m_residual->outerStride(), count, width);
-                return residualTile<false>(p, m_P.outerStride(), r, m_R.outerStride(), &X(first, 0), s.X.outerStride(),
-                                           a, s.A.outerStride(), nullptr, 0, count, width);
+                                              s.X.outerStride(), a, s.A.outerStride(),
+                                              &(*m_residual)(i0 + first, j0), m_residual->outerStride(),
+                                              count, width);
+                return residualTile<false>(p, m_P.outerStride(), r, m_R.outerStride(), &X(first, 0),
+                                           s.X.outerStride(), a, s.A.outerStride(), nullptr, 0, count, width);
             };
             if (!m_symmetric) {
                 sum += residualRows(0, rows);
@@ -111,7 +114,8 @@ public:
                 }
                 continue;
             }
-            // Symmetric: rows above the diagonal block stand for their mirror images too, so they count twice.
+            // Symmetric: rows above the diagonal block stand for their mirror images too, so they count
+            // twice.
             const Index above = std::min(rows, j0 - i0);
             sum += 2.0 * residualRows(0, above);
             if (above < rows)
@@ -120,7 +124,8 @@ public:
                 const auto upper = A.topRows(above);
                 const auto diagonal = A.bottomRows(rows - above); // the width × width block on the diagonal
                 s.gradient.middleRows(i0, above).noalias() += 2.0 * (upper * gammaJ);
-                s.gradient.middleRows(j0, width).noalias() += 2.0 * (upper.transpose() * gammaI.topRows(above));
+                s.gradient.middleRows(j0, width).noalias() +=
+                    2.0 * (upper.transpose() * gammaI.topRows(above));
                 if (above < rows)
                     s.gradient.middleRows(j0, width).noalias() += (diagonal + diagonal.transpose()) * gammaJ;
             }
@@ -141,8 +146,8 @@ private:
 
 } // namespace
 
-Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma, const EvaluationOptions &options)
-{
+Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
+                    const EvaluationOptions &options) {
     const Index n = gamma.rows();
     const Index r = gamma.cols();
     const Index width = options.panelWidth > 0 ? options.panelWidth : kPanelWidth;
@@ -157,7 +162,8 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
         result.residual.resize(n, n);
 
     const FusedPass pass(R, P, gamma, result.symmetricPath, options.wantGradient,
-                         options.wantResidual ? &result.residual : nullptr, width, std::min(rowChunk, n + width));
+                         options.wantResidual ? &result.residual : nullptr, width,
+                         std::min(rowChunk, n + width));
     const auto panels = static_cast<std::ptrdiff_t>((n + width - 1) / width);
     std::vector<double> panelSums(static_cast<std::size_t>(panels), 0.0);
     const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
@@ -193,8 +199,7 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
 }
 
 double evaluateLoss(const ConstRef &R, const ConstRef &P, const ConstRef &gamma, Convention convention,
-                    Symmetry symmetry)
-{
+                    Symmetry symmetry) {
     EvaluationOptions options;
     options.wantGradient = false;
     options.convention = convention;

@@ -28,13 +28,12 @@ struct Evaluation {
 };
 
 // Fused, blocked evaluation: column panels of P and R are streamed once, tile by tile; γγᵀ and P∘M exist
-// only as small tiles; both cores work; with symmetric P and R only the upper triangle is read. Shapes must be valid (see Problem::validate).
-// The result is deterministic for a given thread count.
+// only as small tiles; both cores work; with symmetric P and R only the upper triangle is read. Shapes must
+// be valid (see Problem::validate). The result is deterministic for a given thread count.
 Evaluation evaluate(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P,
                     const Eigen::Ref<const Eigen::MatrixXd> &gamma, const EvaluationOptions &options = {});
 
-inline Evaluation evaluate(const Problem &problem, const EvaluationOptions &options = {})
-{
+inline Evaluation evaluate(const Problem &problem, const EvaluationOptions &options = {}) {
     return evaluate(problem.R, problem.P, problem.gamma, options);
 }
 

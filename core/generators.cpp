@@ -27,8 +27,7 @@ constexpr std::array<std::pair<TargetKind, std::string_view>, 2> kTargetNames{{
 }};
 
 template <typename Kind, std::size_t N>
-std::string_view nameOf(const std::array<std::pair<Kind, std::string_view>, N> &names, Kind kind)
-{
+std::string_view nameOf(const std::array<std::pair<Kind, std::string_view>, N> &names, Kind kind) {
     for (const auto &[value, name] : names)
         if (value == kind)
             return name;
@@ -36,19 +35,24 @@ std::string_view nameOf(const std::array<std::pair<Kind, std::string_view>, N> &
 }
 
 template <typename Kind, std::size_t N>
-std::optional<Kind> parse(const std::array<std::pair<Kind, std::string_view>, N> &names, std::string_view text)
-{
+std::optional<Kind> parse(const std::array<std::pair<Kind, std::string_view>, N> &names,
+                          std::string_view text) {
     for (const auto &[value, name] : names)
         if (name == text)
             return value;
     return std::nullopt;
 }
 
-enum Stream : std::uint64_t { StreamR = 1, StreamP = 2, StreamGamma = 3, StreamGammaStar = 4, StreamNoise = 5 };
+enum Stream : std::uint64_t {
+    StreamR = 1,
+    StreamP = 2,
+    StreamGamma = 3,
+    StreamGammaStar = 4,
+    StreamNoise = 5
+};
 
 // Column-major fill, so the sequence→entry mapping is fixed.
-MatrixXd normalMatrix(Index rows, Index cols, Random &random, double scale)
-{
+MatrixXd normalMatrix(Index rows, Index cols, Random &random, double scale) {
     MatrixXd matrix(rows, cols);
     for (Index j = 0; j < cols; ++j)
         for (Index i = 0; i < rows; ++i)
@@ -56,10 +60,11 @@ MatrixXd normalMatrix(Index rows, Index cols, Random &random, double scale)
     return matrix;
 }
 
-double factorScale(Index r) { return 1.0 / std::sqrt(std::sqrt(static_cast<double>(r))); }
+double factorScale(Index r) {
+    return 1.0 / std::sqrt(std::sqrt(static_cast<double>(r)));
+}
 
-MatrixXd weights(const GeneratorOptions &options)
-{
+MatrixXd weights(const GeneratorOptions &options) {
     const Index n = options.n;
     Random random(options.seed, StreamP);
     switch (options.weightKind) {
@@ -91,8 +96,7 @@ MatrixXd weights(const GeneratorOptions &options)
 }
 
 // P∘(γ*γ*ᵀ) summed in a fixed order (no BLAS, no contraction): identical on every platform.
-MatrixXd plantedProduct(const MatrixXd &p, const MatrixXd &gammaStar)
-{
+MatrixXd plantedProduct(const MatrixXd &p, const MatrixXd &gammaStar) {
     const Index n = gammaStar.rows();
     MatrixXd product(n, n);
     for (Index j = 0; j < n; ++j)
@@ -107,13 +111,20 @@ MatrixXd plantedProduct(const MatrixXd &p, const MatrixXd &gammaStar)
 
 } // namespace
 
-std::string_view weightKindName(WeightKind kind) { return nameOf(kWeightNames, kind); }
-std::optional<WeightKind> parseWeightKind(std::string_view name) { return parse(kWeightNames, name); }
-std::string_view targetKindName(TargetKind kind) { return nameOf(kTargetNames, kind); }
-std::optional<TargetKind> parseTargetKind(std::string_view name) { return parse(kTargetNames, name); }
+std::string_view weightKindName(WeightKind kind) {
+    return nameOf(kWeightNames, kind);
+}
+std::optional<WeightKind> parseWeightKind(std::string_view name) {
+    return parse(kWeightNames, name);
+}
+std::string_view targetKindName(TargetKind kind) {
+    return nameOf(kTargetNames, kind);
+}
+std::optional<TargetKind> parseTargetKind(std::string_view name) {
+    return parse(kTargetNames, name);
+}
 
-Status GeneratorOptions::validate() const
-{
+Status GeneratorOptions::validate() const {
     if (n < 1)
         return Status::failure("n must be at least 1, got " + std::to_string(n));
     if (r < 1)
@@ -127,14 +138,12 @@ Status GeneratorOptions::validate() const
     return Status::success();
 }
 
-MatrixXd generateGamma(Index n, Index r, std::uint64_t seed)
-{
+MatrixXd generateGamma(Index n, Index r, std::uint64_t seed) {
     Random random(seed, StreamGamma);
     return normalMatrix(n, r, random, factorScale(r));
 }
 
-GeneratedProblem generateProblem(const GeneratorOptions &options)
-{
+GeneratedProblem generateProblem(const GeneratorOptions &options) {
     GeneratedProblem generated;
     Problem &problem = generated.problem;
     problem.P = weights(options);

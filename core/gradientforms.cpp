@@ -9,8 +9,8 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using ConstRef = Eigen::Ref<const MatrixXd>;
 
-Evaluation evaluateStraightforward(const ConstRef &R, const ConstRef &P, const ConstRef &gamma, Convention convention)
-{
+Evaluation evaluateStraightforward(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
+                                   Convention convention) {
     const double factor = conventionFactor(convention);
     const MatrixXd X = gamma * gamma.transpose();
     Evaluation result;
@@ -22,8 +22,8 @@ Evaluation evaluateStraightforward(const ConstRef &R, const ConstRef &P, const C
     return result;
 }
 
-MatrixXd entrywiseGradient(const ConstRef &R, const ConstRef &P, const ConstRef &gamma, Convention convention)
-{
+MatrixXd entrywiseGradient(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
+                           Convention convention) {
     const Index n = gamma.rows();
     const Index r = gamma.cols();
     MatrixXd gradient(n, r);
@@ -62,24 +62,21 @@ constexpr std::array<std::pair<GradientVariant, std::string_view>, 6> kVariantNa
 
 } // namespace
 
-std::string_view gradientVariantName(GradientVariant variant)
-{
+std::string_view gradientVariantName(GradientVariant variant) {
     for (const auto &[value, name] : kVariantNames)
         if (value == variant)
             return name;
     return "unknown";
 }
 
-std::optional<GradientVariant> parseGradientVariant(std::string_view name)
-{
+std::optional<GradientVariant> parseGradientVariant(std::string_view name) {
     for (const auto &[value, text] : kVariantNames)
         if (text == name)
             return value;
     return std::nullopt;
 }
 
-MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention)
-{
+MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention) {
     const double factor = conventionFactor(convention);
     switch (variant) {
     case GradientVariant::Correct: {
@@ -97,7 +94,8 @@ MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Conven
     if (variant == GradientVariant::FlipSign)
         M = -M;
     const MatrixXd A = variant == GradientVariant::NoOuterP ? M : MatrixXd(problem.P.cwiseProduct(M));
-    const MatrixXd sym = variant == GradientVariant::DropTranspose ? MatrixXd(2.0 * A) : MatrixXd(A + A.transpose());
+    const MatrixXd sym =
+        variant == GradientVariant::DropTranspose ? MatrixXd(2.0 * A) : MatrixXd(A + A.transpose());
     const double two = variant == GradientVariant::DropFactorTwo ? 1.0 : 2.0;
     return (two * factor) * (sym * problem.gamma);
 }

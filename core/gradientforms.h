@@ -21,8 +21,8 @@ Eigen::MatrixXd entrywiseGradient(const Eigen::Ref<const Eigen::MatrixXd> &R,
 
 // The analytic gradient as computed correctly, by the entry form, or with a deliberate teaching mistake.
 enum class GradientVariant {
-    Correct,       // 2(P∘M + Pᵀ∘Mᵀ)γ, fused pass
-    Entrywise,     // the entry-wise sums
+    Correct,   // 2(P∘M + Pᵀ∘Mᵀ)γ, fused pass
+    Entrywise, // the entry-wise sums
     DropTranspose, // 4(P∘M)γ: the Pᵀ∘Mᵀ term replaced by a copy of the first (invisible when P, R symmetric)
     DropFactorTwo, // (P∘M + Pᵀ∘Mᵀ)γ
     NoOuterP,      // 2(M + Mᵀ)γ: M used where P∘M belongs

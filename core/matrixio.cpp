@@ -21,16 +21,14 @@ namespace {
 // A matrix may not claim more entries than this (8 GiB of doubles): refused before allocating.
 constexpr std::uint64_t kMaxEntries = std::uint64_t{1} << 30;
 
-std::string lower(std::string_view text)
-{
+std::string lower(std::string_view text) {
     std::string result(text);
     std::transform(result.begin(), result.end(), result.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return result;
 }
 
-std::string_view trim(std::string_view text)
-{
+std::string_view trim(std::string_view text) {
     const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; };
     while (!text.empty() && isSpace(text.front()))
         text.remove_prefix(1);
@@ -39,8 +37,7 @@ std::string_view trim(std::string_view text)
     return text;
 }
 
-std::vector<std::string_view> splitWhitespace(std::string_view line)
-{
+std::vector<std::string_view> splitWhitespace(std::string_view line) {
     std::vector<std::string_view> tokens;
     std::size_t i = 0;
     while (i < line.size()) {
@@ -56,8 +53,7 @@ std::vector<std::string_view> splitWhitespace(std::string_view line)
 }
 
 // Quotes a token for a message, cut short and with control bytes escaped so binary junk stays one line.
-std::string quoted(std::string_view token)
-{
+std::string quoted(std::string_view token) {
     std::string result = "\"";
     for (std::size_t i = 0; i < token.size() && i < 40; ++i) {
         const auto c = static_cast<unsigned char>(token[i]);
@@ -77,10 +73,10 @@ std::string quoted(std::string_view token)
 // Walks text line by line, counting lines from 1; strips a trailing '\r'.
 class LineReader {
 public:
-    explicit LineReader(std::string_view text) : m_text(text) {}
+    explicit LineReader(std::string_view text)
+        : m_text(text) {}
 
-    bool next(std::string_view &line)
-    {
+    bool next(std::string_view &line) {
         if (m_position >= m_text.size())
             return false;
         const std::size_t end = m_text.find('\n', m_position);
@@ -101,13 +97,11 @@ private:
     std::size_t m_line = 0;
 };
 
-Status errorAt(const std::string &name, std::size_t line, const std::string &message)
-{
+Status errorAt(const std::string &name, std::size_t line, const std::string &message) {
     return Status::failure(name + ":" + std::to_string(line) + ": " + message);
 }
 
-std::optional<std::uint64_t> parseCount(std::string_view token)
-{
+std::optional<std::uint64_t> parseCount(std::string_view token) {
     std::uint64_t value = 0;
     const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (error != std::errc() || end != token.data() + token.size())
@@ -117,8 +111,7 @@ std::optional<std::uint64_t> parseCount(std::string_view token)
 
 } // namespace
 
-std::optional<double> parseDouble(std::string_view token)
-{
+std::optional<double> parseDouble(std::string_view token) {
     if (!token.empty() && token.front() == '+')
         token.remove_prefix(1);
     if (token.empty() || token.front() == '+')
@@ -137,15 +130,13 @@ std::optional<double> parseDouble(std::string_view token)
     return value;
 }
 
-std::string formatDouble(double value)
-{
+std::string formatDouble(double value) {
     char buffer[64];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 17);
     return std::string(buffer, result.ptr);
 }
 
-std::optional<MatrixFormat> formatForPath(std::string_view path)
-{
+std::optional<MatrixFormat> formatForPath(std::string_view path) {
     const std::string extension = lower(std::filesystem::path(path).extension().string());
     if (extension == ".mtx")
         return MatrixFormat::MatrixMarket;
@@ -154,19 +145,21 @@ std::optional<MatrixFormat> formatForPath(std::string_view path)
     return std::nullopt;
 }
 
-Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixXd &out)
-{
+Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixXd &out) {
     LineReader reader(text);
     std::string_view line;
     if (!reader.next(line))
         return errorAt(name, 1, "the file is empty: expected a \"%%MatrixMarket matrix ...\" header");
     const auto header = splitWhitespace(line);
     if (header.empty() || lower(header[0]) != "%%matrixmarket")
-        return errorAt(name, 1, "expected a \"%%MatrixMarket matrix <format> <field> <symmetry>\" header, found " +
-                                    quoted(line));
+        return errorAt(name, 1,
+                       "expected a \"%%MatrixMarket matrix <format> <field> <symmetry>\" header, found " +
+                           quoted(line));
     if (header.size() != 5)
-        return errorAt(name, 1, "the header needs 4 words after %%MatrixMarket (matrix, format, field, "
-                                "symmetry), found " + std::to_string(header.size() - 1));
+        return errorAt(name, 1,
+                       "the header needs 4 words after %%MatrixMarket (matrix, format, field, "
+                       "symmetry), found " +
+                           std::to_string(header.size() - 1));
     if (lower(header[1]) != "matrix")
         return errorAt(name, 1, "only \"matrix\" objects are supported, found " + quoted(header[1]));
     const std::string format = lower(header[2]), field = lower(header[3]), symmetry = lower(header[4]);
@@ -181,7 +174,8 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
     if (symmetry == "hermitian")
         return errorAt(name, 1, "hermitian matrices are not supported: R, P and γ are real");
     if (symmetry != "general" && symmetry != "symmetric" && symmetry != "skew-symmetric")
-        return errorAt(name, 1, "symmetry must be general, symmetric or skew-symmetric, found " + quoted(header[4]));
+        return errorAt(name, 1,
+                       "symmetry must be general, symmetric or skew-symmetric, found " + quoted(header[4]));
     const bool coordinate = format == "coordinate";
     const bool symmetric = symmetry == "symmetric", skew = symmetry == "skew-symmetric";
 
@@ -197,41 +191,51 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
     const std::size_t sizeLine = reader.lineNumber();
     const std::size_t expectedSizeTokens = coordinate ? 3 : 2;
     if (sizeTokens.empty())
-        return errorAt(name, sizeLine + 1, "the size line is missing: expected \"rows columns" +
-                                               std::string(coordinate ? " entries" : "") + "\"");
+        return errorAt(name, sizeLine + 1,
+                       "the size line is missing: expected \"rows columns" +
+                           std::string(coordinate ? " entries" : "") + "\"");
     if (sizeTokens.size() != expectedSizeTokens)
-        return errorAt(name, sizeLine, "the size line needs " + std::to_string(expectedSizeTokens) +
-                                           " numbers (rows columns" + (coordinate ? " entries" : "") + "), found " +
-                                           std::to_string(sizeTokens.size()));
+        return errorAt(name, sizeLine,
+                       "the size line needs " + std::to_string(expectedSizeTokens) +
+                           " numbers (rows columns" + (coordinate ? " entries" : "") + "), found " +
+                           std::to_string(sizeTokens.size()));
     std::uint64_t sizes[3] = {0, 0, 0};
     for (std::size_t i = 0; i < expectedSizeTokens; ++i) {
         const auto count = parseCount(sizeTokens[i]);
         if (!count)
-            return errorAt(name, sizeLine, "expected a non-negative integer in the size line, found " +
-                                               quoted(sizeTokens[i]));
+            return errorAt(name, sizeLine,
+                           "expected a non-negative integer in the size line, found " +
+                               quoted(sizeTokens[i]));
         sizes[i] = *count;
     }
     const std::uint64_t rows = sizes[0], cols = sizes[1];
     if (rows == 0 || cols == 0)
-        return errorAt(name, sizeLine, "the matrix is empty (" + std::to_string(rows) + "×" + std::to_string(cols) + ")");
+        return errorAt(name, sizeLine,
+                       "the matrix is empty (" + std::to_string(rows) + "×" + std::to_string(cols) + ")");
     if (rows > kMaxEntries || cols > kMaxEntries || rows * cols > kMaxEntries)
-        return errorAt(name, sizeLine, "the size " + std::to_string(rows) + "×" + std::to_string(cols) +
-                                           " is too large (at most " + std::to_string(kMaxEntries) + " entries)");
+        return errorAt(name, sizeLine,
+                       "the size " + std::to_string(rows) + "×" + std::to_string(cols) +
+                           " is too large (at most " + std::to_string(kMaxEntries) + " entries)");
     if ((symmetric || skew) && rows != cols)
-        return errorAt(name, sizeLine, symmetry + " matrices must be square, found " + std::to_string(rows) + "×" +
-                                           std::to_string(cols));
+        return errorAt(name, sizeLine,
+                       symmetry + " matrices must be square, found " + std::to_string(rows) + "×" +
+                           std::to_string(cols));
     const std::uint64_t n = rows;
-    const std::uint64_t valueCount =
-        coordinate ? sizes[2] : symmetric ? n * (n + 1) / 2 : skew ? n * (n - 1) / 2 : rows * cols;
+    const std::uint64_t valueCount = coordinate  ? sizes[2]
+                                     : symmetric ? n * (n + 1) / 2
+                                     : skew      ? n * (n - 1) / 2
+                                                 : rows * cols;
     if (coordinate && valueCount > rows * cols)
-        return errorAt(name, sizeLine, "declares " + std::to_string(valueCount) + " entries, more than the " +
-                                           std::to_string(rows * cols) + " cells of the matrix");
+        return errorAt(name, sizeLine,
+                       "declares " + std::to_string(valueCount) + " entries, more than the " +
+                           std::to_string(rows * cols) + " cells of the matrix");
     // Each value needs at least two bytes ("0\n"), each coordinate entry at least four ("1 1\n").
     const std::uint64_t minimumBytes = valueCount * (coordinate ? 4 : 2);
     if (minimumBytes > reader.remainingBytes() + 1)
-        return errorAt(name, sizeLine, "declares " + std::to_string(valueCount) + (coordinate ? " entries" : " values") +
-                                           " but only " + std::to_string(reader.remainingBytes()) +
-                                           " bytes follow: the file is truncated or the size is wrong");
+        return errorAt(name, sizeLine,
+                       "declares " + std::to_string(valueCount) + (coordinate ? " entries" : " values") +
+                           " but only " + std::to_string(reader.remainingBytes()) +
+                           " bytes follow: the file is truncated or the size is wrong");
 
     MatrixXd matrix = MatrixXd::Zero(static_cast<Index>(rows), static_cast<Index>(cols));
     std::uint64_t read = 0;
@@ -246,8 +250,9 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
                 continue;
             for (std::string_view token : splitWhitespace(content)) {
                 if (read == valueCount)
-                    return errorAt(name, reader.lineNumber(), "more values than the " + std::to_string(valueCount) +
-                                                                  " the size line declares");
+                    return errorAt(name, reader.lineNumber(),
+                                   "more values than the " + std::to_string(valueCount) +
+                                       " the size line declares");
                 const auto value = parseDouble(token);
                 if (!value)
                     return errorAt(name, reader.lineNumber(), "expected a number, found " + quoted(token));
@@ -274,26 +279,32 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
             const auto tokens = splitWhitespace(content);
             const std::size_t lineNumber = reader.lineNumber();
             if (read == valueCount)
-                return errorAt(name, lineNumber, "more entries than the " + std::to_string(valueCount) +
-                                                     " the size line declares");
+                return errorAt(name, lineNumber,
+                               "more entries than the " + std::to_string(valueCount) +
+                                   " the size line declares");
             if (tokens.size() != tokensPerEntry)
-                return errorAt(name, lineNumber, "expected " + std::to_string(tokensPerEntry) + " fields (row column" +
-                                                     (tokensPerEntry == 3 ? " value" : "") + "), found " +
-                                                     std::to_string(tokens.size()));
+                return errorAt(name, lineNumber,
+                               "expected " + std::to_string(tokensPerEntry) + " fields (row column" +
+                                   (tokensPerEntry == 3 ? " value" : "") + "), found " +
+                                   std::to_string(tokens.size()));
             const auto i = parseCount(tokens[0]), j = parseCount(tokens[1]);
             if (!i || !j)
-                return errorAt(name, lineNumber, "expected integer row and column indices, found " +
-                                                     quoted(tokens[0]) + " " + quoted(tokens[1]));
+                return errorAt(name, lineNumber,
+                               "expected integer row and column indices, found " + quoted(tokens[0]) + " " +
+                                   quoted(tokens[1]));
             if (*i < 1 || *i > rows || *j < 1 || *j > cols)
-                return errorAt(name, lineNumber, "index (" + std::to_string(*i) + ", " + std::to_string(*j) +
-                                                     ") is outside the " + std::to_string(rows) + "×" +
-                                                     std::to_string(cols) + " matrix (indices start at 1)");
+                return errorAt(name, lineNumber,
+                               "index (" + std::to_string(*i) + ", " + std::to_string(*j) +
+                                   ") is outside the " + std::to_string(rows) + "×" + std::to_string(cols) +
+                                   " matrix (indices start at 1)");
             if ((symmetric || skew) && *j > *i)
-                return errorAt(name, lineNumber, "a " + symmetry + " file stores the lower triangle only, found (" +
-                                                     std::to_string(*i) + ", " + std::to_string(*j) + ")");
+                return errorAt(name, lineNumber,
+                               "a " + symmetry + " file stores the lower triangle only, found (" +
+                                   std::to_string(*i) + ", " + std::to_string(*j) + ")");
             if (skew && *i == *j)
-                return errorAt(name, lineNumber, "a skew-symmetric matrix has a zero diagonal; found an entry at (" +
-                                                     std::to_string(*i) + ", " + std::to_string(*j) + ")");
+                return errorAt(name, lineNumber,
+                               "a skew-symmetric matrix has a zero diagonal; found an entry at (" +
+                                   std::to_string(*i) + ", " + std::to_string(*j) + ")");
             double value = 1.0;
             if (tokensPerEntry == 3) {
                 const auto parsed = parseDouble(tokens[2]);
@@ -304,8 +315,9 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
             const auto row = static_cast<Index>(*i - 1), col = static_cast<Index>(*j - 1);
             const auto cell = static_cast<std::size_t>(*i - 1 + (*j - 1) * rows);
             if (seen[cell])
-                return errorAt(name, lineNumber, "entry (" + std::to_string(*i) + ", " + std::to_string(*j) +
-                                                     ") appears twice");
+                return errorAt(name, lineNumber,
+                               "entry (" + std::to_string(*i) + ", " + std::to_string(*j) +
+                                   ") appears twice");
             seen[cell] = true;
             matrix(row, col) = value;
             if (symmetric)
@@ -316,22 +328,21 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
         }
     }
     if (read < valueCount)
-        return errorAt(name, reader.lineNumber(), "expected " + std::to_string(valueCount) +
-                                                      (coordinate ? " entries" : " values") + ", found only " +
-                                                      std::to_string(read) + ": the file ends early");
+        return errorAt(name, reader.lineNumber(),
+                       "expected " + std::to_string(valueCount) + (coordinate ? " entries" : " values") +
+                           ", found only " + std::to_string(read) + ": the file ends early");
     // Anything but comments after the last value is an error (a wrong size line, usually).
     while (reader.next(line)) {
         const std::string_view content = trim(line);
         if (!content.empty() && content.front() != '%')
-            return errorAt(name, reader.lineNumber(), "more values than the " + std::to_string(valueCount) +
-                                                          " the size line declares");
+            return errorAt(name, reader.lineNumber(),
+                           "more values than the " + std::to_string(valueCount) + " the size line declares");
     }
     out = std::move(matrix);
     return Status::success();
 }
 
-Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &out)
-{
+Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &out) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3);
     LineReader reader(text);
@@ -387,23 +398,25 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
             columns = fields.size();
             firstRowLine = lineNumber;
         } else if (fields.size() != columns) {
-            return errorAt(name, lineNumber, "this row has " + std::to_string(fields.size()) + " fields, expected " +
-                                                 std::to_string(columns) + " like line " +
-                                                 std::to_string(firstRowLine));
+            return errorAt(name, lineNumber,
+                           "this row has " + std::to_string(fields.size()) + " fields, expected " +
+                               std::to_string(columns) + " like line " + std::to_string(firstRowLine));
         }
         for (std::size_t c = 0; c < fields.size(); ++c) {
             if (fields[c].empty())
                 return errorAt(name, lineNumber, "field " + std::to_string(c + 1) + " is empty");
             const auto value = parseDouble(fields[c]);
             if (!value)
-                return errorAt(name, lineNumber, "field " + std::to_string(c + 1) + ": expected a number, found " +
-                                                     quoted(fields[c]));
+                return errorAt(name, lineNumber,
+                               "field " + std::to_string(c + 1) + ": expected a number, found " +
+                                   quoted(fields[c]));
             values.push_back(*value);
         }
         ++rows;
     }
     if (rows == 0)
-        return errorAt(name, std::max<std::size_t>(reader.lineNumber(), 1), "no numeric rows: the file holds no matrix");
+        return errorAt(name, std::max<std::size_t>(reader.lineNumber(), 1),
+                       "no numeric rows: the file holds no matrix");
     MatrixXd matrix(static_cast<Index>(rows), static_cast<Index>(columns));
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < columns; ++j)
@@ -412,8 +425,7 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
     return Status::success();
 }
 
-std::string toMatrixMarket(const Eigen::Ref<const MatrixXd> &matrix)
-{
+std::string toMatrixMarket(const Eigen::Ref<const MatrixXd> &matrix) {
     std::string text = "%%MatrixMarket matrix array real general\n% written by Gradient Lens\n";
     text += std::to_string(matrix.rows()) + " " + std::to_string(matrix.cols()) + "\n";
     text.reserve(text.size() + static_cast<std::size_t>(matrix.size()) * 25);
@@ -425,8 +437,7 @@ std::string toMatrixMarket(const Eigen::Ref<const MatrixXd> &matrix)
     return text;
 }
 
-std::string toDelimited(const Eigen::Ref<const MatrixXd> &matrix, char delimiter)
-{
+std::string toDelimited(const Eigen::Ref<const MatrixXd> &matrix, char delimiter) {
     std::string text;
     text.reserve(static_cast<std::size_t>(matrix.size()) * 25);
     for (Index i = 0; i < matrix.rows(); ++i) {
@@ -440,11 +451,11 @@ std::string toDelimited(const Eigen::Ref<const MatrixXd> &matrix, char delimiter
     return text;
 }
 
-Status readMatrix(const std::string &path, MatrixXd &out)
-{
+Status readMatrix(const std::string &path, MatrixXd &out) {
     const auto format = formatForPath(path);
     if (!format)
-        return Status::failure(path + ": unknown file type \"" + std::filesystem::path(path).extension().string() +
+        return Status::failure(path + ": unknown file type \"" +
+                               std::filesystem::path(path).extension().string() +
                                "\" (expected .mtx or .csv)");
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
@@ -457,11 +468,11 @@ Status readMatrix(const std::string &path, MatrixXd &out)
     if (file.bad())
         return Status::failure(path + ": read error: " + std::strerror(errno));
     const std::string text = std::move(buffer).str();
-    return *format == MatrixFormat::MatrixMarket ? parseMatrixMarket(text, path, out) : parseDelimited(text, path, out);
+    return *format == MatrixFormat::MatrixMarket ? parseMatrixMarket(text, path, out)
+                                                 : parseDelimited(text, path, out);
 }
 
-Status writeTextFile(const std::string &path, std::string_view text)
-{
+Status writeTextFile(const std::string &path, std::string_view text) {
     const std::string temporary = path + ".part";
     {
         std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
@@ -485,13 +496,14 @@ Status writeTextFile(const std::string &path, std::string_view text)
     return Status::success();
 }
 
-Status writeMatrix(const std::string &path, const Eigen::Ref<const MatrixXd> &matrix)
-{
+Status writeMatrix(const std::string &path, const Eigen::Ref<const MatrixXd> &matrix) {
     const auto format = formatForPath(path);
     if (!format)
-        return Status::failure(path + ": unknown file type \"" + std::filesystem::path(path).extension().string() +
+        return Status::failure(path + ": unknown file type \"" +
+                               std::filesystem::path(path).extension().string() +
                                "\" (expected .mtx or .csv)");
-    return writeTextFile(path, *format == MatrixFormat::MatrixMarket ? toMatrixMarket(matrix) : toDelimited(matrix));
+    return writeTextFile(path, *format == MatrixFormat::MatrixMarket ? toMatrixMarket(matrix)
+                                                                     : toDelimited(matrix));
 }
 
 } // namespace gradlens

@@ -25,9 +25,7 @@ constexpr std::array<std::pair<DifferenceMethod, std::string_view>, 5> kMethodNa
 
 // Ridders' extrapolation (Numerical Recipes' dfridr): central differences at h, h/1.4, h/1.4², … combined
 // in a Neville tableau; stops when the error grows. centralAt(h) returns the central difference at h.
-template <typename Central>
-std::pair<double, double> ridders(double h, const Central &centralAt)
-{
+template <typename Central> std::pair<double, double> ridders(double h, const Central &centralAt) {
     constexpr int kTableSize = 10;
     constexpr double kShrink = 1.4, kShrink2 = kShrink * kShrink, kSafe = 2.0;
     double table[kTableSize][kTableSize];
@@ -41,8 +39,8 @@ std::pair<double, double> ridders(double h, const Central &centralAt)
         for (int j = 1; j <= i; ++j) {
             table[j][i] = (table[j - 1][i] * factor - table[j - 1][i - 1]) / (factor - 1.0);
             factor *= kShrink2;
-            const double candidate =
-                std::max(std::abs(table[j][i] - table[j - 1][i]), std::abs(table[j][i] - table[j - 1][i - 1]));
+            const double candidate = std::max(std::abs(table[j][i] - table[j - 1][i]),
+                                              std::abs(table[j][i] - table[j - 1][i - 1]));
             if (candidate <= error) {
                 error = candidate;
                 best = table[j][i];
@@ -55,16 +53,14 @@ std::pair<double, double> ridders(double h, const Central &centralAt)
 }
 
 // Exact step: the difference between the perturbed and the original value as stored.
-double exactStep(double value, double h)
-{
+double exactStep(double value, double h) {
     volatile double perturbed = value + h; // volatile: keep the rounding of the stored perturbed value
     return perturbed - value;
 }
 
 // Transpose in 32×32 tiles on all cores: Eigen's plain transposed copy walks one side with stride n and
 // took longer than the whole numerical gradient.
-MatrixXd transposed(const MatrixXd &matrix)
-{
+MatrixXd transposed(const MatrixXd &matrix) {
     constexpr Index tile = 32;
     MatrixXd result(matrix.cols(), matrix.rows());
     const auto tileColumns = static_cast<std::ptrdiff_t>((matrix.cols() + tile - 1) / tile);
@@ -89,9 +85,8 @@ struct EntryResult {
 // complexDelta(δ) returns the change of the complex loss under γ_kc + iδ. noise is the rounding error of a Δ.
 template <typename Delta, typename CentralDelta, typename ComplexDelta>
 EntryResult differentiate(DifferenceMethod method, double h, double value, bool estimateError, double noise,
-                          const Delta &delta, const CentralDelta &centralDelta, const ComplexDelta &complexDelta,
-                          double &stepUsed)
-{
+                          const Delta &delta, const CentralDelta &centralDelta,
+                          const ComplexDelta &complexDelta, double &stepUsed) {
     EntryResult result;
     switch (method) {
     case DifferenceMethod::Forward:
@@ -138,24 +133,21 @@ EntryResult differentiate(DifferenceMethod method, double h, double value, bool 
 
 } // namespace
 
-std::string_view differenceMethodName(DifferenceMethod method)
-{
+std::string_view differenceMethodName(DifferenceMethod method) {
     for (const auto &[value, name] : kMethodNames)
         if (value == method)
             return name;
     return "unknown";
 }
 
-std::optional<DifferenceMethod> parseDifferenceMethod(std::string_view name)
-{
+std::optional<DifferenceMethod> parseDifferenceMethod(std::string_view name) {
     for (const auto &[value, text] : kMethodNames)
         if (text == name)
             return value;
     return std::nullopt;
 }
 
-double defaultStep(DifferenceMethod method, double entry, double maxAbsGamma)
-{
+double defaultStep(DifferenceMethod method, double entry, double maxAbsGamma) {
     double scale = std::max(std::abs(entry), maxAbsGamma);
     if (!(scale > 0) || !std::isfinite(scale))
         scale = 1.0;
@@ -173,8 +165,7 @@ double defaultStep(DifferenceMethod method, double entry, double maxAbsGamma)
     return std::cbrt(kEpsilon) * scale;
 }
 
-NumericGradient structuredNumericGradient(const Problem &problem, const NumericOptions &options)
-{
+NumericGradient structuredNumericGradient(const Problem &problem, const NumericOptions &options) {
     const MatrixXd &P = problem.P;
     const MatrixXd &R = problem.R;
     const MatrixXd &gamma = problem.gamma;
@@ -196,7 +187,7 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
     auto processRow = [&](Index k) {
         // Row k of X = γγᵀ, evaluated from γ; X is symmetric, so it is column k too.
         const Eigen::VectorXd x = gamma * gamma.row(k).transpose();
-        const double *pCol = &P(0, k), *rCol = &R(0, k);  // P_jk, R_jk
+        const double *pCol = &P(0, k), *rCol = &R(0, k);   // P_jk, R_jk
         const double *pRow = &Pt(0, k), *rRow = &Rt(0, k); // P_kj, R_kj
         Eigen::VectorXd mRow(n), mCol(n);
         double noise = 0;
@@ -223,9 +214,10 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
                         const double up = xs[j] + step * g[j], down = xs[j] - step * g[j];
                         const double rowUp = pRow[j] * up - rRow[j], colUp = pCol[j] * up - rCol[j];
                         const double rowDown = pRow[j] * down - rRow[j], colDown = pCol[j] * down - rCol[j];
-                        partialPlus += (rowUp - oldRow[j]) * (rowUp + oldRow[j]) + (colUp - oldCol[j]) * (colUp + oldCol[j]);
-                        partialMinus +=
-                            (rowDown - oldRow[j]) * (rowDown + oldRow[j]) + (colDown - oldCol[j]) * (colDown + oldCol[j]);
+                        partialPlus += (rowUp - oldRow[j]) * (rowUp + oldRow[j]) +
+                                       (colUp - oldCol[j]) * (colUp + oldCol[j]);
+                        partialMinus += (rowDown - oldRow[j]) * (rowDown + oldRow[j]) +
+                                        (colDown - oldCol[j]) * (colDown + oldCol[j]);
                     }
                     plus += partialPlus;
                     minus += partialMinus;
@@ -265,10 +257,11 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
                 const Complex diagonal = P(k, k) * xkk - R(k, k);
                 return sum + diagonal * diagonal;
             };
-            const double h = options.step > 0 ? options.step : defaultStep(options.method, gamma(k, c), maxAbs);
+            const double h =
+                options.step > 0 ? options.step : defaultStep(options.method, gamma(k, c), maxAbs);
             double stepUsed = h;
-            const EntryResult entry = differentiate(options.method, h, gamma(k, c), options.estimateError, noise,
-                                                    delta, centralDelta, complexDelta, stepUsed);
+            const EntryResult entry = differentiate(options.method, h, gamma(k, c), options.estimateError,
+                                                    noise, delta, centralDelta, complexDelta, stepUsed);
             result.gradient(k, c) = factor * entry.value;
             result.steps(k, c) = stepUsed;
             if (result.errorEstimate.size() > 0)
@@ -291,9 +284,8 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
     return result;
 }
 
-NumericGradient blackBoxNumericGradient(const ScalarFunction &f, const MatrixXd &x, const NumericOptions &options,
-                                        const ComplexFunction &complexF)
-{
+NumericGradient blackBoxNumericGradient(const ScalarFunction &f, const MatrixXd &x,
+                                        const NumericOptions &options, const ComplexFunction &complexF) {
     NumericGradient result;
     result.gradient.resize(x.rows(), x.cols());
     result.steps.resize(x.rows(), x.cols());
@@ -330,8 +322,8 @@ NumericGradient blackBoxNumericGradient(const ScalarFunction &f, const MatrixXd 
             const double h = options.step > 0 ? options.step : defaultStep(options.method, value, maxAbs);
             double stepUsed = h;
             auto centralDelta = [&](double step) { return delta(step) - delta(-step); };
-            const EntryResult entry = differentiate(options.method, h, value, options.estimateError, noise, delta,
-                                                    centralDelta, complexDelta, stepUsed);
+            const EntryResult entry = differentiate(options.method, h, value, options.estimateError, noise,
+                                                    delta, centralDelta, complexDelta, stepUsed);
             result.gradient(k, c) = entry.value;
             result.steps(k, c) = stepUsed;
             if (result.errorEstimate.size() > 0)
@@ -347,8 +339,7 @@ NumericGradient blackBoxNumericGradient(const ScalarFunction &f, const MatrixXd 
 }
 
 Complex complexLoss(const Eigen::Ref<const MatrixXd> &R, const Eigen::Ref<const MatrixXd> &P,
-                    const Eigen::MatrixXcd &gamma, Convention convention)
-{
+                    const Eigen::MatrixXcd &gamma, Convention convention) {
     const Eigen::MatrixXcd X = gamma * gamma.transpose(); // transpose, not adjoint: the analytic extension
     Complex sum = 0;
     for (Index j = 0; j < X.cols(); ++j)

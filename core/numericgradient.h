@@ -31,8 +31,8 @@ struct NumericOptions {
 };
 
 struct NumericGradient {
-    Eigen::MatrixXd gradient;      // n×r
-    Eigen::MatrixXd steps;         // n×r: the step actually taken, (γ_kc + h) − γ_kc, exact in floating point
+    Eigen::MatrixXd gradient; // n×r
+    Eigen::MatrixXd steps;    // n×r: the step actually taken, (γ_kc + h) − γ_kc, exact in floating point
     Eigen::MatrixXd errorEstimate; // n×r: truncation (Richardson) + rounding estimate; empty unless asked
     bool cancelled = false;        // true when progress returned false; the other fields are then partial
 };

@@ -8,13 +8,11 @@ namespace gradlens {
 
 namespace {
 
-std::string shape(Eigen::Index rows, Eigen::Index cols)
-{
+std::string shape(Eigen::Index rows, Eigen::Index cols) {
     return std::to_string(rows) + "×" + std::to_string(cols);
 }
 
-bool isSymmetric(const Eigen::Ref<const Eigen::MatrixXd> &matrix)
-{
+bool isSymmetric(const Eigen::Ref<const Eigen::MatrixXd> &matrix) {
     const Eigen::Index n = matrix.rows();
     constexpr Eigen::Index block = 64; // compare tile pairs so the transposed reads stay in cache
     for (Eigen::Index j0 = 0; j0 < n; j0 += block) {
@@ -31,11 +29,9 @@ bool isSymmetric(const Eigen::Ref<const Eigen::MatrixXd> &matrix)
 } // namespace
 
 Status validateShapes(Eigen::Index rRows, Eigen::Index rCols, Eigen::Index pRows, Eigen::Index pCols,
-                      Eigen::Index gammaRows, Eigen::Index gammaCols)
-{
+                      Eigen::Index gammaRows, Eigen::Index gammaCols) {
     if (gammaRows < 1 || gammaCols < 1)
-        return Status::failure("γ is " + shape(gammaRows, gammaCols) +
-                               ", expected n×r with n ≥ 1 and r ≥ 1");
+        return Status::failure("γ is " + shape(gammaRows, gammaCols) + ", expected n×r with n ≥ 1 and r ≥ 1");
     const Eigen::Index n = gammaRows;
     const std::string expected = shape(n, n) + " (n×n, n = " + std::to_string(n) + " rows of γ)";
     if (rRows != n || rCols != n)
@@ -45,24 +41,24 @@ Status validateShapes(Eigen::Index rRows, Eigen::Index rCols, Eigen::Index pRows
     return Status::success();
 }
 
-Status checkFinite(const Eigen::Ref<const Eigen::MatrixXd> &matrix, const char *name)
-{
+Status checkFinite(const Eigen::Ref<const Eigen::MatrixXd> &matrix, const char *name) {
     for (Eigen::Index j = 0; j < matrix.cols(); ++j) {
         for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
             const double value = matrix(i, j);
             if (!std::isfinite(value)) {
                 const char *what = std::isnan(value) ? "NaN" : (value > 0 ? "+Inf" : "-Inf");
                 return Status::failure(std::string(name) + "(" + std::to_string(i + 1) + ", " +
-                                       std::to_string(j + 1) + ") is " + what + ": every entry must be finite");
+                                       std::to_string(j + 1) + ") is " + what +
+                                       ": every entry must be finite");
             }
         }
     }
     return Status::success();
 }
 
-Status Problem::validate() const
-{
-    if (Status shapes = validateShapes(R.rows(), R.cols(), P.rows(), P.cols(), gamma.rows(), gamma.cols()); !shapes)
+Status Problem::validate() const {
+    if (Status shapes = validateShapes(R.rows(), R.cols(), P.rows(), P.cols(), gamma.rows(), gamma.cols());
+        !shapes)
         return shapes;
     for (const auto &[matrix, name] : {std::pair{&R, "R"}, std::pair{&P, "P"}, std::pair{&gamma, "γ"}}) {
         if (Status finite = checkFinite(*matrix, name); !finite)
@@ -71,8 +67,8 @@ Status Problem::validate() const
     return Status::success();
 }
 
-bool isSymmetricProblem(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P)
-{
+bool isSymmetricProblem(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                        const Eigen::Ref<const Eigen::MatrixXd> &P) {
     return R.rows() == R.cols() && P.rows() == P.cols() && isSymmetric(P) && isSymmetric(R);
 }
 

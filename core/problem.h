@@ -9,8 +9,12 @@ namespace gradlens {
 // The objective is f(γ) = ‖R − P∘(γγᵀ)‖²_F, or ½ of it under the Half convention.
 enum class Convention { Full, Half };
 
-inline double conventionFactor(Convention convention) { return convention == Convention::Half ? 0.5 : 1.0; }
-inline const char *conventionName(Convention convention) { return convention == Convention::Half ? "half" : "full"; }
+inline double conventionFactor(Convention convention) {
+    return convention == Convention::Half ? 0.5 : 1.0;
+}
+inline const char *conventionName(Convention convention) {
+    return convention == Convention::Half ? "half" : "full";
+}
 
 struct Problem {
     Eigen::MatrixXd R;     // n×n target
@@ -33,6 +37,7 @@ Status validateShapes(Eigen::Index rRows, Eigen::Index rCols, Eigen::Index pRows
 Status checkFinite(const Eigen::Ref<const Eigen::MatrixXd> &matrix, const char *name);
 
 // True when P and R both equal their transposes exactly (blocked comparison, one pass over each).
-bool isSymmetricProblem(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P);
+bool isSymmetricProblem(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                        const Eigen::Ref<const Eigen::MatrixXd> &P);
 
 } // namespace gradlens

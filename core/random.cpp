@@ -5,8 +5,7 @@
 
 namespace gradlens {
 
-std::uint64_t splitMix64(std::uint64_t &state)
-{
+std::uint64_t splitMix64(std::uint64_t &state) {
     std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -15,28 +14,27 @@ std::uint64_t splitMix64(std::uint64_t &state)
 
 namespace {
 
-std::uint64_t rotateLeft(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotateLeft(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
 } // namespace
 
-Random::Random(std::uint64_t seed, std::uint64_t stream)
-{
+Random::Random(std::uint64_t seed, std::uint64_t stream) {
     // Distinct streams (R, P, γ, ...) come from distinct SplitMix64 starting points.
     std::uint64_t state = seed ^ (stream * 0xd1b54a32d192ed03ULL);
     for (std::uint64_t &word : m_state)
         word = splitMix64(state);
 }
 
-Random Random::fromState(const std::uint64_t (&state)[4])
-{
+Random Random::fromState(const std::uint64_t (&state)[4]) {
     Random random(0);
     for (int i = 0; i < 4; ++i)
         random.m_state[i] = state[i];
     return random;
 }
 
-std::uint64_t Random::next()
-{
+std::uint64_t Random::next() {
     const std::uint64_t result = rotateLeft(m_state[1] * 5, 7) * 9;
     const std::uint64_t t = m_state[1] << 17;
     m_state[2] ^= m_state[0];
@@ -48,12 +46,15 @@ std::uint64_t Random::next()
     return result;
 }
 
-double Random::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double Random::uniform() {
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
-double Random::uniform(double low, double high) { return low + (high - low) * uniform(); }
+double Random::uniform(double low, double high) {
+    return low + (high - low) * uniform();
+}
 
-double Random::normal()
-{
+double Random::normal() {
     if (m_hasSpare) {
         m_hasSpare = false;
         return m_spareNormal;
@@ -70,8 +71,7 @@ double Random::normal()
     return u * scale;
 }
 
-double portableLog(double x)
-{
+double portableLog(double x) {
     if (!(x > 0))
         return x == 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
     if (std::isinf(x))

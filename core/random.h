@@ -13,10 +13,10 @@ public:
     // A generator in a given xoshiro256** state (not all zero), for checking against published outputs.
     static Random fromState(const std::uint64_t (&state)[4]);
 
-    std::uint64_t next();       // 64 random bits
-    double uniform();           // [0, 1), 53 random bits
+    std::uint64_t next(); // 64 random bits
+    double uniform();     // [0, 1), 53 random bits
     double uniform(double low, double high);
-    double normal();            // standard normal
+    double normal(); // standard normal
 
 private:
     std::uint64_t m_state[4];
@@ -27,8 +27,9 @@ private:
 // SplitMix64 step: advances state and returns the next output (public for its published test vector).
 std::uint64_t splitMix64(std::uint64_t &state);
 
-// Natural logarithm of x > 0 by range reduction and an atanh series; within a few ulp of the true value and bitwise
-// reproducible wherever doubles are IEEE 754 (the file is compiled without floating-point contraction).
+// Natural logarithm of x > 0 by range reduction and an atanh series; within a few ulp of the true value and
+// bitwise reproducible wherever doubles are IEEE 754 (the file is compiled without floating-point
+// contraction).
 double portableLog(double x);
 
 } // namespace gradlens

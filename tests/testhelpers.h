@@ -12,13 +12,11 @@
 
 namespace gradlens::test {
 
-inline bool nearlyEqual(double actual, double expected, double tolerance)
-{
+inline bool nearlyEqual(double actual, double expected, double tolerance) {
     return std::abs(actual - expected) <= tolerance || (std::isnan(actual) && std::isnan(expected));
 }
 
-inline QByteArray describe(double actual, double expected, double tolerance)
-{
+inline QByteArray describe(double actual, double expected, double tolerance) {
     return QByteArray("actual ") + QByteArray::number(actual, 'g', 17) + ", expected " +
            QByteArray::number(expected, 'g', 17) + ", |difference| " +
            QByteArray::number(std::abs(actual - expected), 'g', 3) + " > tolerance " +
@@ -26,13 +24,11 @@ inline QByteArray describe(double actual, double expected, double tolerance)
 }
 
 // Largest |a − b| over entries, and where it is.
-inline double maxAbsDifference(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b)
-{
+inline double maxAbsDifference(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b) {
     return (a - b).cwiseAbs().maxCoeff();
 }
 
-inline double relativeDifference(const Eigen::MatrixXd &actual, const Eigen::MatrixXd &expected)
-{
+inline double relativeDifference(const Eigen::MatrixXd &actual, const Eigen::MatrixXd &expected) {
     const double scale = expected.cwiseAbs().maxCoeff();
     return maxAbsDifference(actual, expected) / (scale > 0 ? scale : 1.0);
 }
@@ -49,7 +45,7 @@ inline double relativeDifference(const Eigen::MatrixXd &actual, const Eigen::Mat
     } while (false)
 
 // Matrices: same shape, and max |a − b| ≤ tolerance·max(1, max|expected|) (relative to the expected scale).
-#define GL_COMPARE_MATRICES(actual, expected, relativeTolerance)                                              \
+#define GL_COMPARE_MATRICES(actual, expected, relativeTolerance)                                             \
     do {                                                                                                     \
         const Eigen::MatrixXd glA = (actual), glE = (expected);                                              \
         QCOMPARE(glA.rows(), glE.rows());                                                                    \
@@ -57,7 +53,8 @@ inline double relativeDifference(const Eigen::MatrixXd &actual, const Eigen::Mat
         const double glRel = gradlens::test::relativeDifference(glA, glE);                                   \
         if (!(glRel <= (relativeTolerance)))                                                                 \
             QFAIL((QByteArray(#actual " vs " #expected ": relative max difference ") +                       \
-                   QByteArray::number(glRel, 'g', 3) + " > " + QByteArray::number((relativeTolerance), 'g', 3) + \
-                   " (expected scale " + QByteArray::number(glE.cwiseAbs().maxCoeff(), 'g', 6) + ")")        \
+                   QByteArray::number(glRel, 'g', 3) + " > " +                                               \
+                   QByteArray::number((relativeTolerance), 'g', 3) + " (expected scale " +                   \
+                   QByteArray::number(glE.cwiseAbs().maxCoeff(), 'g', 6) + ")")                              \
                       .constData());                                                                         \
     } while (false)

@@ -20,8 +20,7 @@ struct Run {
     QByteArray out, err;
 };
 
-Run cli(const QStringList &arguments)
-{
+Run cli(const QStringList &arguments) {
     QProcess process;
     process.start(GRADLENS_CLI_PATH, arguments);
     Run run;
@@ -45,23 +44,23 @@ class TestCli : public QObject {
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         QVERIFY(m_dir.isValid());
         Run run = cli({"generate", "--n", "30", "--r", "2", "--seed", "4", "--out-dir", path("dense")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("files").toArray().size(), 4); // planted by default: γ* too
-        m_files = QStringList{"--R", path("dense/R.mtx"), "--P", path("dense/P.mtx"), "--gamma", path("dense/gamma.mtx")};
-        run = cli({"generate", "--n", "30", "--r", "2", "--p-kind", "symmetric", "--r-kind", "random", "--out-dir",
-                   path("symmetric")});
+        m_files = QStringList{"--R",     path("dense/R.mtx"),    "--P", path("dense/P.mtx"),
+                              "--gamma", path("dense/gamma.mtx")};
+        run = cli({"generate", "--n", "30", "--r", "2", "--p-kind", "symmetric", "--r-kind", "random",
+                   "--out-dir", path("symmetric")});
         QCOMPARE(run.exitCode, 0);
-        m_symmetricFiles = QStringList{"--R", path("symmetric/R.mtx"), "--P", path("symmetric/P.mtx"), "--gamma",
-                                       path("symmetric/gamma.mtx")};
+        m_symmetricFiles = QStringList{"--R",     path("symmetric/R.mtx"),    "--P", path("symmetric/P.mtx"),
+                                       "--gamma", path("symmetric/gamma.mtx")};
     }
 
-    void evalMatchesTheCore()
-    {
-        const Run run = cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", path("g.csv"), "--residual-out", path("m.mtx")});
+    void evalMatchesTheCore() {
+        const Run run = cli(QStringList{"eval"} + m_files +
+                            QStringList{"--grad-out", path("g.csv"), "--residual-out", path("m.mtx")});
         QCOMPARE(run.exitCode, 0);
         Problem problem;
         QVERIFY(readMatrix(path("dense/R.mtx").toStdString(), problem.R).ok);
@@ -83,18 +82,17 @@ private slots:
         QVERIFY(residual == expected.residual);
     }
 
-    void entrywiseFormulaAgrees()
-    {
+    void entrywiseFormulaAgrees() {
         const Run matrix = cli(QStringList{"eval", "--half"} + m_files);
         const Run entrywise = cli(QStringList{"eval", "--half", "--formula", "entrywise"} + m_files);
         QCOMPARE(entrywise.exitCode, 0);
         QCOMPARE(entrywise.json.value("convention").toString(), QString("half"));
-        const double a = matrix.json.value("grad_norm").toDouble(), b = entrywise.json.value("grad_norm").toDouble();
+        const double a = matrix.json.value("grad_norm").toDouble(),
+                     b = entrywise.json.value("grad_norm").toDouble();
         GL_COMPARE_NEAR(b, a, 1e-13 * a);
     }
 
-    void check_data()
-    {
+    void check_data() {
         QTest::addColumn<QStringList>("extra");
         QTest::addColumn<bool>("symmetric");
         QTest::addColumn<int>("exitCode");
@@ -103,15 +101,16 @@ private slots:
         QTest::newRow("forward") << QStringList{"--method", "forward"} << false << 0 << "consistent";
         QTest::newRow("backward") << QStringList{"--method", "backward"} << false << 0 << "consistent";
         QTest::newRow("complex") << QStringList{"--method", "complex"} << false << 0 << "consistent";
-        QTest::newRow("ridders, ½f") << QStringList{"--method", "ridders", "--half"} << false << 0 << "consistent";
+        QTest::newRow("ridders, ½f") << QStringList{"--method", "ridders", "--half"} << false << 0
+                                     << "consistent";
         QTest::newRow("manual step") << QStringList{"--step", "1e-5"} << false << 0 << "consistent";
-        QTest::newRow("drop-transpose") << QStringList{"--variant", "drop-transpose"} << false << 1 << "inconsistent";
+        QTest::newRow("drop-transpose")
+            << QStringList{"--variant", "drop-transpose"} << false << 1 << "inconsistent";
         QTest::newRow("flip-sign") << QStringList{"--variant", "flip-sign"} << false << 1 << "inconsistent";
         QTest::newRow("drop-transpose on symmetric P, R passes")
             << QStringList{"--variant", "drop-transpose"} << true << 0 << "consistent";
     }
-    void check()
-    {
+    void check() {
         QFETCH(QStringList, extra);
         QFETCH(bool, symmetric);
         QFETCH(int, exitCode);
@@ -124,24 +123,24 @@ private slots:
             QVERIFY2(run.json.contains(key), key);
     }
 
-    void tinyProblemIsInconclusive()
-    {
+    void tinyProblemIsInconclusive() {
         Problem problem;
         for (const char *name : {"R", "P", "gamma"}) {
             MatrixXd matrix;
             QVERIFY(readMatrix(path(QString("dense/%1.mtx").arg(name)).toStdString(), matrix).ok);
             QVERIFY(writeMatrix(path(QString("tiny_%1.mtx").arg(name)).toStdString(), 1e-6 * matrix).ok);
         }
-        const Run run = cli({"check", "--R", path("tiny_R.mtx"), "--P", path("tiny_P.mtx"), "--gamma", path("tiny_gamma.mtx")});
+        const Run run = cli({"check", "--R", path("tiny_R.mtx"), "--P", path("tiny_P.mtx"), "--gamma",
+                             path("tiny_gamma.mtx")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("fd_informative").toBool(), false);
         QCOMPARE(run.json.value("verdict").toString(), QString("inconclusive"));
     }
 
-    void descendWritesHistory()
-    {
-        const Run run = cli(QStringList{"descend"} + m_files +
-                            QStringList{"--iterations", "40", "--history-out", path("h.csv"), "--gamma-out", path("g.mtx")});
+    void descendWritesHistory() {
+        const Run run = cli(
+            QStringList{"descend"} + m_files +
+            QStringList{"--iterations", "40", "--history-out", path("h.csv"), "--gamma-out", path("g.mtx")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("optimizer").toString(), QString("armijo"));
         QVERIFY(run.json.value("final_loss").toDouble() < run.json.value("initial_loss").toDouble());
@@ -155,16 +154,14 @@ private slots:
         QCOMPARE(gamma.rows(), Eigen::Index(30));
     }
 
-    void divergenceIsReported()
-    {
+    void divergenceIsReported() {
         const Run run = cli(QStringList{"descend", "--optimizer", "gd", "--lr", "50"} + m_files);
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("termination").toString(), QString("diverged"));
         QVERIFY(run.json.value("final_loss").isDouble()); // the last finite loss, not null
     }
 
-    void benchReportsRatios()
-    {
+    void benchReportsRatios() {
         const Run run = cli({"bench", "--n", "200", "--r", "2", "--repeat", "2"});
         QCOMPARE(run.exitCode, 0);
         for (const char *key : {"evaluate_seconds", "stream_read_seconds", "naive_seconds", "ratio_to_stream",
@@ -173,24 +170,26 @@ private slots:
         QVERIFY(run.json.value("max_rel_difference_vs_naive").toDouble() < 1e-12);
     }
 
-    void badInput_data()
-    {
+    void badInput_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
         QTest::newRow("no command") << QStringList{} << "no command given";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command \"frobnicate\"";
         QTest::newRow("unknown option") << QStringList{"eval", "--bogus"} << "Unknown option 'bogus'";
         QTest::newRow("missing --R") << QStringList{"eval"} << "missing --R";
-        QTest::newRow("--n not a number") << QStringList{"generate", "--n", "abc", "--r", "1", "--out-dir", "x"}
-                                          << "--n: expected an integer";
-        QTest::newRow("bad method") << QStringList{"check", "--method", "magic"} << "--method: expected one of";
-        QTest::newRow("negative step") << QStringList{"check", "--step", "-1"} << "--step: expected a number > 0";
-        QTest::newRow("missing file") << QStringList{"eval", "--R", "/no/such/R.mtx", "--P", "p.mtx", "--gamma", "g.mtx"}
-                                      << "/no/such/R.mtx: cannot open";
+        QTest::newRow("--n not a number")
+            << QStringList{"generate", "--n", "abc", "--r", "1", "--out-dir", "x"}
+            << "--n: expected an integer";
+        QTest::newRow("bad method") << QStringList{"check", "--method", "magic"}
+                                    << "--method: expected one of";
+        QTest::newRow("negative step")
+            << QStringList{"check", "--step", "-1"} << "--step: expected a number > 0";
+        QTest::newRow("missing file")
+            << QStringList{"eval", "--R", "/no/such/R.mtx", "--P", "p.mtx", "--gamma", "g.mtx"}
+            << "/no/such/R.mtx: cannot open";
         QTest::newRow("bad lr") << QStringList{"descend", "--lr", "0"} << "--lr: expected a number > 0";
     }
-    void badInput()
-    {
+    void badInput() {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
         const Run run = cli(arguments);
@@ -200,20 +199,20 @@ private slots:
         QCOMPARE(run.err.count('\n'), 1); // exactly one line
     }
 
-    void badFilesNameFileAndLine_data()
-    {
+    void badFilesNameFileAndLine_data() {
         QTest::addColumn<QString>("which");
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("message");
-        QTest::newRow("truncated R") << "R" << QByteArray("%%MatrixMarket matrix array real general\n30 30\n1\n")
+        QTest::newRow("truncated R") << "R"
+                                     << QByteArray("%%MatrixMarket matrix array real general\n30 30\n1\n")
                                      << "bad.mtx:2: declares 900 values";
-        QTest::newRow("P of the wrong shape") << "P" << QByteArray("%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n")
-                                              << "bad.mtx: P is 2×2, expected 30×30";
-        QTest::newRow("NaN in gamma") << "gamma" << QByteArray("nan\n" + QByteArray("1\n").repeated(29))
-                                      << "bad.csv: γ(1, 1) is NaN";
+        QTest::newRow("P of the wrong shape")
+            << "P" << QByteArray("%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n")
+            << "bad.mtx: P is 2×2, expected 30×30";
+        QTest::newRow("NaN in gamma")
+            << "gamma" << QByteArray("nan\n" + QByteArray("1\n").repeated(29)) << "bad.csv: γ(1, 1) is NaN";
     }
-    void badFilesNameFileAndLine()
-    {
+    void badFilesNameFileAndLine() {
         QFETCH(QString, which);
         QFETCH(QByteArray, content);
         QFETCH(QString, message);

@@ -9,8 +9,7 @@ using Eigen::MatrixXd;
 
 namespace {
 
-Problem planted(int n, int r, double noise = 0.0, WeightKind kind = WeightKind::Nonnegative)
-{
+Problem planted(int n, int r, double noise = 0.0, WeightKind kind = WeightKind::Nonnegative) {
     GeneratorOptions options;
     options.n = n;
     options.r = r;
@@ -25,8 +24,7 @@ Problem planted(int n, int r, double noise = 0.0, WeightKind kind = WeightKind::
 class TestDescent : public QObject {
     Q_OBJECT
 private slots:
-    void armijoDecreasesMonotonicallyAndFits()
-    {
+    void armijoDecreasesMonotonicallyAndFits() {
         const Problem problem = planted(30, 2);
         DescentOptions options;
         options.optimizer = OptimizerKind::Armijo;
@@ -42,8 +40,7 @@ private slots:
         GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
     }
 
-    void fixedStepDescends()
-    {
+    void fixedStepDescends() {
         const Problem problem = planted(25, 2, 0.01);
         DescentOptions options;
         options.optimizer = OptimizerKind::GradientDescent;
@@ -60,8 +57,7 @@ private slots:
     }
 
     // Under ½f the gradient halves; twice the learning rate then takes the very same steps.
-    void halfConventionWithDoubleRateTakesTheSameSteps()
-    {
+    void halfConventionWithDoubleRateTakesTheSameSteps() {
         const Problem problem = planted(20, 3, 0.05);
         DescentOptions full, half;
         full.optimizer = half.optimizer = OptimizerKind::GradientDescent;
@@ -74,8 +70,7 @@ private slots:
         QVERIFY(b.finalLoss == 0.5 * a.finalLoss);
     }
 
-    void convergesWhenGradientIsSmall()
-    {
+    void convergesWhenGradientIsSmall() {
         const Problem problem = planted(10, 1);
         DescentOptions options;
         options.gradientTolerance = 1e30;
@@ -85,8 +80,7 @@ private slots:
         QVERIFY(summary.message.find("tolerance") != std::string::npos);
     }
 
-    void divergenceKeepsLastFiniteGamma()
-    {
+    void divergenceKeepsLastFiniteGamma() {
         const Problem problem = planted(20, 2, 0.1, WeightKind::Dense);
         DescentOptions options;
         options.optimizer = OptimizerKind::GradientDescent;
@@ -100,24 +94,23 @@ private slots:
         GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
     }
 
-    void callbackStopsTheRun()
-    {
+    void callbackStopsTheRun() {
         const Problem problem = planted(15, 2, 0.1);
         DescentOptions options;
         options.maxIterations = 100;
         options.gradientTolerance = 0;
         int seen = 0;
-        const DescentSummary summary = descend(problem, options, [&](const IterationRecord &record, const MatrixXd &gamma) {
-            ++seen;
-            return record.iteration < 3 && gamma.allFinite();
-        });
+        const DescentSummary summary =
+            descend(problem, options, [&](const IterationRecord &record, const MatrixXd &gamma) {
+                ++seen;
+                return record.iteration < 3 && gamma.allFinite();
+            });
         QCOMPARE(summary.termination, Termination::Stopped);
         QCOMPARE(summary.iterations, 3);
         QCOMPARE(seen, 3);
     }
 
-    void invalidInput_data()
-    {
+    void invalidInput_data() {
         QTest::addColumn<double>("learningRate");
         QTest::addColumn<int>("iterations");
         QTest::addColumn<double>("tolerance");
@@ -129,8 +122,7 @@ private slots:
         QTest::newRow("negative tolerance") << 0.1 << 10 << -1.0 << false << "tolerance";
         QTest::newRow("bad problem") << 0.1 << 10 << 0.0 << true << "R is 3×3, expected 4×4";
     }
-    void invalidInput()
-    {
+    void invalidInput() {
         QFETCH(double, learningRate);
         QFETCH(int, iterations);
         QFETCH(double, tolerance);
@@ -148,8 +140,7 @@ private slots:
         QVERIFY2(QString::fromStdString(summary.message).contains(message), summary.message.c_str());
     }
 
-    void historyCsv()
-    {
+    void historyCsv() {
         const std::vector<IterationRecord> history{{0, 2.5, 1.0, 0.0}, {1, 0.1, 0.25, 0.5}};
         QCOMPARE(QString::fromStdString(historyToCsv(history)),
                  QString("iteration,loss,grad_norm,step\n0,2.5,1,0\n1,0.10000000000000001,0.25,0.5\n"));

@@ -12,8 +12,7 @@ private slots:
     // a = [1 −2; 0.5 0], b = [1.1 −2; 0.5 0.001]:
     //   |a − b| = [0.1 0; 0 0.001], max 0.1 at (0, 0); max relative 0.1 / max|a| = 0.1 / 2 = 0.05;
     //   mixed(0,0) = 0.1 / (1e-12 + 1e-6·1.1), mixed(1,1) = 0.001 / (1e-12 + 1e-6·0.001)
-    void handWorked()
-    {
+    void handWorked() {
         MatrixXd a(2, 2), b(2, 2);
         a << 1, -2, 0.5, 0;
         b << 1.1, -2, 0.5, 0.001;
@@ -28,8 +27,7 @@ private slots:
         GL_COMPARE_NEAR(report.maxMixed, std::max(report.mixed(0, 0), report.mixed(1, 1)), 0.0);
     }
 
-    void identicalGradientsDeviateByZero()
-    {
+    void identicalGradientsDeviateByZero() {
         MatrixXd a(3, 2);
         a << 1, 2, 3, 4, 5, 6;
         const DeviationReport report = compareGradients(a, a);
@@ -38,8 +36,7 @@ private slots:
         GL_COMPARE_NEAR(report.maxMixed, 0.0, 0.0);
     }
 
-    void zeroAnalyticGradient()
-    {
+    void zeroAnalyticGradient() {
         const MatrixXd zero = MatrixXd::Zero(2, 2);
         QVERIFY(compareGradients(zero, zero).maxRelative == 0.0);
         MatrixXd nonzero = zero;
@@ -47,8 +44,7 @@ private slots:
         QVERIFY(std::isinf(compareGradients(zero, nonzero).maxRelative));
     }
 
-    void nanIsTheWorstDeviation()
-    {
+    void nanIsTheWorstDeviation() {
         MatrixXd a = MatrixXd::Ones(2, 2), b = MatrixXd::Ones(2, 2);
         b(0, 1) = std::numeric_limits<double>::quiet_NaN();
         b(1, 1) = 5;

@@ -17,8 +17,7 @@ namespace {
 //   P∘X = [1 4 0; 0 4 −2; −1 0 2],  M = P∘X − R = [1 3 −1; −2 1 −2; −2 1 1],  f = Σ M² = 26
 //   A = P∘M = [1 6 0; 0 1 −2; −2 0 2],  A + Aᵀ = [2 6 −2; 6 2 −2; −2 −2 4]
 //   (A + Aᵀ)γ = (16, 12, −10)ᵀ,  ∂f/∂γ = 2(A + Aᵀ)γ = (32, 24, −20)ᵀ;  under ½f: 13 and (16, 12, −10)ᵀ
-Problem handWorkedProblem()
-{
+Problem handWorkedProblem() {
     Problem problem;
     problem.gamma.resize(3, 1);
     problem.gamma << 1, 2, -1;
@@ -29,8 +28,8 @@ Problem handWorkedProblem()
     return problem;
 }
 
-Problem generated(int n, int r, WeightKind kind, TargetKind target = TargetKind::Random, std::uint64_t seed = 7)
-{
+Problem generated(int n, int r, WeightKind kind, TargetKind target = TargetKind::Random,
+                  std::uint64_t seed = 7) {
     GeneratorOptions options;
     options.n = n;
     options.r = r;
@@ -49,8 +48,7 @@ Q_DECLARE_METATYPE(gradlens::Symmetry)
 class TestEvaluation : public QObject {
     Q_OBJECT
 private slots:
-    void handWorked_data()
-    {
+    void handWorked_data() {
         QTest::addColumn<Convention>("convention");
         QTest::addColumn<int>("blockSize");
         QTest::addColumn<int>("threads");
@@ -58,13 +56,13 @@ private slots:
         QTest::addColumn<double>("scale"); // gradient = scale · (16, 12, −10)
         for (int block : {1, 2, 64})
             for (int threads : {1, 2}) {
-                const QByteArray tag = "block " + QByteArray::number(block) + ", threads " + QByteArray::number(threads);
+                const QByteArray tag =
+                    "block " + QByteArray::number(block) + ", threads " + QByteArray::number(threads);
                 QTest::newRow("f, " + tag) << Convention::Full << block << threads << 26.0 << 2.0;
                 QTest::newRow("½f, " + tag) << Convention::Half << block << threads << 13.0 << 1.0;
             }
     }
-    void handWorked()
-    {
+    void handWorked() {
         QFETCH(Convention, convention);
         QFETCH(int, blockSize);
         QFETCH(int, threads);
@@ -85,13 +83,13 @@ private slots:
         residual << 1, 3, -1, -2, 1, -2, -2, 1, 1;
         QVERIFY(evaluation.residual == residual);
         QVERIFY(!evaluation.symmetricPath);
-        GL_COMPARE_MATRICES(entrywiseGradient(handWorkedProblem().R, handWorkedProblem().P, handWorkedProblem().gamma, convention),
+        GL_COMPARE_MATRICES(entrywiseGradient(handWorkedProblem().R, handWorkedProblem().P,
+                                              handWorkedProblem().gamma, convention),
                             MatrixXd(expected), 0.0);
     }
 
     // The fused pass, the straightforward full-matrix form, the entry-wise form and complex step agree.
-    void formsAgree_data()
-    {
+    void formsAgree_data() {
         QTest::addColumn<int>("n");
         QTest::addColumn<int>("r");
         QTest::addColumn<WeightKind>("kind");
@@ -99,18 +97,20 @@ private slots:
         QTest::addColumn<Symmetry>("symmetry");
         QTest::newRow("n=1 r=1") << 1 << 1 << WeightKind::Dense << 0 << Symmetry::General;
         QTest::newRow("n=7 r=2, 3×3 tiles") << 7 << 2 << WeightKind::Dense << 3 << Symmetry::General;
-        QTest::newRow("n=11 r=3 symmetric, 2×2 tiles") << 11 << 3 << WeightKind::Symmetric << 2 << Symmetry::Symmetric;
-        QTest::newRow("n=29 r=2 symmetric, 4×4 tiles") << 29 << 2 << WeightKind::Symmetric << 4 << Symmetry::Symmetric;
-        QTest::newRow("n=130 r=3 dense, ragged last tile") << 130 << 3 << WeightKind::Dense << 0 << Symmetry::General;
-        QTest::newRow("n=130 r=8 symmetric, one-triangle path") << 130 << 8 << WeightKind::Symmetric << 0
-                                                               << Symmetry::Symmetric;
+        QTest::newRow("n=11 r=3 symmetric, 2×2 tiles")
+            << 11 << 3 << WeightKind::Symmetric << 2 << Symmetry::Symmetric;
+        QTest::newRow("n=29 r=2 symmetric, 4×4 tiles")
+            << 29 << 2 << WeightKind::Symmetric << 4 << Symmetry::Symmetric;
+        QTest::newRow("n=130 r=3 dense, ragged last tile")
+            << 130 << 3 << WeightKind::Dense << 0 << Symmetry::General;
+        QTest::newRow("n=130 r=8 symmetric, one-triangle path")
+            << 130 << 8 << WeightKind::Symmetric << 0 << Symmetry::Symmetric;
         QTest::newRow("n=200 r=5 mask") << 200 << 5 << WeightKind::Mask << 0 << Symmetry::Auto;
         QTest::newRow("n=65 r=1 zero diagonal") << 65 << 1 << WeightKind::ZeroDiagonal << 0 << Symmetry::Auto;
-        QTest::newRow("n=96 r=4 nonnegative, 32×32 tiles") << 96 << 4 << WeightKind::Nonnegative << 32
-                                                             << Symmetry::General;
+        QTest::newRow("n=96 r=4 nonnegative, 32×32 tiles")
+            << 96 << 4 << WeightKind::Nonnegative << 32 << Symmetry::General;
     }
-    void formsAgree()
-    {
+    void formsAgree() {
         QFETCH(int, n);
         QFETCH(int, r);
         QFETCH(WeightKind, kind);
@@ -123,7 +123,8 @@ private slots:
         options.symmetry = symmetry;
         options.wantResidual = true;
         const Evaluation fused = evaluate(problem, options);
-        const Evaluation reference = evaluateStraightforward(problem.R, problem.P, problem.gamma, Convention::Full);
+        const Evaluation reference =
+            evaluateStraightforward(problem.R, problem.P, problem.gamma, Convention::Full);
         GL_COMPARE_NEAR(fused.loss, reference.loss, 1e-13 * reference.loss);
         GL_COMPARE_MATRICES(fused.gradient, reference.gradient, 1e-13);
         GL_COMPARE_MATRICES(fused.residual, reference.residual, 1e-14);
@@ -131,34 +132,35 @@ private slots:
                             reference.gradient, 1e-13);
         NumericOptions complexStep;
         complexStep.method = DifferenceMethod::ComplexStep;
-        GL_COMPARE_MATRICES(structuredNumericGradient(problem, complexStep).gradient, reference.gradient, 1e-13);
+        GL_COMPARE_MATRICES(structuredNumericGradient(problem, complexStep).gradient, reference.gradient,
+                            1e-13);
     }
 
-    void zeroWeightsGiveExactlyZeroGradient()
-    {
+    void zeroWeightsGiveExactlyZeroGradient() {
         Problem problem = generated(70, 3, WeightKind::Dense);
         problem.P.setZero();
         const Evaluation evaluation = evaluate(problem);
-        QVERIFY2(evaluation.gradient.cwiseAbs().maxCoeff() == 0.0, "gradient with P = 0 must be exactly zero");
+        QVERIFY2(evaluation.gradient.cwiseAbs().maxCoeff() == 0.0,
+                 "gradient with P = 0 must be exactly zero");
         GL_COMPARE_NEAR(evaluation.loss, problem.R.squaredNorm(), 1e-13 * problem.R.squaredNorm());
     }
 
     // γ → 2^k γ and R → 2^(2k) R scale M by 2^(2k), f by 2^(4k) and the gradient by 2^(3k), exactly:
     // powers of two only change exponents, so every rounding happens identically.
-    void powerOfTwoScalingIsExact_data()
-    {
+    void powerOfTwoScalingIsExact_data() {
         QTest::addColumn<int>("k");
         QTest::addColumn<Symmetry>("symmetry");
         for (int k : {-3, 1, 5}) {
             QTest::newRow(("k=" + QByteArray::number(k) + " general").constData()) << k << Symmetry::General;
-            QTest::newRow(("k=" + QByteArray::number(k) + " symmetric path").constData()) << k << Symmetry::Symmetric;
+            QTest::newRow(("k=" + QByteArray::number(k) + " symmetric path").constData())
+                << k << Symmetry::Symmetric;
         }
     }
-    void powerOfTwoScalingIsExact()
-    {
+    void powerOfTwoScalingIsExact() {
         QFETCH(int, k);
         QFETCH(Symmetry, symmetry);
-        Problem problem = generated(100, 3, symmetry == Symmetry::Symmetric ? WeightKind::Symmetric : WeightKind::Dense);
+        Problem problem =
+            generated(100, 3, symmetry == Symmetry::Symmetric ? WeightKind::Symmetric : WeightKind::Dense);
         EvaluationOptions options;
         options.symmetry = symmetry;
         options.wantResidual = true;
@@ -172,8 +174,7 @@ private slots:
         QVERIFY(scaled.gradient == std::ldexp(1.0, 3 * k) * base.gradient);
     }
 
-    void symmetricPathMatchesGeneralPath()
-    {
+    void symmetricPathMatchesGeneralPath() {
         const Problem problem = generated(150, 4, WeightKind::Symmetric, TargetKind::Planted);
         EvaluationOptions general, symmetric, automatic;
         general.symmetry = Symmetry::General;
@@ -190,8 +191,7 @@ private slots:
         GL_COMPARE_MATRICES(b.residual, a.residual, 0.0);
     }
 
-    void halfConventionHalvesEverything()
-    {
+    void halfConventionHalvesEverything() {
         const Problem problem = generated(90, 2, WeightKind::Mask);
         EvaluationOptions full, half;
         half.convention = Convention::Half;
@@ -201,8 +201,7 @@ private slots:
         QVERIFY(h.gradient == 0.5 * f.gradient);
     }
 
-    void lossOnlyPassWritesNoMatrices()
-    {
+    void lossOnlyPassWritesNoMatrices() {
         const Problem problem = generated(80, 3, WeightKind::Dense);
         EvaluationOptions lossOnly;
         lossOnly.wantGradient = false;
@@ -213,8 +212,7 @@ private slots:
         QVERIFY(evaluateLoss(problem.R, problem.P, problem.gamma, Convention::Full) == onlyLoss.loss);
     }
 
-    void reproducibleForAThreadCount()
-    {
+    void reproducibleForAThreadCount() {
         const Problem problem = generated(300, 5, WeightKind::Dense);
         EvaluationOptions options;
         options.threads = 2;
@@ -224,14 +222,14 @@ private slots:
         QVERIFY(first.gradient == second.gradient);
     }
 
-    void stridedViewsAreHandled()
-    {
+    void stridedViewsAreHandled() {
         // Blocks of larger matrices: R and P with different outer strides.
         const Problem problem = generated(40, 2, WeightKind::Dense);
         MatrixXd bigR = MatrixXd::Zero(50, 45), bigP = MatrixXd::Zero(47, 41);
         bigR.topLeftCorner(40, 40) = problem.R;
         bigP.block(3, 1, 40, 40) = problem.P;
-        const Evaluation viaViews = evaluate(bigR.topLeftCorner(40, 40), bigP.block(3, 1, 40, 40), problem.gamma);
+        const Evaluation viaViews =
+            evaluate(bigR.topLeftCorner(40, 40), bigP.block(3, 1, 40, 40), problem.gamma);
         const Evaluation direct = evaluate(problem);
         GL_COMPARE_NEAR(viaViews.loss, direct.loss, 1e-13 * direct.loss);
         GL_COMPARE_MATRICES(viaViews.gradient, direct.gradient, 1e-13);

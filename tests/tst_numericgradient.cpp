@@ -15,8 +15,7 @@ Q_DECLARE_METATYPE(gradlens::Convention)
 
 namespace {
 
-Problem generated(int n, int r, std::uint64_t seed = 3, WeightKind kind = WeightKind::Dense)
-{
+Problem generated(int n, int r, std::uint64_t seed = 3, WeightKind kind = WeightKind::Dense) {
     GeneratorOptions options;
     options.n = n;
     options.r = r;
@@ -26,8 +25,7 @@ Problem generated(int n, int r, std::uint64_t seed = 3, WeightKind kind = Weight
     return generateProblem(options).problem;
 }
 
-void addMethodRows()
-{
+void addMethodRows() {
     QTest::addColumn<DifferenceMethod>("method");
     QTest::addColumn<double>("tolerance"); // relative to max |gradient|
     QTest::newRow("forward") << DifferenceMethod::Forward << 1e-6;
@@ -43,8 +41,7 @@ class TestNumericGradient : public QObject {
     Q_OBJECT
 private slots:
     void structuredAgreesWithAnalytic_data() { addMethodRows(); }
-    void structuredAgreesWithAnalytic()
-    {
+    void structuredAgreesWithAnalytic() {
         QFETCH(DifferenceMethod, method);
         QFETCH(double, tolerance);
         const Problem problem = generated(50, 3);
@@ -61,8 +58,7 @@ private slots:
 
     // The black-box path perturbs γ and calls f; the structured path evaluates only the changed entries.
     // With the same steps they must agree up to the black box's larger rounding error.
-    void structuredAgreesWithBlackBox_data()
-    {
+    void structuredAgreesWithBlackBox_data() {
         QTest::addColumn<DifferenceMethod>("method");
         QTest::addColumn<double>("tolerance");
         QTest::newRow("forward") << DifferenceMethod::Forward << 1e-6;
@@ -71,8 +67,7 @@ private slots:
         QTest::newRow("complex step") << DifferenceMethod::ComplexStep << 1e-13;
         QTest::newRow("ridders") << DifferenceMethod::Ridders << 1e-8;
     }
-    void structuredAgreesWithBlackBox()
-    {
+    void structuredAgreesWithBlackBox() {
         QFETCH(DifferenceMethod, method);
         QFETCH(double, tolerance);
         const Problem problem = generated(14, 2, 11);
@@ -90,9 +85,9 @@ private slots:
         GL_COMPARE_MATRICES(structured.gradient, blackBox.gradient, tolerance);
     }
 
-    // Central differences are within their own error estimate (Richardson truncation + rounding) of the truth.
-    void centralWithinErrorEstimate()
-    {
+    // Central differences are within their own error estimate (Richardson truncation + rounding) of the
+    // truth.
+    void centralWithinErrorEstimate() {
         for (std::uint64_t seed : {1u, 2u, 3u}) {
             const Problem problem = generated(40, 3, seed, WeightKind::Mask);
             NumericOptions options;
@@ -114,8 +109,7 @@ private slots:
         }
     }
 
-    void defaultStep_data()
-    {
+    void defaultStep_data() {
         QTest::addColumn<DifferenceMethod>("method");
         QTest::addColumn<double>("entry");
         QTest::addColumn<double>("maxAbs");
@@ -124,13 +118,15 @@ private slots:
         QTest::newRow("central, γ of order 1") << DifferenceMethod::Central << 0.5 << 1.0 << std::cbrt(eps);
         QTest::newRow("central, γ = 0") << DifferenceMethod::Central << 0.0 << 0.0 << std::cbrt(eps);
         QTest::newRow("central, huge γ") << DifferenceMethod::Central << 3e6 << 1e6 << std::cbrt(eps) * 3e6;
-        QTest::newRow("central, tiny γ") << DifferenceMethod::Central << 1e-9 << 2e-8 << std::cbrt(eps) * 2e-8;
-        QTest::newRow("forward, γ of order 1") << DifferenceMethod::Forward << 0.1 << 2.0 << std::sqrt(eps) * 2.0;
-        QTest::newRow("backward, tiny γ") << DifferenceMethod::Backward << 1e-7 << 1e-7 << std::sqrt(eps) * 1e-7;
+        QTest::newRow("central, tiny γ")
+            << DifferenceMethod::Central << 1e-9 << 2e-8 << std::cbrt(eps) * 2e-8;
+        QTest::newRow("forward, γ of order 1")
+            << DifferenceMethod::Forward << 0.1 << 2.0 << std::sqrt(eps) * 2.0;
+        QTest::newRow("backward, tiny γ")
+            << DifferenceMethod::Backward << 1e-7 << 1e-7 << std::sqrt(eps) * 1e-7;
         QTest::newRow("complex step") << DifferenceMethod::ComplexStep << 1.0 << 1.0 << 1e-20;
     }
-    void defaultStep()
-    {
+    void defaultStep() {
         QFETCH(DifferenceMethod, method);
         QFETCH(double, entry);
         QFETCH(double, maxAbs);
@@ -138,18 +134,17 @@ private slots:
         GL_COMPARE_NEAR(gradlens::defaultStep(method, entry, maxAbs), expected, 1e-15 * expected);
     }
 
-    void stepsScaleWithGamma()
-    {
+    void stepsScaleWithGamma() {
         Problem problem = generated(10, 2);
         problem.gamma *= 1e-5;
         const NumericGradient numeric = structuredNumericGradient(problem, {});
-        const double expected = std::cbrt(std::numeric_limits<double>::epsilon()) * problem.gamma.cwiseAbs().maxCoeff();
+        const double expected =
+            std::cbrt(std::numeric_limits<double>::epsilon()) * problem.gamma.cwiseAbs().maxCoeff();
         GL_COMPARE_NEAR(numeric.steps(0, 0), expected, 1e-3 * expected);
     }
 
     // With R, P, γ of order 1e-6 a step changes f by less than f's rounding error.
-    void precisionGuard_data()
-    {
+    void precisionGuard_data() {
         QTest::addColumn<double>("scale");
         QTest::addColumn<DifferenceMethod>("method");
         QTest::addColumn<bool>("informative");
@@ -158,8 +153,7 @@ private slots:
         QTest::newRow("order 1e-6, forward") << 1e-6 << DifferenceMethod::Forward << false;
         QTest::newRow("order 1e-6, complex step") << 1e-6 << DifferenceMethod::ComplexStep << true;
     }
-    void precisionGuard()
-    {
+    void precisionGuard() {
         QFETCH(double, scale);
         QFETCH(DifferenceMethod, method);
         QFETCH(bool, informative);
@@ -171,13 +165,13 @@ private slots:
         options.method = method;
         const NumericGradient numeric = structuredNumericGradient(problem, options);
         const MatrixXd analytic = evaluate(problem).gradient;
-        const PrecisionGuard guard = assessFiniteDifferences(problem, numeric.steps, analytic, Convention::Full, method);
+        const PrecisionGuard guard =
+            assessFiniteDifferences(problem, numeric.steps, analytic, Convention::Full, method);
         QVERIFY2(guard.informative == informative, guard.explanation.c_str());
         QVERIFY(!guard.explanation.empty());
     }
 
-    void complexLossExtendsRealLoss()
-    {
+    void complexLossExtendsRealLoss() {
         const Problem problem = generated(30, 4);
         const std::complex<double> value =
             complexLoss(problem.R, problem.P, problem.gamma.cast<std::complex<double>>(), Convention::Half);
@@ -186,8 +180,7 @@ private slots:
         GL_COMPARE_NEAR(value.imag(), 0.0, 0.0);
     }
 
-    void cancellationStopsEarly()
-    {
+    void cancellationStopsEarly() {
         const Problem problem = generated(200, 2);
         NumericOptions options;
         int calls = 0;

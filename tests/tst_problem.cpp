@@ -9,8 +9,7 @@ using Eigen::MatrixXd;
 class TestProblem : public QObject {
     Q_OBJECT
 private slots:
-    void validate_data()
-    {
+    void validate_data() {
         QTest::addColumn<int>("rRows");
         QTest::addColumn<int>("rCols");
         QTest::addColumn<int>("pRows");
@@ -27,8 +26,7 @@ private slots:
         QTest::newRow("gamma no columns") << 4 << 4 << 4 << 4 << 4 << 0 << false << "γ is 4×0";
         QTest::newRow("all empty") << 0 << 0 << 0 << 0 << 0 << 0 << false << "n ≥ 1 and r ≥ 1";
     }
-    void validate()
-    {
+    void validate() {
         QFETCH(int, rRows);
         QFETCH(int, rCols);
         QFETCH(int, pRows);
@@ -44,8 +42,7 @@ private slots:
         QVERIFY2(QString::fromStdString(status.message).contains(messagePart), status.message.c_str());
     }
 
-    void nonFiniteEntries_data()
-    {
+    void nonFiniteEntries_data() {
         QTest::addColumn<int>("matrix"); // 0 R, 1 P, 2 γ
         QTest::addColumn<double>("value");
         QTest::addColumn<QString>("expected");
@@ -54,8 +51,7 @@ private slots:
         QTest::newRow("+Inf in P") << 1 << inf << "P(2, 3) is +Inf";
         QTest::newRow("-Inf in gamma") << 2 << -inf << "γ(2, 1) is -Inf";
     }
-    void nonFiniteEntries()
-    {
+    void nonFiniteEntries() {
         QFETCH(int, matrix);
         QFETCH(double, value);
         QFETCH(QString, expected);
@@ -71,8 +67,7 @@ private slots:
         QVERIFY2(QString::fromStdString(status.message).contains(expected), status.message.c_str());
     }
 
-    void symmetryDetection()
-    {
+    void symmetryDetection() {
         MatrixXd a = MatrixXd::Random(130, 130); // test data only; generators do not use Random()
         MatrixXd symmetric = a + a.transpose();
         QVERIFY(isSymmetricProblem(symmetric, symmetric));

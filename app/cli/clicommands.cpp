@@ -28,11 +28,14 @@ struct InputError {
     QString message;
 };
 
-QString fromStd(const std::string &text) { return QString::fromStdString(text); }
-std::string toStd(const QString &text) { return text.toStdString(); }
+QString fromStd(const std::string &text) {
+    return QString::fromStdString(text);
+}
+std::string toStd(const QString &text) {
+    return text.toStdString();
+}
 
-QJsonValue number(double value)
-{
+QJsonValue number(double value) {
     return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
 }
 
@@ -44,13 +47,11 @@ struct Command {
 };
 
 QCommandLineOption valueOption(const QString &name, const QString &description, const QString &valueName,
-                               const QString &defaultValue = {})
-{
+                               const QString &defaultValue = {}) {
     return QCommandLineOption(name, description, valueName, defaultValue);
 }
 
-QList<QCommandLineOption> problemOptions()
-{
+QList<QCommandLineOption> problemOptions() {
     return {
         valueOption("R", "Target matrix R (n×n), .mtx or .csv.", "file"),
         valueOption("P", "Weight matrix P (n×n), .mtx or .csv.", "file"),
@@ -59,15 +60,14 @@ QList<QCommandLineOption> problemOptions()
     };
 }
 
-QString required(const QCommandLineParser &parser, const QString &name)
-{
+QString required(const QCommandLineParser &parser, const QString &name) {
     if (!parser.isSet(name) || parser.value(name).isEmpty())
         throw InputError{QStringLiteral("missing --%1").arg(name)};
     return parser.value(name);
 }
 
-long long integerOption(const QCommandLineParser &parser, const QString &name, long long low, long long high)
-{
+long long integerOption(const QCommandLineParser &parser, const QString &name, long long low,
+                        long long high) {
     bool ok = false;
     const long long value = parser.value(name).toLongLong(&ok);
     if (!ok || value < low || value > high)
@@ -80,40 +80,38 @@ long long integerOption(const QCommandLineParser &parser, const QString &name, l
 }
 
 double doubleOption(const QCommandLineParser &parser, const QString &name, double low, double high,
-                    const char *range)
-{
+                    const char *range) {
     bool ok = false;
     const double value = parser.value(name).toDouble(&ok); // QString::toDouble ignores the locale
     if (!ok || !std::isfinite(value) || value < low || value > high)
-        throw InputError{
-            QStringLiteral("--%1: expected a number %2, got \"%3\"").arg(name, QLatin1String(range), parser.value(name))};
+        throw InputError{QStringLiteral("--%1: expected a number %2, got \"%3\"")
+                             .arg(name, QLatin1String(range), parser.value(name))};
     return value;
 }
 
 template <typename Parse>
-auto choiceOption(const QCommandLineParser &parser, const QString &name, const QString &choices, Parse parse)
-{
+auto choiceOption(const QCommandLineParser &parser, const QString &name, const QString &choices,
+                  Parse parse) {
     const auto parsed = parse(toStd(parser.value(name)));
     if (!parsed)
-        throw InputError{QStringLiteral("--%1: expected one of %2, got \"%3\"").arg(name, choices, parser.value(name))};
+        throw InputError{
+            QStringLiteral("--%1: expected one of %2, got \"%3\"").arg(name, choices, parser.value(name))};
     return *parsed;
 }
 
-Convention convention(const QCommandLineParser &parser)
-{
+Convention convention(const QCommandLineParser &parser) {
     return parser.isSet("half") ? Convention::Half : Convention::Full;
 }
 
-Eigen::MatrixXd readInput(const QString &path)
-{
+Eigen::MatrixXd readInput(const QString &path) {
     Eigen::MatrixXd matrix;
     if (Status status = readMatrix(toStd(path), matrix); !status)
         throw InputError{fromStd(status.message)};
     return matrix;
 }
 
-void writeOutput(const QCommandLineParser &parser, const QString &name, const Eigen::Ref<const Eigen::MatrixXd> &m)
-{
+void writeOutput(const QCommandLineParser &parser, const QString &name,
+                 const Eigen::Ref<const Eigen::MatrixXd> &m) {
     if (!parser.isSet(name))
         return;
     if (Status status = writeMatrix(toStd(parser.value(name)), m); !status)
@@ -121,21 +119,22 @@ void writeOutput(const QCommandLineParser &parser, const QString &name, const Ei
 }
 
 // Reads R, P and γ and validates them; a message names the file of the matrix at fault.
-Problem loadProblem(const QCommandLineParser &parser)
-{
-    const QString rPath = required(parser, "R"), pPath = required(parser, "P"), gammaPath = required(parser, "gamma");
+Problem loadProblem(const QCommandLineParser &parser) {
+    const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
+                  gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
-    const Status shapes = validateShapes(problem.R.rows(), problem.R.cols(), problem.P.rows(), problem.P.cols(),
-                                         problem.gamma.rows(), problem.gamma.cols());
+    const Status shapes = validateShapes(problem.R.rows(), problem.R.cols(), problem.P.rows(),
+                                         problem.P.cols(), problem.gamma.rows(), problem.gamma.cols());
     if (!shapes) {
         const Eigen::Index n = problem.gamma.rows();
-        const QString &culprit = problem.gamma.cols() < 1 || n < 1                     ? gammaPath
+        const QString &culprit = problem.gamma.cols() < 1 || n < 1                ? gammaPath
                                  : problem.R.rows() != n || problem.R.cols() != n ? rPath
                                                                                   : pPath;
         throw InputError{culprit + ": " + fromStd(shapes.message)};
     }
-    for (const auto &[matrix, path, symbol] : {std::tuple{&problem.R, rPath, "R"}, std::tuple{&problem.P, pPath, "P"},
-                                               std::tuple{&problem.gamma, gammaPath, "γ"}}) {
+    for (const auto &[matrix, path, symbol] :
+         {std::tuple{&problem.R, rPath, "R"}, std::tuple{&problem.P, pPath, "P"},
+          std::tuple{&problem.gamma, gammaPath, "γ"}}) {
         if (Status finite = checkFinite(*matrix, symbol); !finite)
             throw InputError{path + ": " + fromStd(finite.message)};
     }
@@ -144,16 +143,16 @@ Problem loadProblem(const QCommandLineParser &parser)
 
 // ---- generate --------------------------------------------------------------------------------------------
 
-QJsonObject runGenerate(const QCommandLineParser &parser, int &)
-{
+QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
     GeneratorOptions options;
     required(parser, "n");
     required(parser, "r");
     options.n = integerOption(parser, "n", 1, 46340);
     options.r = integerOption(parser, "r", 1, 46340);
-    options.seed = static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
-    options.weightKind = choiceOption(parser, "p-kind", "dense, nonnegative, mask, symmetric, zero-diagonal",
-                                      parseWeightKind);
+    options.seed =
+        static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
+    options.weightKind =
+        choiceOption(parser, "p-kind", "dense, nonnegative, mask, symmetric, zero-diagonal", parseWeightKind);
     options.maskDensity = doubleOption(parser, "mask-density", 0.0, 1.0, "in [0, 1]");
     options.targetKind = choiceOption(parser, "r-kind", "random, planted", parseTargetKind);
     options.noise = doubleOption(parser, "noise", 0.0, std::numeric_limits<double>::max(), "≥ 0");
@@ -187,8 +186,7 @@ QJsonObject runGenerate(const QCommandLineParser &parser, int &)
 
 // ---- eval ------------------------------------------------------------------------------------------------
 
-QJsonObject runEval(const QCommandLineParser &parser, int &)
-{
+QJsonObject runEval(const QCommandLineParser &parser, int &) {
     const QString formula = parser.value("formula");
     if (formula != "matrix" && formula != "entrywise")
         throw InputError{QStringLiteral("--formula: expected matrix or entrywise, got \"%1\"").arg(formula)};
@@ -216,8 +214,7 @@ QJsonObject runEval(const QCommandLineParser &parser, int &)
 
 // A numerical gradient agrees with a correct analytic one to about these relative deviations; a wrong
 // formula is off by order one.
-double consistencyThreshold(DifferenceMethod method)
-{
+double consistencyThreshold(DifferenceMethod method) {
     switch (method) {
     case DifferenceMethod::Forward:
     case DifferenceMethod::Backward:
@@ -232,26 +229,26 @@ double consistencyThreshold(DifferenceMethod method)
     return 1e-6;
 }
 
-QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode)
-{
+QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
     NumericOptions numeric;
-    numeric.method = choiceOption(parser, "method", "forward, backward, central, complex, ridders",
-                                  parseDifferenceMethod);
+    numeric.method =
+        choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
     if (parser.isSet("step"))
         numeric.step = doubleOption(parser, "step", std::numeric_limits<double>::min(),
                                     std::numeric_limits<double>::max(), "> 0");
     numeric.convention = convention(parser);
     numeric.estimateError = true;
-    const GradientVariant variant =
-        choiceOption(parser, "variant", "correct, entrywise, drop-transpose, drop-factor-two, no-outer-p, flip-sign",
-                     parseGradientVariant);
+    const GradientVariant variant = choiceOption(
+        parser, "variant", "correct, entrywise, drop-transpose, drop-factor-two, no-outer-p, flip-sign",
+        parseGradientVariant);
     const Problem problem = loadProblem(parser);
 
     const Eigen::MatrixXd analytic = gradientVariant(problem, variant, numeric.convention);
     const NumericGradient numericGradient = structuredNumericGradient(problem, numeric);
     const DeviationReport report = compareGradients(analytic, numericGradient.gradient);
-    const PrecisionGuard guard =
-        assessFiniteDifferences(problem, numericGradient.steps, analytic, numeric.convention, numeric.method);
+    // The guard asks what finite differences can measure: the change of f they actually see.
+    const PrecisionGuard guard = assessFiniteDifferences(
+        problem, numericGradient.steps, numericGradient.gradient, numeric.convention, numeric.method);
     writeOutput(parser, "deviation-out", report.absolute);
     writeOutput(parser, "numeric-out", numericGradient.gradient);
 
@@ -284,14 +281,14 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode)
 
 // ---- descend ---------------------------------------------------------------------------------------------
 
-QJsonObject runDescend(const QCommandLineParser &parser, int &)
-{
+QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     DescentOptions options;
     options.optimizer = choiceOption(parser, "optimizer", "gd, armijo", parseOptimizer);
     options.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(),
                                         std::numeric_limits<double>::max(), "> 0");
     options.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
-    options.gradientTolerance = doubleOption(parser, "tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
+    options.gradientTolerance =
+        doubleOption(parser, "tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
     options.convention = convention(parser);
     const Problem problem = loadProblem(parser);
 
@@ -300,7 +297,8 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &)
         throw InputError{fromStd(summary.message)};
     writeOutput(parser, "gamma-out", summary.gamma);
     if (parser.isSet("history-out")) {
-        if (Status status = writeTextFile(toStd(parser.value("history-out")), historyToCsv(summary.history)); !status)
+        if (Status status = writeTextFile(toStd(parser.value("history-out")), historyToCsv(summary.history));
+            !status)
             throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(status.message))};
     }
     return {{"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
@@ -315,8 +313,7 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &)
 
 // ---- bench -----------------------------------------------------------------------------------------------
 
-QJsonObject runBench(const QCommandLineParser &parser, int &)
-{
+QJsonObject runBench(const QCommandLineParser &parser, int &) {
     BenchmarkOptions options;
     options.n = integerOption(parser, "n", 1, 46340);
     options.r = integerOption(parser, "r", 1, 46340);
@@ -339,15 +336,15 @@ QJsonObject runBench(const QCommandLineParser &parser, int &)
             {"max_rel_difference_vs_naive", result.maxRelativeDifference}};
 }
 
-std::vector<Command> commands()
-{
+std::vector<Command> commands() {
     auto withProblem = [](QList<QCommandLineOption> extra) {
         QList<QCommandLineOption> options = problemOptions();
         options.append(extra);
         return options;
     };
     return {
-        {"generate", "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
+        {"generate",
+         "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
          {valueOption("n", "Size of R and P (n×n).", "N"), valueOption("r", "Columns of γ.", "R"),
           valueOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
           valueOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind", "dense"),
@@ -362,23 +359,27 @@ std::vector<Command> commands()
                       valueOption("residual-out", "Write the residual M (n×n) here.", "file")}),
          runEval},
         {"check", "Compare the analytic gradient with a numerical one. Exit 1 when inconsistent.",
-         withProblem({valueOption("method", "forward, backward, central, complex or ridders.", "method", "central"),
-                      valueOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
-                      valueOption("variant", "Analytic gradient: correct, entrywise, or a teaching mistake "
-                                             "(drop-transpose, drop-factor-two, no-outer-p, flip-sign).",
-                                  "variant", "correct"),
-                      valueOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
-                      valueOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
+         withProblem(
+             {valueOption("method", "forward, backward, central, complex or ridders.", "method", "central"),
+              valueOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
+              valueOption("variant",
+                          "Analytic gradient: correct, entrywise, or a teaching mistake "
+                          "(drop-transpose, drop-factor-two, no-outer-p, flip-sign).",
+                          "variant", "correct"),
+              valueOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
+              valueOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
-         withProblem({valueOption("optimizer", "gd (fixed step) or armijo (backtracking).", "name", "armijo"),
-                      valueOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
-                      valueOption("iterations", "Iteration limit.", "K", "100"),
-                      valueOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
-                      valueOption("gamma-out", "Write the final γ here.", "file"),
-                      valueOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.", "file")}),
+         withProblem(
+             {valueOption("optimizer", "gd (fixed step) or armijo (backtracking).", "name", "armijo"),
+              valueOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
+              valueOption("iterations", "Iteration limit.", "K", "100"),
+              valueOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
+              valueOption("gamma-out", "Write the final γ here.", "file"),
+              valueOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.", "file")}),
          runDescend},
-        {"bench", "Time the fused evaluation against a stream-read of P and R and a straightforward version.",
+        {"bench",
+         "Time the fused evaluation against a stream-read of P and R and a straightforward version.",
          {valueOption("n", "Matrix size.", "N", "4096"), valueOption("r", "Columns of γ.", "R", "1"),
           valueOption("repeat", "Timed repetitions (medians are reported).", "K", "5"),
           QCommandLineOption("symmetric", "Symmetric P and R (the one-triangle path).")},
@@ -386,8 +387,7 @@ std::vector<Command> commands()
     };
 }
 
-QString overview(const std::vector<Command> &all)
-{
+QString overview(const std::vector<Command> &all) {
     QString text = "Usage: gradlens-cli <command> [options]\n\n"
                    "Gradient Lens: f(γ) = ‖R − P∘(γγᵀ)‖²_F, its gradient 2(P∘M + Pᵀ∘Mᵀ)γ and checks of it.\n"
                    "Every command prints one JSON object. Exit status: 0 ok, 1 check found the gradient\n"
@@ -400,8 +400,7 @@ QString overview(const std::vector<Command> &all)
 
 } // namespace
 
-CommandOutcome runCommand(const QStringList &arguments)
-{
+CommandOutcome runCommand(const QStringList &arguments) {
     CommandOutcome outcome;
     const std::vector<Command> all = commands();
     if (arguments.size() < 2) {
@@ -418,11 +417,13 @@ CommandOutcome runCommand(const QStringList &arguments)
         outcome.help = "gradlens-cli 0.1.0\n";
         return outcome;
     }
-    const auto command = std::find_if(all.begin(), all.end(), [&](const Command &c) { return c.name == name; });
+    const auto command =
+        std::find_if(all.begin(), all.end(), [&](const Command &c) { return c.name == name; });
     if (command == all.end()) {
         outcome.exitCode = ExitBadInput;
-        outcome.error = QStringLiteral("unknown command \"%1\"; commands: generate, eval, check, descend, bench")
-                            .arg(name);
+        outcome.error =
+            QStringLiteral("unknown command \"%1\"; commands: generate, eval, check, descend, bench")
+                .arg(name);
         return outcome;
     }
 
@@ -445,7 +446,8 @@ CommandOutcome runCommand(const QStringList &arguments)
     }
     if (!parser.positionalArguments().isEmpty()) {
         outcome.exitCode = ExitBadInput;
-        outcome.error = QStringLiteral("%1: unexpected argument \"%2\"").arg(name, parser.positionalArguments().first());
+        outcome.error =
+            QStringLiteral("%1: unexpected argument \"%2\"").arg(name, parser.positionalArguments().first());
         return outcome;
     }
     try {

@@ -8,8 +8,7 @@
 #include <exception>
 #include <new>
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication application(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("gradlens-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
