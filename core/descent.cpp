@@ -1,8 +1,9 @@
 #include "descent.h"
 
+#include "nametable.h"
+
 #include "matrixio.h"
 
-#include <array>
 #include <cmath>
 #include <sstream>
 #include <utility>
@@ -13,7 +14,7 @@ using Eigen::MatrixXd;
 
 namespace {
 
-constexpr std::array<std::pair<OptimizerKind, std::string_view>, 2> kOptimizerNames{{
+constexpr NameTable<OptimizerKind, 2> kOptimizerNames{{
     {OptimizerKind::GradientDescent, "gd"},
     {OptimizerKind::Armijo, "armijo"},
 }};
@@ -29,17 +30,11 @@ std::string formatNumber(double value) {
 } // namespace
 
 std::string_view optimizerName(OptimizerKind kind) {
-    for (const auto &[value, name] : kOptimizerNames)
-        if (value == kind)
-            return name;
-    return "unknown";
+    return nameOf(kOptimizerNames, kind);
 }
 
 std::optional<OptimizerKind> parseOptimizer(std::string_view name) {
-    for (const auto &[value, text] : kOptimizerNames)
-        if (text == name)
-            return value;
-    return std::nullopt;
+    return parseName(kOptimizerNames, name);
 }
 
 std::string_view terminationName(Termination termination) {

@@ -1,8 +1,9 @@
 #include "generators.h"
 
+#include "nametable.h"
+
 #include "random.h"
 
-#include <array>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -14,34 +15,17 @@ using Eigen::MatrixXd;
 
 namespace {
 
-constexpr std::array<std::pair<WeightKind, std::string_view>, 5> kWeightNames{{
+constexpr NameTable<WeightKind, 5> kWeightNames{{
     {WeightKind::Dense, "dense"},
     {WeightKind::Nonnegative, "nonnegative"},
     {WeightKind::Mask, "mask"},
     {WeightKind::Symmetric, "symmetric"},
     {WeightKind::ZeroDiagonal, "zero-diagonal"},
 }};
-constexpr std::array<std::pair<TargetKind, std::string_view>, 2> kTargetNames{{
+constexpr NameTable<TargetKind, 2> kTargetNames{{
     {TargetKind::Random, "random"},
     {TargetKind::Planted, "planted"},
 }};
-
-template <typename Kind, std::size_t N>
-std::string_view nameOf(const std::array<std::pair<Kind, std::string_view>, N> &names, Kind kind) {
-    for (const auto &[value, name] : names)
-        if (value == kind)
-            return name;
-    return "unknown";
-}
-
-template <typename Kind, std::size_t N>
-std::optional<Kind> parse(const std::array<std::pair<Kind, std::string_view>, N> &names,
-                          std::string_view text) {
-    for (const auto &[value, name] : names)
-        if (name == text)
-            return value;
-    return std::nullopt;
-}
 
 enum Stream : std::uint64_t {
     StreamR = 1,
@@ -115,13 +99,13 @@ std::string_view weightKindName(WeightKind kind) {
     return nameOf(kWeightNames, kind);
 }
 std::optional<WeightKind> parseWeightKind(std::string_view name) {
-    return parse(kWeightNames, name);
+    return parseName(kWeightNames, name);
 }
 std::string_view targetKindName(TargetKind kind) {
     return nameOf(kTargetNames, kind);
 }
 std::optional<TargetKind> parseTargetKind(std::string_view name) {
-    return parse(kTargetNames, name);
+    return parseName(kTargetNames, name);
 }
 
 Status GeneratorOptions::validate() const {

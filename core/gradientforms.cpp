@@ -1,6 +1,7 @@
 #include "gradientforms.h"
 
-#include <array>
+#include "nametable.h"
+
 #include <utility>
 
 namespace gradlens {
@@ -51,7 +52,7 @@ MatrixXd entrywiseGradient(const ConstRef &R, const ConstRef &P, const ConstRef 
 
 namespace {
 
-constexpr std::array<std::pair<GradientVariant, std::string_view>, 6> kVariantNames{{
+constexpr NameTable<GradientVariant, 6> kVariantNames{{
     {GradientVariant::Correct, "correct"},
     {GradientVariant::Entrywise, "entrywise"},
     {GradientVariant::DropTranspose, "drop-transpose"},
@@ -63,17 +64,11 @@ constexpr std::array<std::pair<GradientVariant, std::string_view>, 6> kVariantNa
 } // namespace
 
 std::string_view gradientVariantName(GradientVariant variant) {
-    for (const auto &[value, name] : kVariantNames)
-        if (value == variant)
-            return name;
-    return "unknown";
+    return nameOf(kVariantNames, variant);
 }
 
 std::optional<GradientVariant> parseGradientVariant(std::string_view name) {
-    for (const auto &[value, text] : kVariantNames)
-        if (text == name)
-            return value;
-    return std::nullopt;
+    return parseName(kVariantNames, name);
 }
 
 MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention) {

@@ -1,6 +1,7 @@
 #include "numericgradient.h"
 
-#include <array>
+#include "nametable.h"
+
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -15,7 +16,7 @@ namespace {
 
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 
-constexpr std::array<std::pair<DifferenceMethod, std::string_view>, 5> kMethodNames{{
+constexpr NameTable<DifferenceMethod, 5> kMethodNames{{
     {DifferenceMethod::Forward, "forward"},
     {DifferenceMethod::Backward, "backward"},
     {DifferenceMethod::Central, "central"},
@@ -134,17 +135,11 @@ EntryResult differentiate(DifferenceMethod method, double h, double value, bool 
 } // namespace
 
 std::string_view differenceMethodName(DifferenceMethod method) {
-    for (const auto &[value, name] : kMethodNames)
-        if (value == method)
-            return name;
-    return "unknown";
+    return nameOf(kMethodNames, method);
 }
 
 std::optional<DifferenceMethod> parseDifferenceMethod(std::string_view name) {
-    for (const auto &[value, text] : kMethodNames)
-        if (text == name)
-            return value;
-    return std::nullopt;
+    return parseName(kMethodNames, name);
 }
 
 double defaultStep(DifferenceMethod method, double entry, double maxAbsGamma) {
