@@ -96,8 +96,9 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
     if (options.numericGradient) {
         NumericOptions numeric;
         numeric.method = DifferenceMethod::Central;
-        result.numericGradientSeconds =
-            medianSeconds(1, [&] { g_sink = structuredNumericGradient(problem, numeric).gradient(0, 0); });
+        result.numericGradientSeconds = medianSeconds(std::min(options.repeat, 3), [&] {
+            g_sink = structuredNumericGradient(problem, numeric).gradient(0, 0);
+        });
     }
     return result;
 }

@@ -24,7 +24,7 @@ struct BenchmarkResult {
     double evaluateSeconds = 0;        // fused loss + gradient, median
     double streamReadSeconds = 0;      // summing every entry of P and R, median: the memory floor
     double naiveSeconds = 0;           // γγᵀ, M, P∘M formed as full matrices, median
-    double numericGradientSeconds = 0; // structured central differences, one full gradient
+    double numericGradientSeconds = 0; // structured central differences, one full gradient (median of ≤ 3)
     double maxRelativeDifference = 0;  // fused vs naive gradient, a sanity check of what was timed
 };
 

@@ -31,23 +31,17 @@ double residualTile(const double *p, Index ldp, const double *r, Index ldr, cons
         const double *rc = r + j * ldr;
         const double *xc = x + j * ldx;
         double *ac = a + j * lda;
+        double *mc = nullptr;
+        if constexpr (StoreResidual)
+            mc = m + j * ldm;
         double columnSum = 0;
-        if constexpr (StoreResidual) {
-            double *mc = m + j * ldm;
 #pragma omp simd reduction(+ : columnSum)
-            for (Index i = 0; i < rows; ++i) {
-                const double residual = pc[i] * xc[i] - rc[i];
-                columnSum += residual * residual;
-                ac[i] = pc[i] * residual;
+        for (Index i = 0; i < rows; ++i) {
+            const double residual = pc[i] * xc[i] - rc[i];
+            columnSum += residual * residual;
+            ac[i] = pc[i] * residual;
+            if constexpr (StoreResidual)
                 mc[i] = residual;
-            }
-        } else {
-#pragma omp simd reduction(+ : columnSum)
-            for (Index i = 0; i < rows; ++i) {
-                const double residual = pc[i] * xc[i] - rc[i];
-                columnSum += residual * residual;
-                ac[i] = pc[i] * residual;
-            }
         }
         sum += columnSum;
     }
@@ -97,14 +91,11 @@ public:
             auto residualRows = [&](Index first, Index count) {
                 const double *p = m_P.data() + (i0 + first) + j0 * m_P.outerStride();
                 const double *r = m_R.data() + (i0 + first) + j0 * m_R.outerStride();
-                double *a = &A(first, 0);
-                if (m_residual)
-                    return residualTile<true>(p, m_P.outerStride(), r, m_R.outerStride(), &X(first, 0),
-                                              s.X.outerStride(), a, s.A.outerStride(),
-                                              &(*m_residual)(i0 + first, j0), m_residual->outerStride(),
-                                              count, width);
-                return residualTile<false>(p, m_P.outerStride(), r, m_R.outerStride(), &X(first, 0),
-                                           s.X.outerStride(), a, s.A.outerStride(), nullptr, 0, count, width);
+                double *m = m_residual ? &(*m_residual)(i0 + first, j0) : nullptr;
+                const Index ldm = m_residual ? m_residual->outerStride() : 0;
+                const auto tile = m_residual ? residualTile<true> : residualTile<false>;
+                return tile(p, m_P.outerStride(), r, m_R.outerStride(), &X(first, 0), s.X.outerStride(),
+                            &A(first, 0), s.A.outerStride(), m, ldm, count, width);
             };
             if (!m_symmetric) {
                 sum += residualRows(0, rows);

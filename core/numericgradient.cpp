@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 namespace gradlens {
@@ -196,23 +197,27 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
 
         for (Index c = 0; c < r; ++c) {
             const double *g = &gamma(0, c);
-            // f(γ + δ e_kc) − f(γ): the changed entries, evaluated, minus their old values, squared.
-            // f(γ + δ e_kc) − f(γ) for δ = +step and δ = −step in one pass: the changed entries, evaluated,
-            // minus their old values, squared. X_kj = X_jk changes to X_kj + δ γ_jc for j ≠ k.
-            auto deltas = [&](double step) {
+            // f(γ + δ e_kc) − f(γ) for δ = +step (and δ = −step in the same pass when BothSides): the changed
+            // entries, evaluated, minus their old values, squared. X_kj = X_jk becomes X_kj + δ γ_jc for j ≠
+            // k.
+            auto deltas = [&]<bool BothSides>(double step, std::bool_constant<BothSides>) {
                 const double *xs = x.data(), *oldRow = mRow.data(), *oldCol = mCol.data();
                 double plus = 0, minus = 0;
                 auto offDiagonal = [&](Index begin, Index end) {
                     double partialPlus = 0, partialMinus = 0;
 #pragma omp simd reduction(+ : partialPlus, partialMinus)
                     for (Index j = begin; j < end; ++j) {
-                        const double up = xs[j] + step * g[j], down = xs[j] - step * g[j];
+                        const double up = xs[j] + step * g[j];
                         const double rowUp = pRow[j] * up - rRow[j], colUp = pCol[j] * up - rCol[j];
-                        const double rowDown = pRow[j] * down - rRow[j], colDown = pCol[j] * down - rCol[j];
                         partialPlus += (rowUp - oldRow[j]) * (rowUp + oldRow[j]) +
                                        (colUp - oldCol[j]) * (colUp + oldCol[j]);
-                        partialMinus += (rowDown - oldRow[j]) * (rowDown + oldRow[j]) +
-                                        (colDown - oldCol[j]) * (colDown + oldCol[j]);
+                        if constexpr (BothSides) {
+                            const double down = xs[j] - step * g[j];
+                            const double rowDown = pRow[j] * down - rRow[j],
+                                         colDown = pCol[j] * down - rCol[j];
+                            partialMinus += (rowDown - oldRow[j]) * (rowDown + oldRow[j]) +
+                                            (colDown - oldCol[j]) * (colDown + oldCol[j]);
+                        }
                     }
                     plus += partialPlus;
                     minus += partialMinus;
@@ -221,6 +226,8 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
                 offDiagonal(k + 1, n);
                 // X_kk = Σ_c γ_kc², evaluated from the perturbed row.
                 for (const double sign : {1.0, -1.0}) {
+                    if (sign < 0 && !BothSides)
+                        break;
                     Eigen::RowVectorXd changedRow = gamma.row(k);
                     changedRow(c) += sign * step;
                     const double diagonal = P(k, k) * changedRow.squaredNorm() - R(k, k);
@@ -228,9 +235,9 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
                 }
                 return std::pair{plus, minus};
             };
-            auto delta = [&](double step) { return deltas(step).first; };
+            auto delta = [&](double step) { return deltas(step, std::false_type{}).first; };
             auto centralDelta = [&](double step) {
-                const auto [plus, minus] = deltas(step);
+                const auto [plus, minus] = deltas(step, std::true_type{});
                 return plus - minus;
             };
             auto complexDelta = [&](double step) {
