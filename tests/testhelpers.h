@@ -5,12 +5,32 @@
 
 #include <QTest>
 
+#include "generators.h"
+
 #include <Eigen/Core>
 
 #include <cmath>
 #include <string>
 
 namespace gradlens::test {
+
+// Generator options for a test problem; every suite builds its problems through these two.
+inline GeneratorOptions generatorOptions(Eigen::Index n, Eigen::Index r, WeightKind kind, TargetKind target,
+                                         std::uint64_t seed, double noise = 0.01) {
+    GeneratorOptions options;
+    options.n = n;
+    options.r = r;
+    options.weightKind = kind;
+    options.targetKind = target;
+    options.seed = seed;
+    options.noise = noise;
+    return options;
+}
+
+inline Problem generatedProblem(Eigen::Index n, Eigen::Index r, WeightKind kind, TargetKind target,
+                                std::uint64_t seed, double noise = 0.01) {
+    return generateProblem(generatorOptions(n, r, kind, target, seed, noise)).problem;
+}
 
 inline bool nearlyEqual(double actual, double expected, double tolerance) {
     return std::abs(actual - expected) <= tolerance || (std::isnan(actual) && std::isnan(expected));

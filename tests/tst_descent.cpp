@@ -10,13 +10,7 @@ using Eigen::MatrixXd;
 namespace {
 
 Problem planted(int n, int r, double noise = 0.0, WeightKind kind = WeightKind::Nonnegative) {
-    GeneratorOptions options;
-    options.n = n;
-    options.r = r;
-    options.noise = noise;
-    options.weightKind = kind;
-    options.seed = 17;
-    return generateProblem(options).problem;
+    return test::generatedProblem(n, r, kind, TargetKind::Planted, 17, noise);
 }
 
 } // namespace

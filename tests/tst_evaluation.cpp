@@ -30,13 +30,7 @@ Problem handWorkedProblem() {
 
 Problem generated(int n, int r, WeightKind kind, TargetKind target = TargetKind::Random,
                   std::uint64_t seed = 7) {
-    GeneratorOptions options;
-    options.n = n;
-    options.r = r;
-    options.seed = seed;
-    options.weightKind = kind;
-    options.targetKind = target;
-    return generateProblem(options).problem;
+    return test::generatedProblem(n, r, kind, target, seed);
 }
 
 } // namespace

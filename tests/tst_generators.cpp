@@ -8,20 +8,6 @@ using Eigen::MatrixXd;
 
 Q_DECLARE_METATYPE(gradlens::WeightKind)
 
-namespace {
-
-GeneratorOptions options(int n, int r, WeightKind kind, TargetKind target, std::uint64_t seed = 5) {
-    GeneratorOptions o;
-    o.n = n;
-    o.r = r;
-    o.weightKind = kind;
-    o.targetKind = target;
-    o.seed = seed;
-    return o;
-}
-
-} // namespace
-
 class TestGenerators : public QObject {
     Q_OBJECT
 private slots:
@@ -35,7 +21,8 @@ private slots:
     }
     void kinds() {
         QFETCH(WeightKind, kind);
-        const GeneratedProblem generated = generateProblem(options(120, 3, kind, TargetKind::Random));
+        const GeneratedProblem generated =
+            generateProblem(test::generatorOptions(120, 3, kind, TargetKind::Random, 5));
         const Problem &problem = generated.problem;
         QVERIFY2(problem.validate().ok, problem.validate().message.c_str());
         const MatrixXd &P = problem.P;
@@ -66,21 +53,21 @@ private slots:
     }
 
     void maskDensity() {
-        GeneratorOptions o = options(200, 2, WeightKind::Mask, TargetKind::Random);
+        GeneratorOptions o = test::generatorOptions(200, 2, WeightKind::Mask, TargetKind::Random, 5);
         o.maskDensity = 0.1;
         const MatrixXd P = generateProblem(o).problem.P;
         GL_COMPARE_NEAR(P.sum() / static_cast<double>(P.size()), 0.1, 0.01);
     }
 
     void sameSeedSameMatrices() {
-        const auto o = options(60, 4, WeightKind::Dense, TargetKind::Planted, 123);
+        const auto o = test::generatorOptions(60, 4, WeightKind::Dense, TargetKind::Planted, 123);
         const GeneratedProblem a = generateProblem(o), b = generateProblem(o);
         QVERIFY(a.problem.R == b.problem.R);
         QVERIFY(a.problem.P == b.problem.P);
         QVERIFY(a.problem.gamma == b.problem.gamma);
         QVERIFY(a.gammaStar == b.gammaStar);
         const GeneratedProblem other =
-            generateProblem(options(60, 4, WeightKind::Dense, TargetKind::Planted, 124));
+            generateProblem(test::generatorOptions(60, 4, WeightKind::Dense, TargetKind::Planted, 124));
         QVERIFY(other.problem.P != a.problem.P);
     }
 
@@ -88,7 +75,7 @@ private slots:
     // them to the last bit (the generator uses only IEEE-exact operations and no contraction).
     void goldenValues() {
         const GeneratedProblem generated =
-            generateProblem(options(4, 2, WeightKind::Dense, TargetKind::Planted, 1));
+            generateProblem(test::generatorOptions(4, 2, WeightKind::Dense, TargetKind::Planted, 1));
         const QByteArray actual = QByteArray::number(generated.problem.P(0, 0), 'g', 17) + " " +
                                   QByteArray::number(generated.problem.gamma(3, 1), 'g', 17) + " " +
                                   QByteArray::number(generated.problem.R(2, 1), 'g', 17);
@@ -96,14 +83,16 @@ private slots:
     }
 
     void kindOfPLeavesGammaAlone() {
-        const auto dense = generateProblem(options(30, 2, WeightKind::Dense, TargetKind::Random));
-        const auto mask = generateProblem(options(30, 2, WeightKind::Mask, TargetKind::Random));
+        const auto dense =
+            generateProblem(test::generatorOptions(30, 2, WeightKind::Dense, TargetKind::Random, 5));
+        const auto mask =
+            generateProblem(test::generatorOptions(30, 2, WeightKind::Mask, TargetKind::Random, 5));
         QVERIFY(dense.problem.gamma == mask.problem.gamma);
         QVERIFY(dense.problem.R == mask.problem.R);
     }
 
     void plantedWithoutNoiseIsExactAtGammaStar() {
-        GeneratorOptions o = options(50, 3, WeightKind::Nonnegative, TargetKind::Planted);
+        GeneratorOptions o = test::generatorOptions(50, 3, WeightKind::Nonnegative, TargetKind::Planted, 5);
         o.noise = 0;
         GeneratedProblem generated = generateProblem(o);
         generated.problem.gamma = generated.gammaStar;

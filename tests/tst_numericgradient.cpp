@@ -16,13 +16,7 @@ Q_DECLARE_METATYPE(gradlens::Convention)
 namespace {
 
 Problem generated(int n, int r, std::uint64_t seed = 3, WeightKind kind = WeightKind::Dense) {
-    GeneratorOptions options;
-    options.n = n;
-    options.r = r;
-    options.seed = seed;
-    options.weightKind = kind;
-    options.targetKind = TargetKind::Random;
-    return generateProblem(options).problem;
+    return test::generatedProblem(n, r, kind, TargetKind::Random, seed);
 }
 
 void addMethodRows() {
