@@ -1,5 +1,6 @@
 #include "deviation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <locale>
@@ -15,27 +16,22 @@ DeviationReport compareGradients(const Eigen::Ref<const MatrixXd> &analytic,
                                  const DeviationTolerances &tolerances) {
     DeviationReport report;
     report.absolute = (analytic - numeric).cwiseAbs();
-    report.mixed.resize(analytic.rows(), analytic.cols());
-    for (Index j = 0; j < analytic.cols(); ++j)
-        for (Index i = 0; i < analytic.rows(); ++i) {
-            const double scale = std::max(std::abs(analytic(i, j)), std::abs(numeric(i, j)));
-            report.mixed(i, j) = report.absolute(i, j) / (tolerances.absolute + tolerances.relative * scale);
-        }
+    report.mixed = report.absolute.array() /
+                   (tolerances.absolute +
+                    tolerances.relative * analytic.cwiseAbs().cwiseMax(numeric.cwiseAbs()).array());
     if (analytic.size() == 0)
         return report;
-    // NaN compares false with everything: treat a NaN deviation as the worst one.
-    report.maxAbsolute = -1;
-    for (Index j = 0; j < analytic.cols(); ++j)
-        for (Index i = 0; i < analytic.rows(); ++i) {
-            const double value = report.absolute(i, j);
-            if (std::isnan(value) || value > report.maxAbsolute) {
-                report.maxAbsolute = value;
-                report.worstRow = i;
-                report.worstColumn = j;
-                if (std::isnan(value))
-                    break;
-            }
-        }
+    if (report.absolute.hasNaN()) { // NaN compares false with everything: report the first one as the worst
+        report.maxAbsolute = std::numeric_limits<double>::quiet_NaN();
+        const Index first =
+            std::find_if(report.absolute.data(), report.absolute.data() + report.absolute.size(),
+                         [](double value) { return std::isnan(value); }) -
+            report.absolute.data();
+        report.worstRow = first % report.absolute.rows();
+        report.worstColumn = first / report.absolute.rows();
+    } else {
+        report.maxAbsolute = report.absolute.maxCoeff(&report.worstRow, &report.worstColumn);
+    }
     report.maxMixed =
         report.mixed.hasNaN() ? std::numeric_limits<double>::quiet_NaN() : report.mixed.maxCoeff();
     const double scale = analytic.cwiseAbs().maxCoeff();

@@ -46,16 +46,11 @@ struct Command {
     std::function<QJsonObject(const QCommandLineParser &, int &exitCode)> run;
 };
 
-QCommandLineOption valueOption(const QString &name, const QString &description, const QString &valueName,
-                               const QString &defaultValue = {}) {
-    return QCommandLineOption(name, description, valueName, defaultValue);
-}
-
 QList<QCommandLineOption> problemOptions() {
     return {
-        valueOption("R", "Target matrix R (n×n), .mtx or .csv.", "file"),
-        valueOption("P", "Weight matrix P (n×n), .mtx or .csv.", "file"),
-        valueOption("gamma", "Factor γ (n×r), .mtx or .csv.", "file"),
+        QCommandLineOption("R", "Target matrix R (n×n), .mtx or .csv.", "file"),
+        QCommandLineOption("P", "Weight matrix P (n×n), .mtx or .csv.", "file"),
+        QCommandLineOption("gamma", "Factor γ (n×r), .mtx or .csv.", "file"),
         QCommandLineOption("half", "Use the ½f convention instead of f."),
     };
 }
@@ -345,43 +340,48 @@ std::vector<Command> commands() {
     return {
         {"generate",
          "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
-         {valueOption("n", "Size of R and P (n×n).", "N"), valueOption("r", "Columns of γ.", "R"),
-          valueOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
-          valueOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind", "dense"),
-          valueOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
-          valueOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
-          valueOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01"),
-          valueOption("out-dir", "Directory to write the matrices to.", "dir")},
+         {QCommandLineOption("n", "Size of R and P (n×n).", "N"),
+          QCommandLineOption("r", "Columns of γ.", "R"),
+          QCommandLineOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
+          QCommandLineOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind",
+                             "dense"),
+          QCommandLineOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
+          QCommandLineOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
+          QCommandLineOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01"),
+          QCommandLineOption("out-dir", "Directory to write the matrices to.", "dir")},
          runGenerate},
         {"eval", "Evaluate the loss, the gradient and optionally the residual.",
-         withProblem({valueOption("formula", "matrix (fused) or entrywise.", "form", "matrix"),
-                      valueOption("grad-out", "Write the gradient (n×r) here.", "file"),
-                      valueOption("residual-out", "Write the residual M (n×n) here.", "file")}),
+         withProblem({QCommandLineOption("formula", "matrix (fused) or entrywise.", "form", "matrix"),
+                      QCommandLineOption("grad-out", "Write the gradient (n×r) here.", "file"),
+                      QCommandLineOption("residual-out", "Write the residual M (n×n) here.", "file")}),
          runEval},
         {"check", "Compare the analytic gradient with a numerical one. Exit 1 when inconsistent.",
          withProblem(
-             {valueOption("method", "forward, backward, central, complex or ridders.", "method", "central"),
-              valueOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
-              valueOption("variant",
-                          "Analytic gradient: correct, entrywise, or a teaching mistake "
-                          "(drop-transpose, drop-factor-two, no-outer-p, flip-sign).",
-                          "variant", "correct"),
-              valueOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
-              valueOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
+             {QCommandLineOption("method", "forward, backward, central, complex or ridders.", "method",
+                                 "central"),
+              QCommandLineOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
+              QCommandLineOption("variant",
+                                 "Analytic gradient: correct, entrywise, or a teaching mistake "
+                                 "(drop-transpose, drop-factor-two, no-outer-p, flip-sign).",
+                                 "variant", "correct"),
+              QCommandLineOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
+              QCommandLineOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
          withProblem(
-             {valueOption("optimizer", "gd (fixed step) or armijo (backtracking).", "name", "armijo"),
-              valueOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
-              valueOption("iterations", "Iteration limit.", "K", "100"),
-              valueOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
-              valueOption("gamma-out", "Write the final γ here.", "file"),
-              valueOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.", "file")}),
+             {QCommandLineOption("optimizer", "gd (fixed step) or armijo (backtracking).", "name", "armijo"),
+              QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
+              QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
+              QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
+              QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
+              QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
+                                 "file")}),
          runDescend},
         {"bench",
          "Time the fused evaluation against a stream-read of P and R and a straightforward version.",
-         {valueOption("n", "Matrix size.", "N", "4096"), valueOption("r", "Columns of γ.", "R", "1"),
-          valueOption("repeat", "Timed repetitions (medians are reported).", "K", "5"),
+         {QCommandLineOption("n", "Matrix size.", "N", "4096"),
+          QCommandLineOption("r", "Columns of γ.", "R", "1"),
+          QCommandLineOption("repeat", "Timed repetitions (medians are reported).", "K", "5"),
           QCommandLineOption("symmetric", "Symmetric P and R (the one-triangle path).")},
          runBench},
     };
