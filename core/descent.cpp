@@ -27,6 +27,11 @@ std::string formatNumber(double value) {
     return text.str();
 }
 
+std::string convergedMessage(double gradientNorm, double tolerance) {
+    return "gradient norm " + formatNumber(gradientNorm) + " is at or below the tolerance " +
+           formatNumber(tolerance);
+}
+
 } // namespace
 
 std::string_view optimizerName(OptimizerKind kind) {
@@ -83,97 +88,122 @@ Status DescentOptions::validate() const {
     return Status::success();
 }
 
-DescentSummary descend(const Problem &problem, const DescentOptions &options,
-                       const IterationCallback &callback) {
-    DescentSummary summary;
-    summary.gamma = problem.gamma;
+DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
+    : m_problem(problem), m_options(options), m_gamma(problem.gamma), m_trialStep(options.learningRate) {
     if (Status status = problem.validate(); !status) {
-        summary.termination = Termination::InvalidInput;
-        summary.message = status.message;
-        return summary;
+        block(Termination::InvalidInput, status.message);
+        return;
     }
     if (Status status = options.validate(); !status) {
-        summary.termination = Termination::InvalidInput;
-        summary.message = status.message;
-        return summary;
+        block(Termination::InvalidInput, status.message);
+        return;
+    }
+    // Symmetry is decided once; every evaluation then takes the right path without re-checking.
+    m_evaluation.convention = options.convention;
+    m_evaluation.symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
+    m_current = evaluate(problem.R, problem.P, m_gamma, m_evaluation);
+    m_gradientNorm = m_current.gradient.norm();
+    m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
+    m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
+    if (!std::isfinite(m_current.loss) || !std::isfinite(m_gradientNorm))
+        block(Termination::Diverged, "the starting point has a non-finite loss or gradient");
+}
+
+Status DescentRun::setOptions(const DescentOptions &options) {
+    if (Status status = options.validate(); !status)
+        return status;
+    if (options.convention != m_options.convention && m_blocked != Termination::InvalidInput) {
+        // The loss changes meaning: re-evaluate so that the next record is comparable with this one.
+        m_evaluation.convention = options.convention;
+        m_current = evaluate(m_problem.R, m_problem.P, m_gamma, m_evaluation);
+        m_gradientNorm = m_current.gradient.norm();
+    }
+    if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
+        m_trialStep = options.learningRate;
+    m_options = options;
+    if (m_blocked == Termination::Converged || m_blocked == Termination::LineSearchFailed)
+        m_blocked.reset(); // a new tolerance or step may let it move again
+    return Status::success();
+}
+
+std::optional<Termination> DescentRun::block(Termination termination, std::string message) {
+    m_blocked = termination;
+    m_message = std::move(message);
+    return termination;
+}
+
+std::optional<Termination> DescentRun::step() {
+    if (m_blocked == Termination::InvalidInput || m_blocked == Termination::Diverged)
+        return m_blocked;
+    m_blocked.reset();
+    if (m_gradientNorm <= m_options.gradientTolerance)
+        return block(Termination::Converged, convergedMessage(m_gradientNorm, m_options.gradientTolerance));
+    EvaluationOptions lossOnly = m_evaluation;
+    lossOnly.wantGradient = false;
+    MatrixXd candidate;
+    double step = m_options.learningRate;
+    if (m_options.optimizer == OptimizerKind::Armijo) {
+        const double squaredNorm = m_gradientNorm * m_gradientNorm;
+        bool accepted = false;
+        step = m_trialStep;
+        for (int backtrack = 0; backtrack < m_options.armijoMaxBacktracks; ++backtrack) {
+            candidate = m_gamma - step * m_current.gradient;
+            const double trialLoss = evaluate(m_problem.R, m_problem.P, candidate, lossOnly).loss;
+            if (std::isfinite(trialLoss) &&
+                trialLoss <= m_current.loss - m_options.armijoSufficientDecrease * step * squaredNorm) {
+                accepted = true;
+                break;
+            }
+            step *= m_options.armijoShrink;
+        }
+        if (!accepted)
+            return block(Termination::LineSearchFailed,
+                         "no step along −G decreased the loss enough: rounding limits further progress");
+        m_trialStep = 2.0 * step; // try a longer step next time: steps grow back after a cautious phase
+    } else {
+        candidate = m_gamma - step * m_current.gradient;
     }
 
-    // Symmetry is decided once; every evaluation then takes the right path without re-checking.
-    EvaluationOptions evaluation;
-    evaluation.convention = options.convention;
-    evaluation.symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
-    EvaluationOptions lossOnly = evaluation;
-    lossOnly.wantGradient = false;
+    Evaluation next = evaluate(m_problem.R, m_problem.P, candidate, m_evaluation);
+    const double nextNorm = next.gradient.norm();
+    if (!std::isfinite(next.loss) || !std::isfinite(nextNorm) || next.loss > m_explosionLimit)
+        return block(Termination::Diverged,
+                     "the loss " + std::string(std::isfinite(next.loss) ? "exploded" : "became non-finite") +
+                         " at iteration " + std::to_string(m_iteration + 1) +
+                         "; γ is the last finite iterate. Try a smaller learning rate or Armijo.");
+    m_gamma = std::move(candidate);
+    m_current = std::move(next);
+    m_gradientNorm = nextNorm;
+    ++m_iteration;
+    m_history.push_back({m_iteration, m_current.loss, m_gradientNorm, step});
+    return std::nullopt;
+}
 
-    Evaluation current = evaluate(problem.R, problem.P, summary.gamma, evaluation);
-    double gradientNorm = current.gradient.norm();
-    summary.initialLoss = current.loss;
-    summary.history.push_back({0, current.loss, gradientNorm, 0.0});
-    const double explosionLimit = options.explosionFactor * std::max(std::abs(current.loss), 1.0);
+DescentSummary descend(const Problem &problem, const DescentOptions &options,
+                       const IterationCallback &callback) {
+    DescentRun run(problem, options);
+    DescentSummary summary;
     auto finish = [&](Termination termination, std::string message) {
         summary.termination = termination;
         summary.message = std::move(message);
-        summary.finalLoss = current.loss;
-        summary.finalGradientNorm = gradientNorm;
+        summary.gamma = run.gamma();
+        summary.history = run.history();
+        summary.iterations = run.iteration();
+        summary.initialLoss = run.history().empty() ? 0.0 : run.history().front().loss;
+        summary.finalLoss = run.current().loss;
+        summary.finalGradientNorm = run.gradientNorm();
         return summary;
     };
-
-    auto converged = [&] {
-        return finish(Termination::Converged, "gradient norm " + formatNumber(gradientNorm) +
-                                                  " is at or below the tolerance " +
-                                                  formatNumber(options.gradientTolerance));
-    };
-
-    if (!std::isfinite(current.loss) || !std::isfinite(gradientNorm))
-        return finish(Termination::Diverged, "the starting point has a non-finite loss or gradient");
-
-    double trialStep = options.learningRate;
+    if (run.blocked())
+        return finish(*run.blocked(), run.message());
     for (int iteration = 1; iteration <= options.maxIterations; ++iteration) {
-        if (gradientNorm <= options.gradientTolerance)
-            return converged();
-        MatrixXd candidate;
-        double step = options.learningRate;
-        if (options.optimizer == OptimizerKind::Armijo) {
-            const double squaredNorm = gradientNorm * gradientNorm;
-            bool accepted = false;
-            step = trialStep;
-            for (int backtrack = 0; backtrack < options.armijoMaxBacktracks; ++backtrack) {
-                candidate = summary.gamma - step * current.gradient;
-                const double trialLoss = evaluate(problem.R, problem.P, candidate, lossOnly).loss;
-                if (std::isfinite(trialLoss) &&
-                    trialLoss <= current.loss - options.armijoSufficientDecrease * step * squaredNorm) {
-                    accepted = true;
-                    break;
-                }
-                step *= options.armijoShrink;
-            }
-            if (!accepted)
-                return finish(Termination::LineSearchFailed,
-                              "no step along −G decreased the loss enough: rounding limits further progress");
-            trialStep = 2.0 * step; // try a longer step next time: steps grow back after a cautious phase
-        } else {
-            candidate = summary.gamma - step * current.gradient;
-        }
-
-        Evaluation next = evaluate(problem.R, problem.P, candidate, evaluation);
-        const double nextNorm = next.gradient.norm();
-        if (!std::isfinite(next.loss) || !std::isfinite(nextNorm) || next.loss > explosionLimit)
-            return finish(Termination::Diverged,
-                          "the loss " +
-                              std::string(std::isfinite(next.loss) ? "exploded" : "became non-finite") +
-                              " at iteration " + std::to_string(iteration) +
-                              "; γ is the last finite iterate. Try a smaller learning rate or Armijo.");
-        summary.gamma = std::move(candidate);
-        current = std::move(next);
-        gradientNorm = nextNorm;
-        summary.iterations = iteration;
-        const IterationRecord record{iteration, current.loss, gradientNorm, step};
-        summary.history.push_back(record);
-        if (callback && !callback(record, summary.gamma))
+        if (const auto stopped = run.step())
+            return finish(*stopped, run.message());
+        if (callback && !callback(run.history().back(), run.gamma()))
             return finish(Termination::Stopped, "stopped at iteration " + std::to_string(iteration));
     }
-    if (gradientNorm <= options.gradientTolerance)
-        return converged();
+    if (run.gradientNorm() <= options.gradientTolerance)
+        return finish(Termination::Converged, convergedMessage(run.gradientNorm(), options.gradientTolerance));
     return finish(Termination::MaxIterations,
                   "reached the iteration limit of " + std::to_string(options.maxIterations));
 }

@@ -58,4 +58,45 @@ std::string historyToCsv(const std::vector<IterationRecord> &history);
 DescentSummary descend(const Problem &problem, const DescentOptions &options,
                        const IterationCallback &callback = {});
 
+// Descent one step at a time, for callers that interleave steps with other work (the desktop worker) and
+// may change the options between steps. `problem` is not copied: it must outlive the run. A run whose
+// problem or options are invalid reports Termination::InvalidInput from status() and never moves.
+class DescentRun {
+public:
+    DescentRun(const Problem &problem, const DescentOptions &options);
+
+    // New options from the next step on; the iterate and the history stay. Invalid options are refused
+    // with a message and the old ones kept.
+    Status setOptions(const DescentOptions &options);
+    const DescentOptions &options() const { return m_options; }
+
+    // Takes one step. Returns nullopt when it moved, or why it could not (converged, diverged,
+    // line_search_failed, invalid_input); then γ is unchanged and message() says why in a sentence.
+    std::optional<Termination> step();
+
+    std::optional<Termination> blocked() const { return m_blocked; } // set while the run cannot move
+    const std::string &message() const { return m_message; }
+    const Eigen::MatrixXd &gamma() const { return m_gamma; }
+    const Evaluation &current() const { return m_current; } // loss and gradient at gamma()
+    double gradientNorm() const { return m_gradientNorm; }
+    int iteration() const { return m_iteration; }
+    const std::vector<IterationRecord> &history() const { return m_history; }
+
+private:
+    std::optional<Termination> block(Termination termination, std::string message);
+
+    const Problem &m_problem;
+    DescentOptions m_options;
+    EvaluationOptions m_evaluation;
+    Eigen::MatrixXd m_gamma;
+    Evaluation m_current;
+    double m_gradientNorm = 0;
+    double m_explosionLimit = 0;
+    double m_trialStep = 0;
+    int m_iteration = 0;
+    std::vector<IterationRecord> m_history;
+    std::optional<Termination> m_blocked;
+    std::string m_message;
+};
+
 } // namespace gradlens

@@ -104,6 +104,62 @@ private slots:
         QCOMPARE(seen, 3);
     }
 
+    // Stepping a DescentRun by hand takes exactly the steps descend() takes.
+    void runStepsMatchDescend() {
+        const Problem problem = planted(20, 2, 0.05);
+        DescentOptions options;
+        options.maxIterations = 15;
+        options.gradientTolerance = 0;
+        const DescentSummary summary = descend(problem, options);
+        DescentRun run(problem, options);
+        for (int i = 0; i < 15; ++i)
+            QVERIFY(!run.step().has_value());
+        QCOMPARE(run.iteration(), 15);
+        QVERIFY(run.gamma() == summary.gamma);
+        QCOMPARE(run.history().size(), summary.history.size());
+        GL_COMPARE_NEAR(run.current().loss, summary.finalLoss, 0.0);
+    }
+
+    // New options apply from the next step on; invalid ones are refused and the old ones kept.
+    void runOptionsChangeBetweenSteps() {
+        const Problem problem = planted(20, 2, 0.05);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 1e-3;
+        DescentRun run(problem, options);
+        QVERIFY(!run.step());
+        options.learningRate = 2e-3;
+        QVERIFY(run.setOptions(options).ok);
+        const MatrixXd before = run.gamma();
+        const MatrixXd gradient = run.current().gradient;
+        QVERIFY(!run.step());
+        GL_COMPARE_MATRICES(run.gamma(), MatrixXd(before - 2e-3 * gradient), 0.0);
+        QCOMPARE(run.history().back().step, 2e-3);
+        DescentOptions bad = options;
+        bad.learningRate = -1;
+        const Status refused = run.setOptions(bad);
+        QVERIFY(!refused.ok);
+        QVERIFY(refused.message.find("learning rate") != std::string::npos);
+        QCOMPARE(run.options().learningRate, 2e-3);
+    }
+
+    // A diverged run stays where it was: the last finite γ, and it does not move again.
+    void runBlocksAfterDivergence() {
+        const Problem problem = planted(20, 2, 0.1, WeightKind::Dense);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 10.0;
+        DescentRun run(problem, options);
+        std::optional<Termination> stopped;
+        for (int i = 0; i < 1000 && !stopped; ++i)
+            stopped = run.step();
+        QCOMPARE(stopped, std::optional<Termination>(Termination::Diverged));
+        const MatrixXd last = run.gamma();
+        QVERIFY(last.allFinite());
+        QCOMPARE(run.step(), std::optional<Termination>(Termination::Diverged));
+        QVERIFY(run.gamma() == last);
+    }
+
     void invalidInput_data() {
         QTest::addColumn<double>("learningRate");
         QTest::addColumn<int>("iterations");
