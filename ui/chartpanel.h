@@ -1,0 +1,29 @@
+#pragma once
+
+#include "snapshot.h"
+
+#include <QWidget>
+
+namespace gradlens {
+
+class LogChart;
+
+// Loss, max deviation (analytic against numeric) and gradient norm against iteration, side by side.
+class ChartPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ChartPanel(QWidget *parent = nullptr);
+
+    void clear();
+    void append(const Snapshot &snapshot); // the snapshot's new records and deviation points
+
+    LogChart *lossChart() const { return m_loss; }
+    LogChart *deviationChart() const { return m_deviation; }
+    LogChart *gradientChart() const { return m_gradient; }
+
+private:
+    LogChart *m_loss, *m_deviation, *m_gradient;
+    int m_lossSeries, m_informativeSeries, m_uninformativeSeries, m_gradientSeries;
+};
+
+} // namespace gradlens

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "descent.h"
+
+#include <QGroupBox>
+
+class QAction;
+class QComboBox;
+class QLineEdit;
+class QSlider;
+class QSpinBox;
+
+namespace gradlens {
+
+// Optimizer, learning rate (logarithmic slider with a numeric field), iteration limit and tolerance, and
+// the Step (→), Run/Pause (Space) and Reset (Ctrl+R) actions, which the window also puts in its Run menu.
+class DescentPanel : public QGroupBox {
+    Q_OBJECT
+public:
+    explicit DescentPanel(QWidget *parent = nullptr);
+
+    DescentOptions options() const; // convention is left at its default: the check panel owns it
+    void setOptions(const DescentOptions &options);
+    void setRunning(bool running); // Run shows Pause while a run is under way
+
+    QAction *stepAction() const { return m_step; }
+    QAction *runAction() const { return m_run; }
+    QAction *resetAction() const { return m_reset; }
+
+signals:
+    void optionsChanged();
+
+private:
+    void setLearningRate(double rate, bool fromSlider);
+
+    QComboBox *m_optimizer;
+    QSlider *m_rateSlider;
+    QLineEdit *m_rateField, *m_tolerance;
+    QSpinBox *m_iterations;
+    QAction *m_step, *m_run, *m_reset;
+    double m_learningRate = 1e-2;
+};
+
+} // namespace gradlens

@@ -1,0 +1,208 @@
+#include "descentworker.h"
+
+#include "deviation.h"
+
+#include <QMetaObject>
+
+#include <chrono>
+
+namespace gradlens {
+
+namespace {
+
+constexpr qint64 kChunkMilliseconds = 15;
+constexpr qint64 kPublishMilliseconds = 33; // about 30 snapshots a second
+
+} // namespace
+
+DescentWorker::DescentWorker() { m_sincePublish.start(); }
+
+DescentWorker::~DescentWorker() = default;
+
+void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation) {
+    endChain();
+    m_problem = std::move(problem);
+    m_generation = generation;
+    m_stepsLeft = 0;
+    m_run = std::make_unique<DescentRun>(*m_problem, m_options);
+    m_publishedRecords = 0;
+    m_newDeviations.clear();
+    m_stepSeconds = 0;
+    m_stepsTimed = 0;
+    m_deviation.reset();
+    m_numeric.reset();
+    m_deviationIteration = -1;
+    m_guardExplanation.clear();
+    m_message = m_run->blocked() ? QString::fromStdString(m_run->message()) : QString();
+    m_diverged = m_run->blocked() == Termination::Diverged;
+    if (m_check.everyIterations > 0 && !m_run->blocked())
+        check(m_stopEpoch.load());
+    publish(false);
+    emit commandFinished();
+}
+
+void DescentWorker::setDescentOptions(const DescentOptions &options) {
+    if (m_run) {
+        if (const Status status = m_run->setOptions(options); !status) {
+            emit failed(QString::fromStdString(status.message));
+            return;
+        }
+    }
+    const bool conventionChanged = options.convention != m_options.convention;
+    m_options = options;
+    if (conventionChanged && m_run && !m_running)
+        publish(false);
+}
+
+void DescentWorker::setCheckSettings(const CheckSettings &settings) { m_check = settings; }
+
+void DescentWorker::endChain() {
+    if (!m_running)
+        return;
+    m_running = false;
+    ++m_chain; // its queued continuation, if any, now does nothing
+    emit commandFinished();
+}
+
+void DescentWorker::step(int count, quint64 epoch) {
+    endChain();
+    if (!m_run || epoch != m_stopEpoch.load()) {
+        emit commandFinished(); // stopped before it began
+        return;
+    }
+    m_runEpoch = epoch;
+    m_stepsLeft = count;
+    m_running = true;
+    m_message.clear();
+    continueRun(m_chain);
+}
+
+void DescentWorker::run(quint64 epoch) {
+    const int left = m_run ? m_options.maxIterations - m_run->iteration() : 0;
+    if (m_run && left <= 0) {
+        endChain();
+        m_message = tr("The iteration limit of %1 is reached: raise it to go on.").arg(m_options.maxIterations);
+        publish(false);
+        emit commandFinished();
+        return;
+    }
+    step(left, epoch);
+}
+
+void DescentWorker::checkNow(quint64 epoch) {
+    if (m_run && epoch == m_stopEpoch.load()) {
+        check(epoch);
+        publish(m_running);
+    }
+    emit commandFinished();
+}
+
+void DescentWorker::continueRun(quint64 chain) {
+    if (!m_running || chain != m_chain)
+        return;
+    QElapsedTimer chunk;
+    chunk.start();
+    while (m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load() && chunk.elapsed() < kChunkMilliseconds) {
+        const auto start = std::chrono::steady_clock::now();
+        const std::optional<Termination> blocked = m_run->step();
+        if (blocked) {
+            m_message = QString::fromStdString(m_run->message());
+            m_diverged = blocked == Termination::Diverged;
+            m_stepsLeft = 0;
+            break;
+        }
+        m_stepSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        ++m_stepsTimed;
+        --m_stepsLeft;
+        if (m_check.everyIterations > 0 && m_run->iteration() % m_check.everyIterations == 0 &&
+            !check(m_runEpoch))
+            break;
+    }
+    const bool more = m_running && m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load();
+    if (!more || m_sincePublish.elapsed() >= kPublishMilliseconds)
+        publish(more);
+    if (more)
+        QMetaObject::invokeMethod(this, [this, chain] { continueRun(chain); }, Qt::QueuedConnection);
+    else {
+        m_running = true; // so that endChain reports the end of this command
+        endChain();
+    }
+}
+
+bool DescentWorker::check(quint64 epoch) {
+    Problem current{m_problem->R, m_problem->P, m_run->gamma()};
+    NumericOptions numeric;
+    numeric.method = m_check.method;
+    numeric.step = m_check.step;
+    numeric.convention = m_options.convention;
+    QElapsedTimer timer;
+    timer.start();
+    qint64 lastReport = 0;
+    numeric.progress = [&](double fraction) {
+        if (timer.elapsed() - lastReport > 100) { // long checks report progress about ten times a second
+            lastReport = timer.elapsed();
+            emit progress(tr("Numerical gradient"), fraction);
+        }
+        return epoch == m_stopEpoch.load();
+    };
+    const NumericGradient result = structuredNumericGradient(current, numeric);
+    if (timer.elapsed() > 100)
+        emit progress(QString(), 1.0);
+    if (result.cancelled) {
+        m_message = tr("The gradient check was cancelled.");
+        return false;
+    }
+    const Eigen::MatrixXd &analytic = m_run->current().gradient;
+    const DeviationReport report = compareGradients(analytic, result.gradient);
+    const PrecisionGuard guard =
+        assessFiniteDifferences(current, result.steps, analytic, m_options.convention, m_check.method);
+    m_deviation = std::make_shared<const Eigen::MatrixXd>(report.absolute);
+    m_numeric = std::make_shared<const Eigen::MatrixXd>(result.gradient);
+    m_deviationIteration = m_run->iteration();
+    m_lastDeviation = {m_run->iteration(), report.maxAbsolute, report.maxRelative, guard.informative};
+    m_guardExplanation = guard.informative ? QString() : QString::fromStdString(guard.explanation);
+    m_newDeviations.push_back(m_lastDeviation);
+    return true;
+}
+
+void DescentWorker::publish(bool running) {
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->generation = m_generation;
+    snapshot->problem = m_problem;
+    snapshot->convention = m_options.convention;
+    snapshot->running = running;
+    snapshot->message = m_message;
+    snapshot->diverged = m_diverged;
+    if (m_run) {
+        snapshot->gamma = m_run->gamma();
+        snapshot->gradient = m_run->current().gradient;
+        snapshot->iteration = m_run->iteration();
+        snapshot->loss = m_run->current().loss;
+        snapshot->gradientNorm = m_run->gradientNorm();
+        if (m_run->blocked() != Termination::InvalidInput) {
+            EvaluationOptions options;
+            options.wantGradient = false;
+            options.wantResidual = true;
+            options.convention = m_options.convention;
+            snapshot->residual = std::make_shared<const Eigen::MatrixXd>(
+                evaluate(m_problem->R, m_problem->P, m_run->gamma(), options).residual);
+        }
+        const auto &history = m_run->history();
+        snapshot->newRecords.assign(history.begin() + static_cast<std::ptrdiff_t>(m_publishedRecords), history.end());
+        m_publishedRecords = history.size();
+    }
+    snapshot->newDeviations = std::move(m_newDeviations);
+    m_newDeviations.clear();
+    snapshot->deviation = m_deviation;
+    snapshot->numeric = m_numeric;
+    snapshot->deviationIteration = m_deviationIteration;
+    snapshot->lastDeviation = m_lastDeviation;
+    snapshot->guardExplanation = m_guardExplanation;
+    snapshot->secondsPerStep = m_stepsTimed > 0 ? m_stepSeconds / m_stepsTimed : 0.0;
+    m_stepSeconds = 0;
+    m_stepsTimed = 0;
+    m_sincePublish.restart();
+    emit snapshotReady(std::move(snapshot));
+}
+
+} // namespace gradlens

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "snapshot.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace gradlens {
+
+// Owns the descent state on its own thread. Commands arrive as queued calls; a run proceeds in chunks of
+// about 15 ms, each re-queued, so that option changes arriving meanwhile apply from the next chunk on.
+// Stopping is an atomic epoch the GUI bumps directly: a run continues only while the epoch it was started
+// under is current. Snapshots go out at most about 30 times a second (and after every command).
+class DescentWorker : public QObject {
+    Q_OBJECT
+public:
+    DescentWorker();
+    ~DescentWorker() override;
+
+    // Thread-safe, callable from any thread: stops a run (and a gradient check) at the next step.
+    void requestStop() { ++m_stopEpoch; }
+    quint64 stopEpoch() const { return m_stopEpoch.load(); }
+
+public slots:
+    void setProblem(std::shared_ptr<const gradlens::Problem> problem, quint64 generation);
+    void setDescentOptions(const gradlens::DescentOptions &options);
+    void setCheckSettings(const gradlens::CheckSettings &settings);
+    void step(int count, quint64 epoch);
+    void run(quint64 epoch);
+    void checkNow(quint64 epoch);
+
+signals:
+    void snapshotReady(gradlens::SnapshotPointer snapshot);
+    void progress(const QString &what, double fraction); // long work under way; fraction in [0, 1]
+    void failed(const QString &message);
+    void commandFinished(); // one per command (setProblem, step, run, checkNow), after its last snapshot
+
+private:
+    void continueRun(quint64 chain);
+    void endChain(); // the running command, if any, is over
+    bool check(quint64 epoch); // false when cancelled
+    void publish(bool running);
+
+    std::shared_ptr<const Problem> m_problem;
+    std::unique_ptr<DescentRun> m_run;
+    quint64 m_generation = 0;
+    DescentOptions m_options;
+    CheckSettings m_check;
+    std::atomic<quint64> m_stopEpoch{0};
+    quint64 m_runEpoch = 0;
+    int m_stepsLeft = 0;
+    bool m_running = false;
+    quint64 m_chain = 0; // identifies the queued continuation of the current run
+
+    // Accumulated since the last snapshot.
+    std::size_t m_publishedRecords = 0;
+    std::vector<DeviationPoint> m_newDeviations;
+    double m_stepSeconds = 0;
+    int m_stepsTimed = 0;
+    QElapsedTimer m_sincePublish;
+    QString m_message;
+    bool m_diverged = false;
+
+    // The latest gradient check.
+    std::shared_ptr<const Eigen::MatrixXd> m_deviation, m_numeric;
+    int m_deviationIteration = -1;
+    DeviationPoint m_lastDeviation;
+    QString m_guardExplanation;
+};
+
+} // namespace gradlens

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "snapshot.h"
+#include "views.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QComboBox;
+
+namespace gradlens {
+
+class HeatmapWidget;
+
+// A heatmap with a selector of what it shows (M, ∂f/∂γ, deviation, R, P, γγᵀ, P∘M, γ, the two gradient
+// terms). Views that need computing (γγᵀ, P∘M, the terms) are computed by the core on a pool thread.
+class HeatmapPanel : public QWidget {
+    Q_OBJECT
+public:
+    HeatmapPanel(ViewKind initial, QWidget *parent = nullptr);
+
+    void showSnapshot(const SnapshotPointer &snapshot);
+    ViewKind view() const;
+    void setView(ViewKind kind);
+    HeatmapWidget *heatmap() const { return m_heatmap; }
+    bool isBusy() const; // computing or painting
+
+signals:
+    void cellClicked(gradlens::ViewKind view, int row, int column);
+
+private:
+    void refresh();
+
+    QComboBox *m_selector;
+    HeatmapWidget *m_heatmap;
+    SnapshotPointer m_snapshot;
+    QFutureWatcher<std::shared_ptr<const Eigen::MatrixXd>> m_compute;
+    quint64 m_request = 0, m_computing = 0;
+};
+
+} // namespace gradlens

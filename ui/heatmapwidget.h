@@ -1,0 +1,77 @@
+#pragma once
+
+#include "heatmaprender.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+namespace gradlens {
+
+// A matrix as a heatmap: title with name and shape, colour bar with values, hover read-out (row, column,
+// value), wheel zoom about the cursor, drag to pan, double-click (or 0) to see everything again.
+// The image is built on a pool thread; when requests pile up, the latest one wins.
+class HeatmapWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit HeatmapWidget(QWidget *parent = nullptr);
+
+    // Shows matrix (shared, never modified) under title; keeps the zoom when the shape is unchanged.
+    void setMatrix(std::shared_ptr<const Eigen::MatrixXd> matrix, ViewScale scale, const QString &title);
+    // Shown instead of a matrix, e.g. why there is no deviation to show.
+    void setPlaceholder(const QString &title, const QString &text);
+    // A line under the title, e.g. the precision guard's warning; empty hides it.
+    void setNotice(const QString &notice);
+
+    std::shared_ptr<const Eigen::MatrixXd> matrix() const { return m_matrix; }
+    QRectF viewRegion() const { return m_view; } // visible cells: x columns, y rows
+    void setViewRegion(const QRectF &region);
+    bool isRendering() const { return m_watcher.isRunning() || m_pending; }
+    const HeatmapImage &currentImage() const { return m_image; }
+    QString readout() const { return m_readout; }
+    // The cell under a widget position, or (−1, −1).
+    QPoint cellAt(const QPointF &position) const;
+
+    QSize sizeHint() const override { return {420, 420}; }
+    QSize minimumSizeHint() const override { return {160, 160}; }
+
+signals:
+    void rendered();                     // a new image is on screen
+    void cellClicked(int row, int column);
+    void hovered(const QString &readout);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    QRectF plotRect() const;  // where the matrix region is drawn
+    QRectF colorBarRect() const;
+    void requestRender();
+    void startRender();
+    void onRenderFinished();
+    void updateReadout(const QPointF &position);
+    void zoomAbout(const QPointF &position, double factor);
+    QString formatValue(double value) const;
+
+    std::shared_ptr<const Eigen::MatrixXd> m_matrix;
+    ViewScale m_scale = ViewScale::Signed;
+    QString m_title, m_placeholder, m_notice, m_readout;
+    QRectF m_view;
+    HeatmapImage m_image;
+    QFutureWatcher<HeatmapImage> m_watcher;
+    bool m_pending = false;
+    QPointF m_dragStart;
+    QRectF m_dragView;
+    bool m_dragging = false, m_dragged = false;
+};
+
+} // namespace gradlens

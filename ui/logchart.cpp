@@ -1,0 +1,108 @@
+#include "logchart.h"
+
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace gradlens {
+
+LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent) : QChartView(parent) {
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    m_x = new QValueAxis;
+    m_x->setTitleText(tr("iteration"));
+    m_x->setLabelFormat(QStringLiteral("%d"));
+    m_x->setRange(0, 10);
+    m_y = new QLogValueAxis;
+    m_y->setTitleText(yLabel);
+    m_y->setBase(10);
+    m_y->setLabelFormat(QStringLiteral("%.0e"));
+    m_y->setRange(1e-3, 1);
+    chart->addAxis(m_x, Qt::AlignBottom);
+    chart->addAxis(m_y, Qt::AlignLeft);
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(180);
+}
+
+int LogChart::add(QXYSeries *series, const QColor &color) {
+    series->setColor(color);
+    chart()->addSeries(series);
+    series->attachAxis(m_x);
+    series->attachAxis(m_y);
+    m_series.append(series);
+    m_points.append(QList<QPointF>());
+    return static_cast<int>(m_series.size()) - 1;
+}
+
+int LogChart::addLineSeries(const QString &name, const QColor &color) {
+    auto *series = new QLineSeries;
+    series->setName(name);
+    QPen pen(color, 2.5);
+    series->setPen(pen);
+    const int index = add(series, color);
+    series->setPen(pen);
+    return index;
+}
+
+int LogChart::addScatterSeries(const QString &name, const QColor &color) {
+    auto *series = new QScatterSeries;
+    series->setName(name);
+    series->setMarkerSize(9);
+    series->setBorderColor(color);
+    return add(series, color);
+}
+
+void LogChart::append(int series, double x, double y) {
+    if (!(y > 0) || !std::isfinite(y)) {
+        ++m_skipped;
+        return;
+    }
+    m_points[series].append(QPointF(x, y));
+    m_dirty = true;
+}
+
+void LogChart::flush() {
+    if (!m_dirty)
+        return;
+    m_dirty = false;
+    double xMax = 1, yMin = HUGE_VAL, yMax = -HUGE_VAL;
+    for (int s = 0; s < m_series.size(); ++s) {
+        m_series[s]->replace(m_points[s]);
+        for (const QPointF &point : m_points[s]) {
+            xMax = std::max(xMax, point.x());
+            yMin = std::min(yMin, point.y());
+            yMax = std::max(yMax, point.y());
+        }
+    }
+    m_x->setRange(0, std::max(10.0, xMax));
+    m_x->applyNiceNumbers();
+    if (yMin <= yMax) {
+        // Whole decades around the data, at least two, so the axis always has two labelled ticks.
+        const double low = std::floor(std::log10(yMin));
+        const double high = std::max(std::ceil(std::log10(yMax)), low + 2);
+        m_y->setRange(std::pow(10.0, low), std::pow(10.0, high));
+    }
+}
+
+void LogChart::clear() {
+    for (int s = 0; s < m_series.size(); ++s) {
+        m_points[s].clear();
+        m_series[s]->clear();
+    }
+    m_skipped = 0;
+    m_dirty = false;
+    m_x->setRange(0, 10);
+}
+
+} // namespace gradlens

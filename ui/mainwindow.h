@@ -1,0 +1,76 @@
+#pragma once
+
+#include "generators.h"
+#include "problemloader.h"
+#include "snapshot.h"
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+
+class QSplitter;
+
+#include <functional>
+
+namespace gradlens {
+
+class ChartPanel;
+class CheckPanel;
+class DescentController;
+class DescentPanel;
+class HeatmapPanel;
+class MessageBar;
+class ProblemPanel;
+class StatusPanel;
+
+// Composes the panels, heatmaps, charts and the descent controller, and wires them; no arithmetic here.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Settings::Ignore starts from the defaults and saves nothing (screenshots, tests).
+    enum class Settings { Remember, Ignore };
+    explicit MainWindow(Settings settings = Settings::Remember, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void generate(const GeneratorOptions &options);
+    void openMatrix(MatrixRole role, const QString &path);
+    bool isSettled() const; // nothing computing, loading or painting
+    // Calls done once isSettled() holds (checked on the event loop, never by blocking).
+    void whenSettled(const std::function<void()> &done);
+
+    DescentController *controller() const { return m_controller; }
+    HeatmapPanel *heatmapPanel(int index) const { return m_heatmaps[index]; }
+    ChartPanel *charts() const { return m_charts; }
+    MessageBar *messages() const { return m_messages; }
+    StatusPanel *status() const { return m_status; }
+    DescentPanel *descentPanel() const { return m_descentPanel; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void applyOptions();
+    void onSnapshot(const SnapshotPointer &snapshot);
+    void chooseAndOpen(MatrixRole role);
+    void saveMatrices();
+    void saveScreenshot();
+    void showHelp();
+    void restoreSettings();
+    void saveSettings() const;
+
+    Settings m_settings;
+    DescentController *m_controller;
+    ProblemLoader *m_loader;
+    ProblemPanel *m_problemPanel;
+    DescentPanel *m_descentPanel;
+    CheckPanel *m_checkPanel;
+    HeatmapPanel *m_heatmaps[3];
+    ChartPanel *m_charts;
+    MessageBar *m_messages;
+    StatusPanel *m_status;
+    QSplitter *m_heatmapSplitter, *m_verticalSplitter;
+    QFutureWatcher<GeneratedProblem> m_generator;
+    QString m_lastDirectory;
+};
+
+} // namespace gradlens

@@ -1,0 +1,40 @@
+#include "messagebar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+namespace gradlens {
+
+MessageBar::MessageBar(QWidget *parent) : QFrame(parent) {
+    setFrameShape(QFrame::StyledPanel);
+    m_label = new QLabel;
+    m_label->setWordWrap(true);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *close = new QToolButton;
+    close->setText(QStringLiteral("×"));
+    close->setToolTip(tr("Dismiss this message"));
+    close->setAutoRaise(true);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(10, 4, 4, 4);
+    layout->addWidget(m_label, 1);
+    layout->addWidget(close, 0, Qt::AlignTop);
+    connect(close, &QToolButton::clicked, this, &QWidget::hide);
+    hide();
+}
+
+void MessageBar::showMessage(Kind kind, const QString &text) {
+    m_kind = kind;
+    m_label->setText(text);
+    // Colour-blind safe: errors and warnings differ in lightness and in the word that starts them.
+    const char *style = kind == Kind::Error     ? "background:#fde0dd; color:#67001f;"
+                        : kind == Kind::Warning ? "background:#fee6ce; color:#7f2704;"
+                                                : "background:#deebf7; color:#08306b;";
+    setStyleSheet(QStringLiteral("gradlens--MessageBar { %1 border-radius:4px; } QLabel { %1 }")
+                      .arg(QLatin1String(style)));
+    setVisible(!text.isEmpty());
+}
+
+QString MessageBar::text() const { return isVisibleTo(parentWidget()) ? m_label->text() : QString(); }
+
+} // namespace gradlens

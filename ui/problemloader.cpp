@@ -1,0 +1,88 @@
+#include "problemloader.h"
+
+#include "matrixio.h"
+
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace gradlens {
+
+QString roleName(MatrixRole role) {
+    switch (role) {
+    case MatrixRole::Target:
+        return QStringLiteral("R");
+    case MatrixRole::Weights:
+        return QStringLiteral("P");
+    case MatrixRole::Gamma:
+        return QStringLiteral("γ");
+    }
+    return {};
+}
+
+ProblemLoader::ProblemLoader(QObject *parent) : QObject(parent) {
+    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ProblemLoader::onRead);
+}
+
+void ProblemLoader::open(MatrixRole role, const QString &path, std::shared_ptr<const Problem> current) {
+    if (m_watcher.isRunning()) {
+        emit failed(tr("Still reading %1; wait for it or cancel it first.").arg(m_path));
+        return;
+    }
+    m_role = role;
+    m_path = path;
+    m_current = std::move(current);
+    m_cancelled = false;
+    emit busyChanged(true);
+    m_watcher.setFuture(QtConcurrent::run([file = path.toStdString()] {
+        Result result;
+        result.status = readMatrix(file, result.matrix);
+        return result;
+    }));
+}
+
+void ProblemLoader::cancel() { m_cancelled = true; }
+
+void ProblemLoader::onRead() {
+    emit busyChanged(false);
+    if (m_cancelled)
+        return;
+    Result result = m_watcher.result();
+    if (!result.status) {
+        emit failed(QString::fromStdString(result.status.message));
+        return;
+    }
+    const QString name = QFileInfo(m_path).fileName();
+    const auto rows = result.matrix.rows(), cols = result.matrix.cols();
+    const int slot = int(m_role);
+    m_staged[slot] = std::move(result.matrix);
+
+    // The candidate: staged matrices where there are any, the current problem's elsewhere.
+    Problem candidate;
+    if (m_current)
+        candidate = *m_current;
+    if (m_staged[0])
+        candidate.R = *m_staged[0];
+    if (m_staged[1])
+        candidate.P = *m_staged[1];
+    if (m_staged[2])
+        candidate.gamma = *m_staged[2];
+    const QString read = tr("Read %1 from %2 (%3×%4).").arg(roleName(m_role), name).arg(rows).arg(cols);
+    if (const Status shapes = validateShapes(candidate.R.rows(), candidate.R.cols(), candidate.P.rows(),
+                                             candidate.P.cols(), candidate.gamma.rows(), candidate.gamma.cols());
+        !shapes) {
+        emit staged(read + tr(" It does not fit the current problem yet (%1); open the other matrices of this "
+                              "size to use it. The current problem stays.")
+                               .arg(QString::fromStdString(shapes.message)));
+        return;
+    }
+    if (const Status valid = candidate.validate(); !valid) {
+        m_staged[slot].reset();
+        emit failed(tr("%1: %2. The current problem stays.").arg(name, QString::fromStdString(valid.message)));
+        return;
+    }
+    for (auto &staged : m_staged)
+        staged.reset();
+    emit problemReady(candidate, read);
+}
+
+} // namespace gradlens

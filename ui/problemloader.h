@@ -1,0 +1,50 @@
+#pragma once
+
+#include "problem.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace gradlens {
+
+enum class MatrixRole { Target, Weights, Gamma }; // R, P, γ
+
+// Reads R, P or γ from a file on a pool thread. A matrix that fits the current problem replaces its part
+// at once; one that does not (a different n) is kept aside until the other matrices of its size arrive, and
+// the current problem stays. Errors name the file, the line and the problem; nothing is lost.
+class ProblemLoader : public QObject {
+    Q_OBJECT
+public:
+    explicit ProblemLoader(QObject *parent = nullptr);
+
+    void open(MatrixRole role, const QString &path, std::shared_ptr<const Problem> current);
+    void cancel(); // the file being read is discarded when it arrives
+    bool isBusy() const { return m_watcher.isRunning(); }
+
+signals:
+    void problemReady(const gradlens::Problem &problem, const QString &notice);
+    void staged(const QString &notice); // read, but waiting for the other matrices of its size
+    void failed(const QString &message);
+    void busyChanged(bool busy);
+
+private:
+    struct Result {
+        Status status;
+        Eigen::MatrixXd matrix;
+    };
+    void onRead();
+
+    QFutureWatcher<Result> m_watcher;
+    MatrixRole m_role = MatrixRole::Target;
+    QString m_path;
+    std::shared_ptr<const Problem> m_current;
+    bool m_cancelled = false;
+    std::optional<Eigen::MatrixXd> m_staged[3];
+};
+
+QString roleName(MatrixRole role);
+
+} // namespace gradlens

@@ -1,0 +1,80 @@
+#include "statuspanel.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+
+namespace gradlens {
+
+namespace {
+
+QString number(double value) { return QLocale::c().toString(value, 'g', 5).replace(QLatin1Char('-'), QChar(0x2212)); }
+
+QString duration(double seconds) {
+    if (seconds <= 0)
+        return QStringLiteral("—");
+    if (seconds < 1e-3)
+        return QStringLiteral("%1 µs").arg(seconds * 1e6, 0, 'f', 0);
+    if (seconds < 1)
+        return QStringLiteral("%1 ms").arg(seconds * 1e3, 0, 'f', 1);
+    return QStringLiteral("%1 s").arg(seconds, 0, 'f', 2);
+}
+
+} // namespace
+
+StatusPanel::StatusPanel(QWidget *parent) : QWidget(parent) {
+    m_text = new QLabel;
+    m_text->setTextFormat(Qt::PlainText);
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(200);
+    m_progress->setTextVisible(true);
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the long computation (Esc)"));
+    m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 0, 4, 0);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_cancel);
+    connect(m_cancel, &QPushButton::clicked, this, &StatusPanel::cancelRequested);
+    setBusy(QString(), 0);
+}
+
+void StatusPanel::showSnapshot(const Snapshot &snapshot) {
+    if (snapshot.secondsPerStep > 0)
+        m_secondsPerStep = snapshot.secondsPerStep;
+    const auto n = snapshot.gamma.rows(), r = snapshot.gamma.cols();
+    QString deviation = QStringLiteral("—");
+    if (snapshot.deviationIteration >= 0)
+        deviation = snapshot.lastDeviation.informative
+                        ? number(snapshot.lastDeviation.maxAbsolute)
+                        : number(snapshot.lastDeviation.maxAbsolute) + tr(" (below rounding)");
+    m_text->setText(tr("n = %1   r = %2   iteration %3   loss %4   ‖G‖ %5   max deviation %6   %7 per step")
+                        .arg(n)
+                        .arg(r)
+                        .arg(snapshot.iteration)
+                        .arg(number(snapshot.loss), number(snapshot.gradientNorm), deviation,
+                             duration(m_secondsPerStep)));
+}
+
+void StatusPanel::setBusy(const QString &what, double fraction) {
+    const bool busy = !what.isEmpty();
+    m_progress->setVisible(busy);
+    m_cancel->setVisible(busy);
+    if (!busy)
+        return;
+    if (fraction < 0) { // unknown amount: a busy indicator
+        m_progress->setRange(0, 0);
+    } else {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(static_cast<int>(fraction * 1000));
+    }
+    m_progress->setFormat(what + QStringLiteral(" %p%"));
+}
+
+QString StatusPanel::text() const { return m_text->text(); }
+
+} // namespace gradlens
