@@ -2,6 +2,11 @@
 
 #include "descentworker.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace gradlens {
 
 DescentController::DescentController(QObject *parent) : QObject(parent) {
@@ -14,6 +19,13 @@ DescentController::DescentController(QObject *parent) : QObject(parent) {
     connect(m_worker, &DescentWorker::failed, this, &DescentController::failed);
     connect(m_worker, &DescentWorker::commandFinished, this, &DescentController::onCommandFinished);
     m_thread.setObjectName(QStringLiteral("descent worker"));
+    // Descent takes what the window leaves: the worker (and the OpenMP threads it starts, which inherit
+    // this) runs at a lower priority, so painting never waits behind a step. Linux applies nice per thread.
+    connect(&m_thread, &QThread::started, m_worker, [] {
+#ifdef __linux__
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+#endif
+    }, Qt::DirectConnection);
     m_thread.start();
     post([worker = m_worker, options = m_options] { worker->setDescentOptions(options); });
 }

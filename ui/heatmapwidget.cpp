@@ -218,9 +218,10 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
     // Colour bar with tick labels.
     const QRectF bar = colorBarRect();
     const ColorMap &map = m_scale == ViewScale::Signed ? ColorMap::diverging() : ColorMap::sequential();
-    for (int y = 0; y < static_cast<int>(bar.height()); ++y)
-        painter.fillRect(QRectF(bar.left(), bar.bottom() - y - 1, bar.width(), 1),
-                         QColor(map.at(y / std::max(1.0, bar.height() - 1))));
+    QImage barImage(1, 256, QImage::Format_RGB32); // top row is the high end
+    for (int y = 0; y < 256; ++y)
+        barImage.setPixel(0, 255 - y, map.at(y / 255.0));
+    painter.drawImage(bar, barImage);
     painter.setPen(palette().mid().color());
     painter.drawRect(bar);
     painter.setPen(palette().windowText().color());

@@ -22,6 +22,9 @@ LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
     m_x = new QValueAxis;
     m_x->setTitleText(tr("iteration"));
     m_x->setLabelFormat(QStringLiteral("%d"));
+    m_x->setTickType(QValueAxis::TicksDynamic);
+    m_x->setTickAnchor(0);
+    m_x->setTickInterval(2);
     m_x->setRange(0, 10);
     m_y = new QLogValueAxis;
     m_y->setTitleText(yLabel);
@@ -85,13 +88,22 @@ void LogChart::flush() {
             yMax = std::max(yMax, point.y());
         }
     }
-    m_x->setRange(0, std::max(10.0, xMax));
-    m_x->applyNiceNumbers();
+    // Axes change in coarse steps (x: 1, 2, 5 × 10^k; y: whole decades, at least two), because every change
+    // of range re-lays out the whole chart, which costs more than the new points.
+    double xEnd = 10;
+    for (double decade = 10; xEnd < xMax; decade *= 10)
+        for (double factor : {2.0, 5.0, 10.0})
+            if (xEnd < xMax)
+                xEnd = factor * decade;
+    if (m_x->max() != xEnd) {
+        m_x->setRange(0, xEnd);
+        m_x->setTickInterval(xEnd / 5);
+    }
     if (yMin <= yMax) {
-        // Whole decades around the data, at least two, so the axis always has two labelled ticks.
-        const double low = std::floor(std::log10(yMin));
-        const double high = std::max(std::ceil(std::log10(yMax)), low + 2);
-        m_y->setRange(std::pow(10.0, low), std::pow(10.0, high));
+        const double low = std::pow(10.0, std::floor(std::log10(yMin)));
+        const double high = std::pow(10.0, std::max(std::ceil(std::log10(yMax)), std::floor(std::log10(yMin)) + 2));
+        if (m_y->min() != low || m_y->max() != high)
+            m_y->setRange(low, high);
     }
 }
 
@@ -103,6 +115,7 @@ void LogChart::clear() {
     m_skipped = 0;
     m_dirty = false;
     m_x->setRange(0, 10);
+    m_x->setTickInterval(2);
 }
 
 } // namespace gradlens

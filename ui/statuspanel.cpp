@@ -40,6 +40,12 @@ StatusPanel::StatusPanel(QWidget *parent) : QWidget(parent) {
     layout->addWidget(m_progress);
     layout->addWidget(m_cancel);
     connect(m_cancel, &QPushButton::clicked, this, &StatusPanel::cancelRequested);
+    // Showing and hiding them must not change the layout: a relayout repaints the whole window.
+    for (QWidget *widget : {static_cast<QWidget *>(m_progress), static_cast<QWidget *>(m_cancel)}) {
+        QSizePolicy policy = widget->sizePolicy();
+        policy.setRetainSizeWhenHidden(true);
+        widget->setSizePolicy(policy);
+    }
     setBusy(QString(), 0);
 }
 

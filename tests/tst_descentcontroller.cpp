@@ -1,0 +1,207 @@
+#include "descentcontroller.h"
+#include "deviation.h"
+#include "testhelpers.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace gradlens;
+using Eigen::MatrixXd;
+
+namespace {
+
+Problem demo(std::uint64_t seed = 1, Eigen::Index n = 30) {
+    return test::generatedProblem(n, 3, WeightKind::Dense, TargetKind::Planted, seed);
+}
+
+SnapshotPointer snapshotAt(const QSignalSpy &spy, qsizetype index) {
+    return spy.at(index).at(0).value<SnapshotPointer>();
+}
+
+// Waits until the controller has answered every command.
+bool waitIdle(DescentController &controller) {
+    if (!controller.isBusy())
+        return true;
+    QSignalSpy idle(&controller, &DescentController::idle);
+    return idle.wait(20000);
+}
+
+DescentOptions fixedStep(int iterations) {
+    DescentOptions options;
+    options.optimizer = OptimizerKind::GradientDescent;
+    options.learningRate = 1e-3;
+    options.maxIterations = iterations;
+    options.gradientTolerance = 0;
+    return options;
+}
+
+} // namespace
+
+class TestDescentController : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { qRegisterMetaType<SnapshotPointer>(); }
+
+    // Each Step takes exactly one step of the core's descent.
+    void stepMatchesTheCore() {
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(100));
+        const Problem problem = demo();
+        controller.setProblem(problem);
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, 0);
+        for (int k = 0; k < 3; ++k) {
+            controller.step();
+            QVERIFY(waitIdle(controller));
+        }
+        const SnapshotPointer latest = controller.latest();
+        QCOMPARE(latest->iteration, 3);
+        DescentRun reference(problem, fixedStep(100));
+        for (int k = 0; k < 3; ++k)
+            QVERIFY(!reference.step());
+        GL_COMPARE_MATRICES(latest->gamma, reference.gamma(), 0.0);
+        GL_COMPARE_NEAR(latest->loss, reference.current().loss, 0.0);
+        GL_COMPARE_MATRICES(latest->gradient, reference.current().gradient, 0.0);
+        // The residual shown is M at the current γ.
+        const MatrixXd expectedResidual =
+            problem.P.cwiseProduct(latest->gamma * latest->gamma.transpose()) - problem.R;
+        GL_COMPARE_MATRICES(*latest->residual, expectedResidual, 1e-14);
+    }
+
+    // Run goes until paused; Pause stops it; the iteration count only grows while running.
+    void runAndPause() {
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(10000000));
+        controller.setProblem(demo(2, 60));
+        QVERIFY(waitIdle(controller));
+        QSignalSpy running(&controller, &DescentController::runningChanged);
+        QSignalSpy snapshots(&controller, &DescentController::snapshotReady);
+        controller.run();
+        QCOMPARE(running.count(), 1);
+        QVERIFY(running.at(0).at(0).toBool());
+        QVERIFY(controller.isRunning());
+        // Wait for a few snapshots taken while running.
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.count() >= 3, 10000);
+        QVERIFY(snapshotAt(snapshots, 0)->running);
+        controller.pause();
+        QVERIFY(!controller.isRunning());
+        QVERIFY(waitIdle(controller));
+        const int stoppedAt = controller.latest()->iteration;
+        QVERIFY(stoppedAt > 0);
+        QTest::qWait(100); // nothing may move after a pause
+        QCOMPARE(controller.latest()->iteration, stoppedAt);
+        QVERIFY(!controller.latest()->running);
+    }
+
+    // Reset returns to the starting γ under a new generation and clears the charts' source.
+    void resetReturnsToTheStart() {
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(100));
+        const Problem problem = demo(3);
+        controller.setProblem(problem);
+        controller.step(5);
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, 5);
+        const quint64 before = controller.generation();
+        QSignalSpy started(&controller, &DescentController::generationStarted);
+        controller.reset();
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(controller.generation(), before + 1);
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, 0);
+        QVERIFY(controller.latest()->gamma == problem.gamma);
+        QCOMPARE(controller.latest()->newRecords.size(), std::size_t(1));
+    }
+
+    // A new problem while a run is under way: nothing of the old run reaches the GUI afterwards.
+    void staleGenerationsAreDropped() {
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(10000000));
+        controller.setProblem(demo(4, 80));
+        QVERIFY(waitIdle(controller));
+        controller.run();
+        QSignalSpy first(&controller, &DescentController::snapshotReady);
+        QTRY_VERIFY_WITH_TIMEOUT(first.count() >= 2, 10000);
+        const Problem second = demo(5, 20);
+        controller.setProblem(second);
+        const quint64 generation = controller.generation();
+        QSignalSpy after(&controller, &DescentController::snapshotReady);
+        QVERIFY(waitIdle(controller));
+        QVERIFY(after.count() >= 1);
+        for (qsizetype k = 0; k < after.count(); ++k) {
+            QCOMPARE(snapshotAt(after, k)->generation, generation);
+            QCOMPARE(snapshotAt(after, k)->gamma.rows(), Eigen::Index(20));
+        }
+        QCOMPARE(controller.latest()->iteration, 0);
+        QVERIFY(!controller.isRunning());
+    }
+
+    // Options may change while running: the worker applies them from the next chunk on.
+    void optionsChangeWhileRunning() {
+        DescentController controller;
+        DescentOptions options = fixedStep(10000000);
+        controller.setDescentOptions(options);
+        controller.setProblem(demo(6, 40));
+        QVERIFY(waitIdle(controller));
+        controller.run();
+        QSignalSpy snapshots(&controller, &DescentController::snapshotReady);
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.count() >= 1, 10000);
+        options.learningRate = 5e-4;
+        controller.setDescentOptions(options);
+        const qsizetype seen = snapshots.count();
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.count() >= seen + 3, 10000);
+        controller.pause();
+        QVERIFY(waitIdle(controller));
+        const SnapshotPointer last = controller.latest();
+        QVERIFY(!last->newRecords.empty() || last->iteration > 0);
+        bool sawNewRate = false;
+        for (qsizetype k = seen; k < snapshots.count(); ++k)
+            for (const IterationRecord &record : snapshotAt(snapshots, k)->newRecords)
+                sawNewRate = sawNewRate || record.step == 5e-4;
+        QVERIFY(sawNewRate);
+    }
+
+    // Divergence pauses the run, keeps the last finite γ and says what to try.
+    void divergencePausesWithASuggestion() {
+        DescentController controller;
+        DescentOptions options = fixedStep(100000);
+        options.learningRate = 10.0;
+        controller.setDescentOptions(options);
+        controller.setProblem(demo(7));
+        QVERIFY(waitIdle(controller));
+        controller.run();
+        QVERIFY(waitIdle(controller));
+        const SnapshotPointer last = controller.latest();
+        QVERIFY(last->diverged);
+        QVERIFY(!controller.isRunning());
+        QVERIFY(last->gamma.allFinite());
+        QVERIFY(std::isfinite(last->loss));
+        QVERIFY2(last->message.contains(QStringLiteral("Armijo")), qPrintable(last->message));
+    }
+
+    // The deviation published equals a direct core computation at the same γ.
+    void checkMatchesTheCore() {
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(100));
+        CheckSettings check;
+        check.everyIterations = 0;
+        controller.setCheckSettings(check);
+        const Problem problem = demo(8);
+        controller.setProblem(problem);
+        controller.step(4);
+        controller.checkNow();
+        QVERIFY(waitIdle(controller));
+        const SnapshotPointer last = controller.latest();
+        QCOMPARE(last->deviationIteration, 4);
+        Problem at4 = problem;
+        at4.gamma = last->gamma;
+        const NumericGradient numeric = structuredNumericGradient(at4, NumericOptions{});
+        const DeviationReport report = compareGradients(last->gradient, numeric.gradient);
+        GL_COMPARE_MATRICES(*last->deviation, report.absolute, 0.0);
+        GL_COMPARE_NEAR(last->lastDeviation.maxAbsolute, report.maxAbsolute, 0.0);
+        QCOMPARE(last->newDeviations.size(), std::size_t(1));
+    }
+};
+
+QTEST_MAIN(TestDescentController)
+#include "tst_descentcontroller.moc"
