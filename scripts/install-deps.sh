@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libeigen3-dev qt6-base-dev qt6-charts-dev qt6-svg-dev
-          libgl-dev xvfb xauth)
+          libgl-dev fonts-dejavu-core xvfb xauth)
 
 missing=()
 for package in "${packages[@]}"; do

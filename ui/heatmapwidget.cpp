@@ -235,8 +235,21 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
                              Qt::AlignLeft | Qt::AlignVCenter, label);
         };
         if (m_scale == ViewScale::Signed) {
-            for (int k = 0; k <= 4; ++k)
-                tick(k / 4.0, formatValue(range.low + k / 4.0 * (range.high - range.low)));
+            // Round values (1, 2 or 5 × 10^k apart), about two on each side of zero, plus the extremes.
+            const double span = range.high;
+            const double magnitude = std::pow(10.0, std::floor(std::log10(span / 2)));
+            double spacing = magnitude;
+            for (double factor : {1.0, 2.0, 5.0, 10.0})
+                if (span / (factor * magnitude) >= 1.5)
+                    spacing = factor * magnitude;
+            for (double value = -std::floor(span / spacing) * spacing; value <= span * (1 + 1e-12);
+                 value += spacing) {
+                const double clean = std::abs(value) < spacing * 1e-9 ? 0.0 : value;
+                if (std::abs(std::abs(clean) - span) > 0.25 * spacing)
+                    tick(colorPosition(clean, range, m_scale), formatValue(clean));
+            }
+            tick(1.0, formatValue(span));
+            tick(0.0, formatValue(-span));
         } else {
             const int first = static_cast<int>(std::ceil(range.low)), last = static_cast<int>(std::floor(range.high));
             const int stride = std::max(1, (last - first) / 5 + 1);

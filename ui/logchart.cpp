@@ -48,13 +48,12 @@ int LogChart::add(QXYSeries *series, const QColor &color) {
     return static_cast<int>(m_series.size()) - 1;
 }
 
-int LogChart::addLineSeries(const QString &name, const QColor &color) {
+int LogChart::addLineSeries(const QString &name, const QColor &color, bool markers) {
     auto *series = new QLineSeries;
     series->setName(name);
-    QPen pen(color, 2.5);
-    series->setPen(pen);
     const int index = add(series, color);
-    series->setPen(pen);
+    series->setPen(QPen(color, 2.5));
+    series->setPointsVisible(markers);
     return index;
 }
 

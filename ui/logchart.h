@@ -17,7 +17,8 @@ class LogChart : public QChartView {
 public:
     LogChart(const QString &title, const QString &yLabel, QWidget *parent = nullptr);
 
-    int addLineSeries(const QString &name, const QColor &color);
+    // markers: draw each point too (for sparse series, where a single point would not show as a line)
+    int addLineSeries(const QString &name, const QColor &color, bool markers = false);
     int addScatterSeries(const QString &name, const QColor &color);
     // Non-positive and non-finite values cannot sit on a log axis: they are skipped (and counted).
     void append(int series, double x, double y);
