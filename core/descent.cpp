@@ -101,7 +101,7 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
     // Symmetry is decided once; every evaluation then takes the right path without re-checking.
     m_evaluation.convention = options.convention;
     m_evaluation.symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
-    m_current = evaluate(problem.R, problem.P, m_gamma, m_evaluation);
+    m_current = evaluateAt(m_gamma);
     m_gradientNorm = m_current.gradient.norm();
     m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
     m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
@@ -112,18 +112,30 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
 Status DescentRun::setOptions(const DescentOptions &options) {
     if (Status status = options.validate(); !status)
         return status;
-    if (options.convention != m_options.convention && m_blocked != Termination::InvalidInput) {
-        // The loss changes meaning: re-evaluate so that the next record is comparable with this one.
-        m_evaluation.convention = options.convention;
-        m_current = evaluate(m_problem.R, m_problem.P, m_gamma, m_evaluation);
-        m_gradientNorm = m_current.gradient.norm();
-    }
+    // A new convention changes what the loss means, a new variant what the gradient is: re-evaluate, so the
+    // next step starts from values of the new kind.
+    const bool reevaluate = options.convention != m_options.convention || options.variant != m_options.variant;
     if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
         m_trialStep = options.learningRate;
     m_options = options;
+    m_evaluation.convention = options.convention;
+    if (reevaluate && m_blocked != Termination::InvalidInput) {
+        m_current = evaluateAt(m_gamma);
+        m_gradientNorm = m_current.gradient.norm();
+    }
     if (m_blocked == Termination::Converged || m_blocked == Termination::LineSearchFailed)
         m_blocked.reset(); // a new tolerance or step may let it move again
     return Status::success();
+}
+
+Evaluation DescentRun::evaluateAt(const MatrixXd &gamma) const {
+    if (m_options.variant == GradientVariant::Correct)
+        return evaluate(m_problem.R, m_problem.P, gamma, m_evaluation);
+    EvaluationOptions lossOnly = m_evaluation;
+    lossOnly.wantGradient = false;
+    Evaluation result = evaluate(m_problem.R, m_problem.P, gamma, lossOnly);
+    result.gradient = gradientVariant(m_problem.R, m_problem.P, gamma, m_options.variant, m_evaluation.convention);
+    return result;
 }
 
 std::optional<Termination> DescentRun::block(Termination termination, std::string message) {
@@ -164,7 +176,7 @@ std::optional<Termination> DescentRun::step() {
         candidate = m_gamma - step * m_current.gradient;
     }
 
-    Evaluation next = evaluate(m_problem.R, m_problem.P, candidate, m_evaluation);
+    Evaluation next = evaluateAt(candidate);
     const double nextNorm = next.gradient.norm();
     if (!std::isfinite(next.loss) || !std::isfinite(nextNorm) || next.loss > m_explosionLimit)
         return block(Termination::Diverged,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "evaluation.h"
+#include "gradientforms.h"
 #include "problem.h"
 #include "status.h"
 
@@ -29,6 +30,8 @@ struct DescentOptions {
     double armijoSufficientDecrease = 1e-4; // c in f(γ − tG) ≤ f(γ) − c t ‖G‖²
     double armijoShrink = 0.5;
     int armijoMaxBacktracks = 60;
+    // The gradient descent follows: the correct one, or a teaching mistake (to see descent misbehave).
+    GradientVariant variant = GradientVariant::Correct;
 
     Status validate() const;
 };
@@ -77,13 +80,14 @@ public:
     std::optional<Termination> blocked() const { return m_blocked; } // set while the run cannot move
     const std::string &message() const { return m_message; }
     const Eigen::MatrixXd &gamma() const { return m_gamma; }
-    const Evaluation &current() const { return m_current; } // loss and gradient at gamma()
+    const Evaluation &current() const { return m_current; } // loss, and the selected variant's gradient
     double gradientNorm() const { return m_gradientNorm; }
     int iteration() const { return m_iteration; }
     const std::vector<IterationRecord> &history() const { return m_history; }
 
 private:
     std::optional<Termination> block(Termination termination, std::string message);
+    Evaluation evaluateAt(const Eigen::MatrixXd &gamma) const; // loss and the options' gradient variant
 
     const Problem &m_problem;
     DescentOptions m_options;

@@ -71,28 +71,29 @@ std::optional<GradientVariant> parseGradientVariant(std::string_view name) {
     return parseName(kVariantNames, name);
 }
 
-MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention) {
+MatrixXd gradientVariant(const Eigen::Ref<const MatrixXd> &R, const Eigen::Ref<const MatrixXd> &P,
+                         const Eigen::Ref<const MatrixXd> &gamma, GradientVariant variant, Convention convention) {
     const double factor = conventionFactor(convention);
     switch (variant) {
     case GradientVariant::Correct: {
         EvaluationOptions options;
         options.convention = convention;
-        return evaluate(problem, options).gradient;
+        return evaluate(R, P, gamma, options).gradient;
     }
     case GradientVariant::Entrywise:
-        return entrywiseGradient(problem.R, problem.P, problem.gamma, convention);
+        return entrywiseGradient(R, P, gamma, convention);
     default:
         break;
     }
-    const MatrixXd X = problem.gamma * problem.gamma.transpose();
-    MatrixXd M = problem.P.cwiseProduct(X) - problem.R;
+    const MatrixXd X = gamma * gamma.transpose();
+    MatrixXd M = P.cwiseProduct(X) - R;
     if (variant == GradientVariant::FlipSign)
         M = -M;
-    const MatrixXd A = variant == GradientVariant::NoOuterP ? M : MatrixXd(problem.P.cwiseProduct(M));
+    const MatrixXd A = variant == GradientVariant::NoOuterP ? M : MatrixXd(P.cwiseProduct(M));
     const MatrixXd sym =
         variant == GradientVariant::DropTranspose ? MatrixXd(2.0 * A) : MatrixXd(A + A.transpose());
     const double two = variant == GradientVariant::DropFactorTwo ? 1.0 : 2.0;
-    return (two * factor) * (sym * problem.gamma);
+    return (two * factor) * (sym * gamma);
 }
 
 } // namespace gradlens

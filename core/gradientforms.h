@@ -32,6 +32,13 @@ enum class GradientVariant {
 std::string_view gradientVariantName(GradientVariant variant);
 std::optional<GradientVariant> parseGradientVariant(std::string_view name);
 
-Eigen::MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention);
+// The "analytic gradient" as this variant computes it, at gamma (n×r).
+Eigen::MatrixXd gradientVariant(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P,
+                                const Eigen::Ref<const Eigen::MatrixXd> &gamma, GradientVariant variant,
+                                Convention convention);
+
+inline Eigen::MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention) {
+    return gradientVariant(problem.R, problem.P, problem.gamma, variant, convention);
+}
 
 } // namespace gradlens

@@ -45,6 +45,7 @@ int LogChart::add(QXYSeries *series, const QColor &color) {
     series->attachAxis(m_y);
     m_series.append(series);
     m_points.append(QList<QPointF>());
+    m_markers.append(true);
     return static_cast<int>(m_series.size()) - 1;
 }
 
@@ -54,6 +55,7 @@ int LogChart::addLineSeries(const QString &name, const QColor &color, bool marke
     const int index = add(series, color);
     series->setPen(QPen(color, 2.5));
     series->setPointsVisible(markers);
+    m_markers[index] = markers;
     return index;
 }
 
@@ -81,6 +83,8 @@ void LogChart::flush() {
     double xMax = 1, yMin = HUGE_VAL, yMax = -HUGE_VAL;
     for (int s = 0; s < m_series.size(); ++s) {
         m_series[s]->replace(m_points[s]);
+        if (!m_markers[s]) // a line of one or two points is hard to see: mark the points of short series
+            m_series[s]->setPointsVisible(m_points[s].size() < 12);
         for (const QPointF &point : m_points[s]) {
             xMax = std::max(xMax, point.x());
             yMin = std::min(yMin, point.y());

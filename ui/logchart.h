@@ -35,6 +35,7 @@ private:
     QLogValueAxis *m_y;
     QList<QXYSeries *> m_series;
     QList<QList<QPointF>> m_points;
+    QList<bool> m_markers; // always draw the points (otherwise only while the series is short)
     bool m_dirty = false;
     int m_skipped = 0;
 };

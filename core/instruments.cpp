@@ -1,0 +1,243 @@
+#include "instruments.h"
+
+#include "deviation.h"
+#include "evaluation.h"
+#include "generators.h"
+#include "nametable.h"
+
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace gradlens {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+
+namespace {
+
+constexpr NameTable<TaylorDirection, 2> kDirectionNames{{
+    {TaylorDirection::Random, "random"},
+    {TaylorDirection::NegativeGradient, "gradient"},
+}};
+
+constexpr NameTable<TaylorVerdict, 4> kVerdictNames{{
+    {TaylorVerdict::Consistent, "consistent"},
+    {TaylorVerdict::Wrong, "wrong"},
+    {TaylorVerdict::Rounding, "rounding"},
+    {TaylorVerdict::Unclear, "unclear"},
+}};
+
+std::string twoDecimals(double value) {
+    std::ostringstream text;
+    text.imbue(std::locale::classic());
+    text.setf(std::ios::fixed);
+    text.precision(2);
+    text << value;
+    return text.str();
+}
+
+// Least-squares line through (x, y); returns slope and the sum of squared residuals.
+std::pair<double, double> fitLine(const std::vector<double> &x, const std::vector<double> &y) {
+    const double count = static_cast<double>(x.size());
+    double mx = 0, my = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        mx += x[k];
+        my += y[k];
+    }
+    mx /= count;
+    my /= count;
+    double sxx = 0, sxy = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        sxx += (x[k] - mx) * (x[k] - mx);
+        sxy += (x[k] - mx) * (y[k] - my);
+    }
+    const double slope = sxx > 0 ? sxy / sxx : 0.0;
+    double residual = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        const double e = y[k] - (my + slope * (x[k] - mx));
+        residual += e * e;
+    }
+    return {slope, residual};
+}
+
+} // namespace
+
+std::string_view taylorDirectionName(TaylorDirection direction) { return nameOf(kDirectionNames, direction); }
+std::optional<TaylorDirection> parseTaylorDirection(std::string_view name) { return parseName(kDirectionNames, name); }
+std::string_view taylorVerdictName(TaylorVerdict verdict) { return nameOf(kVerdictNames, verdict); }
+
+TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options) {
+    TaylorResult result;
+    const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
+    MatrixXd D = options.direction == TaylorDirection::NegativeGradient
+                     ? MatrixXd(-G)
+                     : generateGamma(problem.gamma.rows(), problem.gamma.cols(), options.seed);
+    if (D.norm() == 0) // a zero gradient gives no direction: fall back to a random one
+        D = generateGamma(problem.gamma.rows(), problem.gamma.cols(), options.seed);
+    D *= std::max(problem.gamma.norm(), 1.0) / D.norm();
+
+    const Symmetry symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
+    const double f0 = evaluateLoss(problem.R, problem.P, problem.gamma, options.convention, symmetry);
+    const double firstOrder = G.cwiseProduct(D).sum(); // ⟨G, D⟩
+    const int points = std::max(options.points, 2);
+    for (int k = 0; k < points; ++k) {
+        const double t = options.tMin * std::pow(options.tMax / options.tMin, double(k) / (points - 1));
+        const MatrixXd moved = problem.gamma + t * D;
+        const double f = evaluateLoss(problem.R, problem.P, moved, options.convention, symmetry);
+        result.t.push_back(t);
+        result.error.push_back(std::abs(f - f0 - t * firstOrder));
+    }
+    const PrecisionGuard guard = assessFiniteDifferences(problem, MatrixXd::Zero(G.rows(), G.cols()), G,
+                                                         options.convention, DifferenceMethod::Central);
+    result.roundingFloor = guard.roundingNoise;
+
+    // Windows of consecutive points clearly above rounding, starting among the smaller half of them: at
+    // large t the t³ and t⁴ terms take over and are straight too, but say nothing about G.
+    std::vector<int> valid;
+    for (int k = 0; k < points; ++k)
+        if (result.error[std::size_t(k)] > 100.0 * result.roundingFloor)
+            valid.push_back(k);
+    const int window = std::max(options.window, 3);
+    double bestResidual = std::numeric_limits<double>::infinity();
+    const std::size_t lastStart = std::max<std::size_t>(valid.size() / 2, 1);
+    for (std::size_t start = 0; start < lastStart && start + std::size_t(window) <= valid.size(); ++start) {
+        if (valid[start + std::size_t(window) - 1] - valid[start] != window - 1)
+            continue; // not consecutive
+        std::vector<double> x, y;
+        for (int k = valid[start]; k < valid[start] + window; ++k) {
+            x.push_back(std::log10(result.t[std::size_t(k)]));
+            y.push_back(std::log10(result.error[std::size_t(k)]));
+        }
+        const auto [slope, residual] = fitLine(x, y);
+        if (residual < bestResidual) {
+            bestResidual = residual;
+            result.slope = slope;
+            result.windowBegin = valid[start];
+            result.windowEnd = valid[start] + window;
+        }
+    }
+    if (result.windowEnd == result.windowBegin) {
+        result.verdict = TaylorVerdict::Rounding;
+        result.explanation = "E(t) stays at the rounding floor: the model is exact to rounding; nothing to conclude";
+    } else if (std::abs(result.slope - 2.0) <= 0.3) {
+        result.verdict = TaylorVerdict::Consistent;
+        result.explanation = "slope " + twoDecimals(result.slope) +
+                             ": the first-order term cancels, so the gradient is consistent with f";
+    } else if (std::abs(result.slope - 1.0) <= 0.3) {
+        result.verdict = TaylorVerdict::Wrong;
+        result.explanation = "slope " + twoDecimals(result.slope) +
+                             ": the gradient is wrong: the first-order term does not cancel";
+    } else {
+        result.verdict = TaylorVerdict::Unclear;
+        result.explanation = "slope " + twoDecimals(result.slope) + ": neither 1 nor 2; look at the curve";
+    }
+    return result;
+}
+
+SweepResult stepSweep(const Problem &problem, const SweepOptions &options,
+                      const std::function<bool(double)> &progress) {
+    SweepResult result;
+    const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
+    result.scale = G.cwiseAbs().maxCoeff();
+    const int perDecade = std::max(options.pointsPerDecade, 1);
+    for (int k = 0;; ++k) {
+        const double h = options.hMax * std::pow(10.0, -double(k) / perDecade);
+        if (h < options.hMin * (1 - 1e-9))
+            break;
+        result.steps.push_back(h);
+    }
+    const double maxAbsGamma = problem.gamma.cwiseAbs().maxCoeff();
+    const double total = double(result.steps.size() * SweepResult::kMethods.size());
+    for (std::size_t m = 0; m < SweepResult::kMethods.size(); ++m) {
+        const DifferenceMethod method = SweepResult::kMethods[m];
+        result.defaultStep[m] = defaultStep(method, maxAbsGamma, maxAbsGamma);
+        result.bestDeviation[m] = std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < result.steps.size(); ++k) {
+            if (progress && !progress(double(m * result.steps.size() + k) / total))
+                return result;
+            NumericOptions numeric;
+            numeric.method = method;
+            numeric.step = result.steps[k];
+            numeric.convention = options.convention;
+            const double deviation =
+                (structuredNumericGradient(problem, numeric).gradient - G).cwiseAbs().maxCoeff();
+            result.deviation[m].push_back(deviation);
+            if (deviation < result.bestDeviation[m]) {
+                result.bestDeviation[m] = deviation;
+                result.bestStep[m] = result.steps[k];
+            }
+        }
+    }
+    return result;
+}
+
+double LineProfile::valueAt(double t) const {
+    const auto &c = coefficients;
+    return c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * c[4])));
+}
+
+LineProfile lineProfile(const Problem &problem, const Eigen::Ref<const MatrixXd> &G, Convention convention) {
+    const MatrixXd &gamma = problem.gamma;
+    const Index n = gamma.rows();
+    // Sums over all entries of m0², m0·a1, a1², m0·a2, a1·a2, a2², column by column.
+    double s00 = 0, s01 = 0, s11 = 0, s02 = 0, s12 = 0, s22 = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s00, s01, s11, s02, s12, s22)
+    for (Index j = 0; j < n; ++j) {
+        const Eigen::VectorXd x = gamma * gamma.row(j).transpose();
+        const Eigen::VectorXd y = gamma * G.row(j).transpose() + G * gamma.row(j).transpose();
+        const Eigen::VectorXd z = G * G.row(j).transpose();
+        for (Index i = 0; i < n; ++i) {
+            const double p = problem.P(i, j);
+            const double m0 = p * x(i) - problem.R(i, j);
+            const double a1 = p * y(i);
+            const double a2 = p * z(i);
+            s00 += m0 * m0;
+            s01 += m0 * a1;
+            s11 += a1 * a1;
+            s02 += m0 * a2;
+            s12 += a1 * a2;
+            s22 += a2 * a2;
+        }
+    }
+    // M(t) = m0 − t a1 + t² a2, squared and summed.
+    const double factor = conventionFactor(convention);
+    LineProfile profile;
+    profile.coefficients = {factor * s00, factor * -2 * s01, factor * (s11 + 2 * s02), factor * -2 * s12,
+                            factor * s22};
+    // Critical points: roots of φ'(t) = c1 + 2c2 t + 3c3 t² + 4c4 t³, from the companion matrix of the
+    // highest non-zero degree.
+    const auto &c = profile.coefficients;
+    std::vector<double> derivative = {c[1], 2 * c[2], 3 * c[3], 4 * c[4]};
+    while (derivative.size() > 1 && derivative.back() == 0)
+        derivative.pop_back();
+    std::vector<double> candidates = {0.0};
+    const Index degree = Index(derivative.size()) - 1;
+    if (degree >= 1) {
+        MatrixXd companion = MatrixXd::Zero(degree, degree);
+        for (Index k = 0; k < degree; ++k) {
+            companion(0, k) = -derivative[std::size_t(degree - 1 - k)] / derivative[std::size_t(degree)];
+            if (k + 1 < degree)
+                companion(k + 1, k) = 1;
+        }
+        const Eigen::EigenSolver<MatrixXd> solver(companion, false);
+        for (Index k = 0; k < degree; ++k) {
+            const std::complex<double> root = solver.eigenvalues()(k);
+            if (std::abs(root.imag()) <= 1e-9 * (1 + std::abs(root.real())))
+                candidates.push_back(root.real());
+        }
+    }
+    profile.exactMinimizer = candidates.front();
+    profile.minimumValue = profile.valueAt(candidates.front());
+    for (double t : candidates)
+        if (profile.valueAt(t) < profile.minimumValue) {
+            profile.minimumValue = profile.valueAt(t);
+            profile.exactMinimizer = t;
+        }
+    return profile;
+}
+
+} // namespace gradlens

@@ -1,0 +1,177 @@
+#include "descent.h"
+#include "evaluation.h"
+#include "instruments.h"
+#include "random.h"
+#include "testhelpers.h"
+
+#include <cmath>
+
+using namespace gradlens;
+using Eigen::MatrixXd;
+
+namespace {
+
+Problem nonSymmetric(std::uint64_t seed = 3) {
+    return test::generatedProblem(30, 3, WeightKind::Dense, TargetKind::Random, seed);
+}
+
+Problem symmetric(std::uint64_t seed = 4) {
+    Problem problem = test::generatedProblem(30, 3, WeightKind::Symmetric, TargetKind::Random, seed);
+    problem.R = (0.5 * (problem.R + problem.R.transpose())).eval();
+    return problem;
+}
+
+} // namespace
+
+class TestInstruments : public QObject {
+    Q_OBJECT
+private slots:
+    // The correct gradient and its entry-wise form: slope 2; each teaching mistake: slope 1.
+    void taylorSlopes_data() {
+        QTest::addColumn<QString>("variant");
+        QTest::addColumn<double>("expectedSlope");
+        QTest::addColumn<int>("verdict");
+        QTest::newRow("correct") << "correct" << 2.0 << int(TaylorVerdict::Consistent);
+        QTest::newRow("entrywise") << "entrywise" << 2.0 << int(TaylorVerdict::Consistent);
+        QTest::newRow("drop-transpose") << "drop-transpose" << 1.0 << int(TaylorVerdict::Wrong);
+        QTest::newRow("drop-factor-two") << "drop-factor-two" << 1.0 << int(TaylorVerdict::Wrong);
+        QTest::newRow("no-outer-p") << "no-outer-p" << 1.0 << int(TaylorVerdict::Wrong);
+        QTest::newRow("flip-sign") << "flip-sign" << 1.0 << int(TaylorVerdict::Wrong);
+    }
+    void taylorSlopes() {
+        QFETCH(QString, variant);
+        QFETCH(double, expectedSlope);
+        QFETCH(int, verdict);
+        for (TaylorDirection direction : {TaylorDirection::Random, TaylorDirection::NegativeGradient}) {
+            TaylorOptions options;
+            options.variant = *parseGradientVariant(variant.toStdString());
+            options.direction = direction;
+            const TaylorResult result = taylorTest(nonSymmetric(), options);
+            QCOMPARE(result.t.size(), std::size_t(50));
+            GL_COMPARE_NEAR(result.slope, expectedSlope, 0.1);
+            QCOMPARE(int(result.verdict), verdict);
+            QCOMPARE(result.windowEnd - result.windowBegin, 10);
+            QVERIFY(!result.explanation.empty());
+        }
+    }
+
+    // E(t) is what its definition says, recomputed here from the loss alone.
+    void taylorErrorIsTheRemainder() {
+        const Problem problem = nonSymmetric(5);
+        TaylorOptions options;
+        options.direction = TaylorDirection::NegativeGradient;
+        options.points = 5;
+        const TaylorResult result = taylorTest(problem, options);
+        const MatrixXd G = evaluate(problem).gradient;
+        const MatrixXd D = -G * (problem.gamma.norm() / G.norm());
+        const double f0 = evaluateLoss(problem.R, problem.P, problem.gamma, Convention::Full);
+        for (std::size_t k = 0; k < result.t.size(); ++k) {
+            const double t = result.t[k];
+            const double expected =
+                std::abs(evaluateLoss(problem.R, problem.P, problem.gamma + t * D, Convention::Full) - f0 -
+                         t * G.cwiseProduct(D).sum());
+            GL_COMPARE_NEAR(result.error[k], expected, 1e-9 * std::max(expected, 1.0));
+        }
+    }
+
+    // With symmetric P and R the two gradient terms are equal, so dropping one and doubling the other is
+    // invisible: the Taylor test passes.
+    void droppedTransposeIsInvisibleWhenSymmetric() {
+        TaylorOptions options;
+        options.variant = GradientVariant::DropTranspose;
+        const TaylorResult result = taylorTest(symmetric(), options);
+        QCOMPARE(result.verdict, TaylorVerdict::Consistent);
+        GL_COMPARE_NEAR(result.slope, 2.0, 0.1);
+    }
+
+    // Nothing to conclude when E(t) is rounding: P = 0 (f does not depend on γ), or an R so large that f's
+    // rounding error swamps every second-order term.
+    void roundingFloorGivesNoVerdict_data() {
+        QTest::addColumn<double>("weightScale");
+        QTest::addColumn<double>("targetScale");
+        QTest::newRow("P = 0") << 0.0 << 1.0;
+        QTest::newRow("R of 1e12") << 1.0 << 1e12;
+    }
+    void roundingFloorGivesNoVerdict() {
+        QFETCH(double, weightScale);
+        QFETCH(double, targetScale);
+        Problem problem = nonSymmetric(6);
+        problem.P *= weightScale;
+        problem.R *= targetScale;
+        const TaylorResult result = taylorTest(problem, TaylorOptions{});
+        QCOMPARE(result.verdict, TaylorVerdict::Rounding);
+        QVERIFY(result.explanation.find("nothing to conclude") != std::string::npos);
+    }
+
+    // The V: central's best deviation near 1e-10 of the gradient's scale, complex step at rounding, and both
+    // ends of the central curve worse than its best.
+    void sweepShowsTruncationAndRounding() {
+        const SweepResult sweep = stepSweep(nonSymmetric(7));
+        QCOMPARE(sweep.steps.size(), std::size_t(27));
+        GL_COMPARE_NEAR(sweep.steps.front(), 1e-1, 1e-16);
+        GL_COMPARE_NEAR(sweep.steps.back(), 1e-14, 1e-28);
+        const double scale = sweep.scale;
+        const double forward = sweep.bestDeviation[0] / scale, central = sweep.bestDeviation[1] / scale,
+                     complex = sweep.bestDeviation[2] / scale;
+        qInfo("best relative deviations: forward %.2e at h %.0e, central %.2e at h %.0e, complex %.2e", forward,
+              sweep.bestStep[0], central, sweep.bestStep[1], complex);
+        QVERIFY2(central < 1e-9 && central > 1e-14, qPrintable(QString::number(central)));
+        QVERIFY2(complex < 1e-14, qPrintable(QString::number(complex)));
+        QVERIFY2(forward < 1e-6 && forward > central, qPrintable(QString::number(forward)));
+        QVERIFY(sweep.deviation[1].front() > 1e3 * sweep.bestDeviation[1]); // truncation at h = 0.1
+        QVERIFY(sweep.deviation[1].back() > 10 * sweep.bestDeviation[1]);   // rounding at h = 1e-14
+        QVERIFY(sweep.bestStep[1] > sweep.bestStep[2] || sweep.bestDeviation[2] <= sweep.bestDeviation[1]);
+    }
+
+    // φ(t) = f(γ − tG) from the quartic's coefficients against a direct evaluation at random t.
+    void profileReproducesTheLoss_data() {
+        QTest::addColumn<int>("convention");
+        QTest::newRow("f") << int(Convention::Full);
+        QTest::newRow("half f") << int(Convention::Half);
+    }
+    void profileReproducesTheLoss() {
+        QFETCH(int, convention);
+        const Problem problem = nonSymmetric(8);
+        const MatrixXd G = evaluate(problem).gradient;
+        const LineProfile profile = lineProfile(problem, G, Convention(convention));
+        Random random(99);
+        for (int k = 0; k < 20; ++k) {
+            const double t = (random.uniform() - 0.3) * 0.02;
+            const double direct = evaluateLoss(problem.R, problem.P, problem.gamma - t * G, Convention(convention));
+            GL_COMPARE_NEAR(profile.valueAt(t), direct, 1e-12 * std::abs(direct));
+        }
+        // c1 = −‖G‖²·(1 or ½)… for G the gradient of the same convention's f: φ'(0) = −⟨∇f, G⟩.
+        const MatrixXd gradientOfConvention = evaluate(problem, {true, false, Convention(convention)}).gradient;
+        GL_COMPARE_NEAR(profile.coefficients[1], -gradientOfConvention.cwiseProduct(G).sum(),
+                        1e-12 * std::abs(profile.coefficients[1]));
+        // The exact minimiser is a critical point and no sampled t does better.
+        const double t = profile.exactMinimizer;
+        const auto &c = profile.coefficients;
+        const double slope = c[1] + t * (2 * c[2] + t * (3 * c[3] + t * 4 * c[4]));
+        GL_COMPARE_NEAR(slope, 0.0, 1e-8 * std::abs(c[1]));
+        for (int k = -200; k <= 200; ++k)
+            QVERIFY(profile.valueAt(t * (1 + k / 100.0)) >= profile.minimumValue * (1 - 1e-12));
+    }
+
+    // Descent follows the selected variant: a fixed step moves γ by −lr times that variant's gradient.
+    void descentUsesTheSelectedVariant() {
+        const Problem problem = nonSymmetric(9);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 1e-4;
+        options.variant = GradientVariant::DropFactorTwo;
+        DescentRun run(problem, options);
+        QVERIFY(!run.step());
+        const MatrixXd expected =
+            problem.gamma - 1e-4 * gradientVariant(problem, GradientVariant::DropFactorTwo, Convention::Full);
+        GL_COMPARE_MATRICES(run.gamma(), expected, 1e-15);
+        options.variant = GradientVariant::Correct;
+        QVERIFY(run.setOptions(options).ok);
+        Problem moved = problem;
+        moved.gamma = run.gamma();
+        GL_COMPARE_MATRICES(run.current().gradient, evaluate(moved).gradient, 0.0);
+    }
+};
+
+QTEST_MAIN(TestInstruments)
+#include "tst_instruments.moc"
