@@ -2,8 +2,8 @@
 
 #include "deviation.h"
 #include "evaluation.h"
-#include "generators.h"
 #include "nametable.h"
+#include "random.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -64,6 +64,18 @@ std::pair<double, double> fitLine(const std::vector<double> &x, const std::vecto
     return {slope, residual};
 }
 
+// A random direction from a stream of its own: with γ's stream, seed s would give D ∝ γ for a problem
+// generated with seed s, and ⟨(A − Aᵀ)γ, γ⟩ = 0 would hide the dropped-transpose mistake.
+MatrixXd randomDirection(const MatrixXd &shape, std::uint64_t seed) {
+    constexpr std::uint64_t kTaylorStream = 0x7a7;
+    Random random(seed, kTaylorStream);
+    MatrixXd D(shape.rows(), shape.cols());
+    for (Index j = 0; j < D.cols(); ++j)
+        for (Index i = 0; i < D.rows(); ++i)
+            D(i, j) = random.normal();
+    return D;
+}
+
 } // namespace
 
 std::string_view taylorDirectionName(TaylorDirection direction) { return nameOf(kDirectionNames, direction); }
@@ -73,11 +85,9 @@ std::string_view taylorVerdictName(TaylorVerdict verdict) { return nameOf(kVerdi
 TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options) {
     TaylorResult result;
     const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
-    MatrixXd D = options.direction == TaylorDirection::NegativeGradient
-                     ? MatrixXd(-G)
-                     : generateGamma(problem.gamma.rows(), problem.gamma.cols(), options.seed);
+    MatrixXd D = options.direction == TaylorDirection::NegativeGradient ? MatrixXd(-G) : randomDirection(G, options.seed);
     if (D.norm() == 0) // a zero gradient gives no direction: fall back to a random one
-        D = generateGamma(problem.gamma.rows(), problem.gamma.cols(), options.seed);
+        D = randomDirection(G, options.seed);
     D *= std::max(problem.gamma.norm(), 1.0) / D.norm();
 
     const Symmetry symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;

@@ -134,7 +134,74 @@ private slots:
                              path("tiny_gamma.mtx")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("fd_informative").toBool(), false);
-        QCOMPARE(run.json.value("verdict").toString(), QString("inconclusive"));
+        // Finite differences cannot decide here; the Taylor test, which does not depend on the scale, can.
+        QCOMPARE(run.json.value("taylor_verdict").toString(), QString("consistent"));
+        QCOMPARE(run.json.value("verdict").toString(), QString("consistent"));
+    }
+
+    // Slope 2 for the correct gradient, slope 1 and exit 1 for each mistake; drop-transpose passes on
+    // symmetric P and R.
+    void taylor_data() {
+        QTest::addColumn<QString>("variant");
+        QTest::addColumn<bool>("symmetric");
+        QTest::addColumn<double>("slope");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("verdict");
+        QTest::newRow("correct") << "correct" << false << 2.0 << 0 << "consistent";
+        QTest::newRow("entrywise") << "entrywise" << false << 2.0 << 0 << "consistent";
+        for (const char *mistake : {"drop-transpose", "drop-factor-two", "no-outer-p", "flip-sign"})
+            QTest::newRow(mistake) << mistake << false << 1.0 << 1 << "wrong";
+        QTest::newRow("drop-transpose, symmetric") << "drop-transpose" << true << 2.0 << 0 << "consistent";
+    }
+    void taylor() {
+        QFETCH(QString, variant);
+        QFETCH(bool, symmetric);
+        QFETCH(double, slope);
+        QFETCH(int, exitCode);
+        QFETCH(QString, verdict);
+        const Run run = cli(QStringList{"taylor", "--variant", variant, "--out", path("taylor.csv")} +
+                            (symmetric ? m_symmetricFiles : m_files));
+        QVERIFY2(run.exitCode == exitCode, run.out + run.err);
+        GL_COMPARE_NEAR(run.json.value("slope").toDouble(), slope, 0.1);
+        QCOMPARE(run.json.value("verdict").toString(), verdict);
+        QCOMPARE(run.json.value("window").toArray().size(), 2);
+        MatrixXd table;
+        QVERIFY(readMatrix(path("taylor.csv").toStdString(), table).ok);
+        QCOMPARE(table.rows(), Eigen::Index(50));
+        QCOMPARE(table.cols(), Eigen::Index(2));
+        // check reports the same slope and fails the same mistakes.
+        const Run check = cli(QStringList{"check", "--variant", variant} + (symmetric ? m_symmetricFiles : m_files));
+        QCOMPARE(check.exitCode, exitCode);
+        GL_COMPARE_NEAR(check.json.value("taylor_slope").toDouble(), run.json.value("slope").toDouble(), 0.0);
+    }
+
+    void sweepFindsTheVShape() {
+        const Run run = cli(QStringList{"sweep", "--out", path("sweep.csv")} + m_files);
+        QCOMPARE(run.exitCode, 0);
+        const double scale = run.json.value("scale").toDouble();
+        const QJsonObject best = run.json.value("best_deviation").toObject();
+        QVERIFY2(best.value("central").toDouble() < 1e-8 * scale, run.out);
+        QVERIFY2(best.value("complex").toDouble() < 1e-14 * scale, run.out);
+        QVERIFY2(best.value("forward").toDouble() > best.value("central").toDouble(), run.out);
+        MatrixXd table;
+        QVERIFY(readMatrix(path("sweep.csv").toStdString(), table).ok);
+        QCOMPARE(table.cols(), Eigen::Index(4));
+        QCOMPARE(table.rows(), Eigen::Index(27));
+        GL_COMPARE_NEAR(table.col(2).minCoeff(), best.value("central").toDouble(), 0.0);
+    }
+
+    // The quartic's constant term is f itself and its linear term −‖G‖².
+    void profileCoefficients() {
+        const Run run = cli(QStringList{"profile"} + m_files);
+        QCOMPARE(run.exitCode, 0);
+        const Run eval = cli(QStringList{"eval"} + m_files);
+        const QJsonArray c = run.json.value("coefficients").toArray();
+        QCOMPARE(c.size(), 5);
+        const double f = eval.json.value("loss").toDouble(), norm = eval.json.value("grad_norm").toDouble();
+        GL_COMPARE_NEAR(c[0].toDouble(), f, 1e-12 * f);
+        GL_COMPARE_NEAR(c[1].toDouble(), -norm * norm, 1e-12 * norm * norm);
+        QVERIFY(run.json.value("exact_minimizer").toDouble() > 0);
+        QVERIFY(run.json.value("minimum").toDouble() < f);
     }
 
     void descendWritesHistory() {

@@ -55,6 +55,16 @@ private slots:
         }
     }
 
+    // The random direction is not γ itself, even for a problem generated with the same seed: along D = γ
+    // the dropped-transpose mistake cancels (⟨(A − Aᵀ)γ, γ⟩ = 0) and would pass.
+    void randomDirectionIsNotGamma() {
+        const Problem problem = test::generatedProblem(40, 3, WeightKind::Dense, TargetKind::Planted, 1);
+        TaylorOptions options;
+        options.seed = 1;
+        options.variant = GradientVariant::DropTranspose;
+        QCOMPARE(taylorTest(problem, options).verdict, TaylorVerdict::Wrong);
+    }
+
     // E(t) is what its definition says, recomputed here from the loss alone.
     void taylorErrorIsTheRemainder() {
         const Problem problem = nonSymmetric(5);

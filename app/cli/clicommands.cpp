@@ -6,6 +6,7 @@
 #include "evaluation.h"
 #include "generators.h"
 #include "gradientforms.h"
+#include "instruments.h"
 #include "matrixio.h"
 #include "numericgradient.h"
 #include "problem.h"
@@ -96,6 +97,12 @@ auto choiceOption(const QCommandLineParser &parser, const QString &name, const Q
 
 Convention convention(const QCommandLineParser &parser) {
     return parser.isSet("half") ? Convention::Half : Convention::Full;
+}
+
+GradientVariant variantOption(const QCommandLineParser &parser) {
+    return choiceOption(parser, "variant",
+                        "correct, entrywise, drop-transpose, drop-factor-two, no-outer-p, flip-sign",
+                        parseGradientVariant);
 }
 
 Eigen::MatrixXd readInput(const QString &path) {
@@ -233,9 +240,7 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
                                     std::numeric_limits<double>::max(), "> 0");
     numeric.convention = convention(parser);
     numeric.estimateError = true;
-    const GradientVariant variant = choiceOption(
-        parser, "variant", "correct, entrywise, drop-transpose, drop-factor-two, no-outer-p, flip-sign",
-        parseGradientVariant);
+    const GradientVariant variant = variantOption(parser);
     const Problem problem = loadProblem(parser);
 
     const Eigen::MatrixXd analytic = gradientVariant(problem, variant, numeric.convention);
@@ -247,14 +252,23 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
     writeOutput(parser, "deviation-out", report.absolute);
     writeOutput(parser, "numeric-out", numericGradient.gradient);
 
+    TaylorOptions taylorOptions;
+    taylorOptions.variant = variant;
+    taylorOptions.convention = numeric.convention;
+    const TaylorResult taylor = taylorTest(problem, taylorOptions);
+
+    // Finite differences decide when they can resolve the gradient; otherwise the Taylor test, whose
+    // slope does not depend on resolving single entries.
     const double threshold = consistencyThreshold(numeric.method);
     QString verdict;
-    if (!guard.informative)
-        verdict = "inconclusive";
-    else if (report.maxRelative <= threshold)
+    if (guard.informative)
+        verdict = report.maxRelative <= threshold ? "consistent" : "inconsistent";
+    else if (taylor.verdict == TaylorVerdict::Consistent)
         verdict = "consistent";
-    else
+    else if (taylor.verdict == TaylorVerdict::Wrong)
         verdict = "inconsistent";
+    else
+        verdict = "inconclusive";
     exitCode = verdict == "inconsistent" ? ExitInconsistent : ExitOk;
 
     const double maxAbsGamma = problem.gamma.cwiseAbs().maxCoeff();
@@ -271,7 +285,83 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
             {"threshold", threshold},
             {"fd_informative", guard.informative},
             {"precision", fromStd(guard.explanation)},
+            {"taylor_slope", number(taylor.slope)},
+            {"taylor_verdict", fromStd(std::string(taylorVerdictName(taylor.verdict)))},
             {"verdict", verdict}};
+}
+
+// ---- taylor, sweep, profile ------------------------------------------------------------------------------
+
+// Columns of equal length as CSV with a header, 17 significant digits.
+void writeColumns(const QCommandLineParser &parser, const QString &name, const std::vector<std::string> &header,
+                  const std::vector<const std::vector<double> *> &columns) {
+    if (!parser.isSet(name))
+        return;
+    std::string text;
+    for (std::size_t c = 0; c < header.size(); ++c)
+        text += (c ? "," : "") + header[c];
+    text += "\n";
+    for (std::size_t row = 0; row < columns.front()->size(); ++row) {
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            text += (c ? "," : "") + formatDouble((*columns[c])[row]);
+        text += "\n";
+    }
+    if (Status status = writeTextFile(toStd(parser.value(name)), text); !status)
+        throw InputError{QStringLiteral("--%1: %2").arg(name, fromStd(status.message))};
+}
+
+QJsonObject runTaylor(const QCommandLineParser &parser, int &exitCode) {
+    TaylorOptions options;
+    options.variant = variantOption(parser);
+    options.direction = choiceOption(parser, "direction", "random, gradient", parseTaylorDirection);
+    options.seed = static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
+    options.convention = convention(parser);
+    const Problem problem = loadProblem(parser);
+    const TaylorResult result = taylorTest(problem, options);
+    writeColumns(parser, "out", {"t", "E"}, {&result.t, &result.error});
+    exitCode = result.verdict == TaylorVerdict::Wrong ? ExitInconsistent : ExitOk;
+    QJsonArray window;
+    if (result.windowEnd > result.windowBegin)
+        window = {number(result.t[std::size_t(result.windowBegin)]), number(result.t[std::size_t(result.windowEnd - 1)])};
+    return {{"variant", fromStd(std::string(gradientVariantName(options.variant)))},
+            {"direction", fromStd(std::string(taylorDirectionName(options.direction)))},
+            {"slope", number(result.slope)},
+            {"window", window},
+            {"rounding_floor", number(result.roundingFloor)},
+            {"verdict", fromStd(std::string(taylorVerdictName(result.verdict)))},
+            {"explanation", fromStd(result.explanation)}};
+}
+
+QJsonObject runSweep(const QCommandLineParser &parser, int &) {
+    SweepOptions options;
+    options.variant = variantOption(parser);
+    options.convention = convention(parser);
+    const Problem problem = loadProblem(parser);
+    const SweepResult sweep = stepSweep(problem, options);
+    writeColumns(parser, "out", {"h", "forward", "central", "complex"},
+                 {&sweep.steps, &sweep.deviation[0], &sweep.deviation[1], &sweep.deviation[2]});
+    auto perMethod = [](const std::array<double, 3> &values) {
+        return QJsonObject{{"forward", number(values[0])}, {"central", number(values[1])}, {"complex", number(values[2])}};
+    };
+    return {{"best_step", perMethod(sweep.bestStep)},
+            {"best_deviation", perMethod(sweep.bestDeviation)},
+            {"default_step", perMethod(sweep.defaultStep)},
+            {"scale", number(sweep.scale)}};
+}
+
+QJsonObject runProfile(const QCommandLineParser &parser, int &) {
+    const GradientVariant variant = variantOption(parser);
+    const Convention chosen = convention(parser);
+    const Problem problem = loadProblem(parser);
+    const Eigen::MatrixXd G = gradientVariant(problem, variant, chosen);
+    const LineProfile profile = lineProfile(problem, G, chosen);
+    QJsonArray coefficients;
+    for (double c : profile.coefficients)
+        coefficients.append(number(c));
+    return {{"variant", fromStd(std::string(gradientVariantName(variant)))},
+            {"coefficients", coefficients},
+            {"exact_minimizer", number(profile.exactMinimizer)},
+            {"minimum", number(profile.minimumValue)}};
 }
 
 // ---- descend ---------------------------------------------------------------------------------------------
@@ -331,6 +421,13 @@ QJsonObject runBench(const QCommandLineParser &parser, int &) {
             {"max_rel_difference_vs_naive", result.maxRelativeDifference}};
 }
 
+QCommandLineOption variantCommandOption() {
+    return QCommandLineOption("variant",
+                              "Analytic gradient: correct, entrywise, or a teaching mistake (drop-transpose, "
+                              "drop-factor-two, no-outer-p, flip-sign).",
+                              "variant", "correct");
+}
+
 std::vector<Command> commands() {
     auto withProblem = [](QList<QCommandLineOption> extra) {
         QList<QCommandLineOption> options = problemOptions();
@@ -360,10 +457,7 @@ std::vector<Command> commands() {
              {QCommandLineOption("method", "forward, backward, central, complex or ridders.", "method",
                                  "central"),
               QCommandLineOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
-              QCommandLineOption("variant",
-                                 "Analytic gradient: correct, entrywise, or a teaching mistake "
-                                 "(drop-transpose, drop-factor-two, no-outer-p, flip-sign).",
-                                 "variant", "correct"),
+              variantCommandOption(),
               QCommandLineOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
               QCommandLineOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
          runCheck},
@@ -377,6 +471,18 @@ std::vector<Command> commands() {
               QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
                                  "file")}),
          runDescend},
+        {"taylor", "Taylor remainder test: slope 2 when the gradient is right, 1 when it is wrong.",
+         withProblem({variantCommandOption(),
+                      QCommandLineOption("direction", "random or gradient (the negative gradient).", "D", "random"),
+                      QCommandLineOption("seed", "Seed of the random direction.", "S", "1"),
+                      QCommandLineOption("out", "Write t, E(t) as CSV here.", "file")}),
+         runTaylor},
+        {"sweep", "Deviation against the step h for forward, central and complex step.",
+         withProblem({variantCommandOption(),
+                      QCommandLineOption("out", "Write h and each method's deviation as CSV here.", "file")}),
+         runSweep},
+        {"profile", "Coefficients of the quartic f(γ − tG) and its exact minimiser.",
+         withProblem({variantCommandOption()}), runProfile},
         {"bench",
          "Time the fused evaluation against a stream-read of P and R and a straightforward version.",
          {QCommandLineOption("n", "Matrix size.", "N", "4096"),
@@ -385,6 +491,13 @@ std::vector<Command> commands() {
           QCommandLineOption("symmetric", "Symmetric P and R (the one-triangle path).")},
          runBench},
     };
+}
+
+QString commandNames(const std::vector<Command> &all) {
+    QStringList names;
+    for (const Command &command : all)
+        names << command.name;
+    return names.join(", ");
 }
 
 QString overview(const std::vector<Command> &all) {
@@ -405,7 +518,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
     const std::vector<Command> all = commands();
     if (arguments.size() < 2) {
         outcome.exitCode = ExitBadInput;
-        outcome.error = "no command given; commands: generate, eval, check, descend, bench (see --help)";
+        outcome.error = "no command given; commands: " + commandNames(all) + " (see --help)";
         return outcome;
     }
     const QString name = arguments.at(1);
@@ -422,8 +535,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
     if (command == all.end()) {
         outcome.exitCode = ExitBadInput;
         outcome.error =
-            QStringLiteral("unknown command \"%1\"; commands: generate, eval, check, descend, bench")
-                .arg(name);
+            QStringLiteral("unknown command \"%1\"; commands: %2").arg(name, commandNames(all));
         return outcome;
     }
 
