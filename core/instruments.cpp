@@ -250,4 +250,75 @@ LineProfile lineProfile(const Problem &problem, const Eigen::Ref<const MatrixXd>
     return profile;
 }
 
+std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c, double shrink, int maxTrials) {
+    std::vector<double> trials;
+    const double phi0 = profile.valueAt(0), decrease = -profile.coefficients[1]; // ⟨∇f, G⟩
+    double t = t0;
+    for (int k = 0; k < maxTrials; ++k) {
+        trials.push_back(t);
+        if (profile.valueAt(t) <= phi0 - c * t * decrease)
+            break;
+        t *= shrink;
+    }
+    return trials;
+}
+
+EntryDetail entryDetail(const Problem &problem, Index row, Index column, GradientVariant variant,
+                        Convention convention) {
+    EntryDetail detail;
+    detail.row = row;
+    detail.column = column;
+    detail.gamma = problem.gamma(row, column);
+    detail.analytic = gradientVariant(problem, variant, convention)(row, column);
+    EvaluationOptions options;
+    options.convention = convention;
+    const Evaluation evaluation = evaluate(problem, options);
+    detail.correct = evaluation.gradient(row, column);
+    detail.loss = evaluation.loss;
+    detail.roundingNoise =
+        assessFiniteDifferences(problem, MatrixXd::Zero(problem.gamma.rows(), problem.gamma.cols()), evaluation.gradient,
+                                convention, DifferenceMethod::Central)
+            .roundingNoise;
+
+    // f as a function of the one entry, for the black-box path (and its complex extension).
+    MatrixXd gamma = problem.gamma;
+    auto lossAt = [&](double value) {
+        gamma(row, column) = value;
+        return evaluateLoss(problem.R, problem.P, gamma, convention);
+    };
+    const ScalarFunction f = [&](const MatrixXd &x) { return lossAt(x(0, 0)); };
+    const ComplexFunction complexF = [&](const Eigen::MatrixXcd &x) {
+        Eigen::MatrixXcd complexGamma = problem.gamma.cast<std::complex<double>>();
+        complexGamma(row, column) = x(0, 0);
+        return complexLoss(problem.R, problem.P, complexGamma, convention);
+    };
+    const double maxAbsGamma = problem.gamma.cwiseAbs().maxCoeff();
+    const MatrixXd x = MatrixXd::Constant(1, 1, detail.gamma);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (DifferenceMethod method : {DifferenceMethod::Forward, DifferenceMethod::Backward, DifferenceMethod::Central,
+                                    DifferenceMethod::ComplexStep, DifferenceMethod::Ridders}) {
+        NumericOptions numeric;
+        numeric.method = method;
+        // The step the structured path would take for this entry (the black box sees only one number).
+        numeric.step = defaultStep(method, detail.gamma, maxAbsGamma);
+        const NumericGradient result = blackBoxNumericGradient(f, x, numeric, complexF);
+        EntryEstimate estimate;
+        estimate.method = method;
+        estimate.step = result.steps(0, 0);
+        estimate.value = result.gradient(0, 0);
+        const bool usesPlus = method != DifferenceMethod::Backward && method != DifferenceMethod::ComplexStep;
+        const bool usesMinus = method == DifferenceMethod::Backward || method == DifferenceMethod::Central ||
+                               method == DifferenceMethod::Ridders;
+        estimate.lossPlus = usesPlus ? lossAt(detail.gamma + estimate.step) : nan;
+        estimate.lossMinus = usesMinus ? lossAt(detail.gamma - estimate.step) : nan;
+        estimate.absoluteError = std::abs(detail.analytic - estimate.value);
+        estimate.relativeError =
+            estimate.absoluteError / std::max(std::abs(detail.analytic), std::numeric_limits<double>::min());
+        estimate.resolvable = method == DifferenceMethod::ComplexStep ||
+                              std::abs(estimate.step * detail.correct) > 100.0 * detail.roundingNoise;
+        detail.estimates.push_back(estimate);
+    }
+    return detail;
+}
+
 } // namespace gradlens

@@ -89,4 +89,37 @@ struct LineProfile {
 LineProfile lineProfile(const Problem &problem, const Eigen::Ref<const Eigen::MatrixXd> &G,
                         Convention convention = Convention::Full);
 
+// The step lengths Armijo backtracking tries along −G from t0, shrinking by `shrink` until
+// φ(t) ≤ φ(0) − c·t·⟨∇f, G⟩ (with G the gradient, ⟨∇f, G⟩ = −c1); the last one is accepted (or the
+// list ends after maxTrials).
+std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c = 1e-4, double shrink = 0.5,
+                                 int maxTrials = 60);
+
+// ---- Entry detail ----------------------------------------------------------------------------------------
+// Everything about one entry γ_kc: the analytic value and each numerical estimate with its step, the loss
+// at γ ± h e_kc, the errors, and whether finite differences can resolve it at all.
+
+struct EntryEstimate {
+    DifferenceMethod method = DifferenceMethod::Central;
+    double step = 0;                   // h actually taken
+    double value = 0;                  // the estimate of ∂f/∂γ_kc
+    double lossPlus = 0, lossMinus = 0; // f(γ + h e_kc), f(γ − h e_kc) (NaN where the method does not use it)
+    double absoluteError = 0;          // |analytic − value|
+    double relativeError = 0;          // absoluteError / max(|analytic|, tiny)
+    bool resolvable = true;            // |h·g| clearly above f's rounding error (always for complex step)
+};
+
+struct EntryDetail {
+    Eigen::Index row = 0, column = 0; // k, c (0-based)
+    double gamma = 0;                 // γ_kc
+    double analytic = 0;              // the selected variant's value
+    double correct = 0;               // the correct gradient's value, for comparison
+    double loss = 0;                  // f(γ)
+    double roundingNoise = 0;         // f's estimated rounding error
+    std::vector<EntryEstimate> estimates; // forward, backward, central, complex step, Ridders
+};
+
+EntryDetail entryDetail(const Problem &problem, Eigen::Index row, Eigen::Index column,
+                        GradientVariant variant = GradientVariant::Correct, Convention convention = Convention::Full);
+
 } // namespace gradlens

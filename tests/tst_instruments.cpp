@@ -163,6 +163,50 @@ private slots:
             QVERIFY(profile.valueAt(t * (1 + k / 100.0)) >= profile.minimumValue * (1 - 1e-12));
     }
 
+    // Armijo's trial steps halve until the sufficient-decrease test holds, checked here on the loss itself.
+    void armijoTrialsEndAtTheAcceptedStep() {
+        const Problem problem = nonSymmetric(10);
+        const MatrixXd G = evaluate(problem).gradient;
+        const LineProfile profile = lineProfile(problem, G);
+        const std::vector<double> trials = armijoTrials(profile, 1.0);
+        QVERIFY(trials.size() > 1);
+        const double f0 = evaluateLoss(problem.R, problem.P, problem.gamma, Convention::Full);
+        const double squaredNorm = G.squaredNorm();
+        for (std::size_t k = 0; k < trials.size(); ++k) {
+            GL_COMPARE_NEAR(trials[k], std::pow(0.5, double(k)), 0.0);
+            const double f = evaluateLoss(problem.R, problem.P, problem.gamma - trials[k] * G, Convention::Full);
+            const bool accepted = f <= f0 - 1e-4 * trials[k] * squaredNorm;
+            QCOMPARE(accepted, k + 1 == trials.size());
+        }
+    }
+
+    // One entry in detail: the estimates agree with the analytic value to each method's accuracy, the
+    // losses are f(γ ± h e_kc), and a mistake variant shows up as a large error.
+    void entryDetailOfOneEntry() {
+        const Problem problem = nonSymmetric(11);
+        const EntryDetail detail = entryDetail(problem, 4, 1);
+        const double g = evaluate(problem).gradient(4, 1);
+        GL_COMPARE_NEAR(detail.analytic, g, 0.0);
+        GL_COMPARE_NEAR(detail.gamma, problem.gamma(4, 1), 0.0);
+        QCOMPARE(detail.estimates.size(), std::size_t(5));
+        const double tolerance[] = {1e-5, 1e-5, 1e-8, 1e-12, 1e-9}; // forward, backward, central, complex, Ridders
+        for (std::size_t m = 0; m < detail.estimates.size(); ++m) {
+            const EntryEstimate &e = detail.estimates[m];
+            GL_COMPARE_NEAR(e.value, g, tolerance[m] * std::abs(g));
+            QVERIFY(e.resolvable);
+            QVERIFY(e.step > 0);
+            if (e.method == DifferenceMethod::Central) {
+                Problem plus = problem;
+                plus.gamma(4, 1) += e.step;
+                GL_COMPARE_NEAR(e.lossPlus, evaluateLoss(plus.R, plus.P, plus.gamma, Convention::Full), 0.0);
+                GL_COMPARE_NEAR(e.value, (e.lossPlus - e.lossMinus) / (2 * e.step), 1e-9 * std::abs(g));
+            }
+        }
+        const EntryDetail wrong = entryDetail(problem, 4, 1, GradientVariant::FlipSign);
+        GL_COMPARE_NEAR(wrong.correct, g, 0.0);
+        QVERIFY(wrong.estimates[2].relativeError > 0.01);
+    }
+
     // Descent follows the selected variant: a fixed step moves γ by −lr times that variant's gradient.
     void descentUsesTheSelectedVariant() {
         const Problem problem = nonSymmetric(9);

@@ -298,12 +298,16 @@ void writeColumns(const QCommandLineParser &parser, const QString &name, const s
     if (!parser.isSet(name))
         return;
     std::string text;
-    for (std::size_t c = 0; c < header.size(); ++c)
-        text += (c ? "," : "") + header[c];
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        text += c ? "," : "";
+        text += header[c];
+    }
     text += "\n";
     for (std::size_t row = 0; row < columns.front()->size(); ++row) {
-        for (std::size_t c = 0; c < columns.size(); ++c)
-            text += (c ? "," : "") + formatDouble((*columns[c])[row]);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            text += c ? "," : "";
+            text += formatDouble((*columns[c])[row]);
+        }
         text += "\n";
     }
     if (Status status = writeTextFile(toStd(parser.value(name)), text); !status)
