@@ -81,4 +81,19 @@ PrecisionGuard assessFiniteDifferences(const Problem &problem, const Eigen::Ref<
     return guard;
 }
 
+double consistencyThreshold(DifferenceMethod method) {
+    switch (method) {
+    case DifferenceMethod::Forward:
+    case DifferenceMethod::Backward:
+        return 1e-5;
+    case DifferenceMethod::Central:
+        return 1e-6;
+    case DifferenceMethod::Ridders:
+        return 1e-8;
+    case DifferenceMethod::ComplexStep:
+        return 1e-10;
+    }
+    return 1e-6;
+}
+
 } // namespace gradlens

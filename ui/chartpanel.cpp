@@ -15,10 +15,16 @@ ChartPanel::ChartPanel(QWidget *parent) : QWidget(parent) {
         m_deviation->addScatterSeries(tr("below rounding"), QColor(0x80, 0x80, 0x80));
     m_gradient = new LogChart(tr("Gradient norm"), tr("‖G‖"));
     m_gradientSeries = m_gradient->addLineSeries(tr("‖∂f/∂γ‖"), QColor(0x1b, 0x9e, 0x77));
+    m_slope = new LogChart(tr("Taylor slope at the checks"), tr("slope"));
+    m_slope->useLinearYAxis(0, 4);
+    m_slopeSeries = m_slope->addLineSeries(tr("fitted slope"), QColor(0x54, 0x27, 0x88), true);
+    m_slope->addReferenceLine(tr("2: consistent"), 2.0, QColor(0x1b, 0x9e, 0x77));
+    m_slope->addReferenceLine(tr("1: wrong"), 1.0, QColor(0xd9, 0x5f, 0x02));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_loss);
     layout->addWidget(m_deviation);
+    layout->addWidget(m_slope);
     layout->addWidget(m_gradient);
 }
 
@@ -26,6 +32,7 @@ void ChartPanel::clear() {
     m_loss->clear();
     m_deviation->clear();
     m_gradient->clear();
+    m_slope->clear();
 }
 
 void ChartPanel::append(const Snapshot &snapshot) {
@@ -33,12 +40,15 @@ void ChartPanel::append(const Snapshot &snapshot) {
         m_loss->append(m_lossSeries, record.iteration, record.loss);
         m_gradient->append(m_gradientSeries, record.iteration, record.gradientNorm);
     }
-    for (const DeviationPoint &point : snapshot.newDeviations)
+    for (const DeviationPoint &point : snapshot.newDeviations) {
         m_deviation->append(point.informative ? m_informativeSeries : m_uninformativeSeries, point.iteration,
                             point.maxAbsolute);
+        m_slope->append(m_slopeSeries, point.iteration, point.taylorSlope);
+    }
     m_loss->flush();
     m_deviation->flush();
     m_gradient->flush();
+    m_slope->flush();
 }
 
 } // namespace gradlens

@@ -8,7 +8,7 @@ namespace gradlens {
 
 class LogChart;
 
-// Loss, max deviation (analytic against numeric) and gradient norm against iteration, side by side.
+// Loss, max deviation (analytic against numeric), Taylor slope and gradient norm against iteration.
 class ChartPanel : public QWidget {
     Q_OBJECT
 public:
@@ -20,10 +20,11 @@ public:
     LogChart *lossChart() const { return m_loss; }
     LogChart *deviationChart() const { return m_deviation; }
     LogChart *gradientChart() const { return m_gradient; }
+    LogChart *slopeChart() const { return m_slope; }
 
 private:
-    LogChart *m_loss, *m_deviation, *m_gradient;
-    int m_lossSeries, m_informativeSeries, m_uninformativeSeries, m_gradientSeries;
+    LogChart *m_loss, *m_deviation, *m_gradient, *m_slope;
+    int m_lossSeries, m_informativeSeries, m_uninformativeSeries, m_gradientSeries, m_slopeSeries;
 };
 
 } // namespace gradlens

@@ -39,12 +39,25 @@ CheckPanel::CheckPanel(QWidget *parent) : QGroupBox(tr("Gradient check"), parent
     m_convention->addItem(tr("½f (gradient halves)"), int(Convention::Half));
     m_convention->setToolTip(tr("Which objective the loss and the gradient refer to"));
 
+    m_variant = new QComboBox;
+    m_variant->addItem(tr("Correct: 2(P∘M + Pᵀ∘Mᵀ)γ"), int(GradientVariant::Correct));
+    m_variant->addItem(tr("Entry-wise sums"), int(GradientVariant::Entrywise));
+    m_variant->addItem(tr("Mistake: drop Pᵀ∘Mᵀ, 4(P∘M)γ"), int(GradientVariant::DropTranspose));
+    m_variant->addItem(tr("Mistake: drop the factor 2"), int(GradientVariant::DropFactorTwo));
+    m_variant->addItem(tr("Mistake: M instead of P∘M"), int(GradientVariant::NoOuterP));
+    m_variant->addItem(tr("Mistake: flip the sign of M"), int(GradientVariant::FlipSign));
+    m_variant->setToolTip(tr("Which formula the window calls \"the analytic gradient\": descent, the heatmaps "
+                             "and every check use it. Pick a mistake to see how checks catch it."));
+    m_pauseOnFailure = new QCheckBox(tr("Pause when a check fails"));
+    m_pauseOnFailure->setToolTip(tr("Stop a run when the deviation or the Taylor slope says the gradient is wrong"));
     auto *step = new QHBoxLayout;
     step->addWidget(m_automaticStep);
     step->addWidget(m_step, 1);
+    form->addRow(tr("Formula"), m_variant);
     form->addRow(tr("Method"), m_method);
     form->addRow(tr("Step h"), step);
     form->addRow(tr("During descent"), m_every);
+    form->addRow(QString(), m_pauseOnFailure);
     form->addRow(tr("Objective"), m_convention);
     m_checkNow = new QAction(tr("Check now"), this);
     m_checkNow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -57,6 +70,8 @@ CheckPanel::CheckPanel(QWidget *parent) : QGroupBox(tr("Gradient check"), parent
     connect(m_method, &QComboBox::currentIndexChanged, this, &CheckPanel::settingsChanged);
     connect(m_convention, &QComboBox::currentIndexChanged, this, &CheckPanel::settingsChanged);
     connect(m_every, &QSpinBox::valueChanged, this, &CheckPanel::settingsChanged);
+    connect(m_variant, &QComboBox::currentIndexChanged, this, &CheckPanel::settingsChanged);
+    connect(m_pauseOnFailure, &QCheckBox::toggled, this, &CheckPanel::settingsChanged);
     connect(m_step, &QLineEdit::editingFinished, this, &CheckPanel::settingsChanged);
     connect(m_automaticStep, &QCheckBox::toggled, this, [this](bool automatic) {
         m_step->setEnabled(!automatic);
@@ -72,6 +87,7 @@ CheckSettings CheckPanel::settings() const {
     const double step = QLocale::c().toDouble(m_step->text(), &ok);
     settings.step = m_automaticStep->isChecked() || !ok || !(step > 0) ? 0.0 : step;
     settings.everyIterations = m_every->value();
+    settings.pauseOnFailure = m_pauseOnFailure->isChecked();
     return settings;
 }
 
@@ -82,6 +98,14 @@ void CheckPanel::setSettings(const CheckSettings &settings) {
     m_step->setEnabled(settings.step != 0);
     m_step->setText(QLocale::c().toString(settings.step > 0 ? settings.step : 1e-6, 'g', 6));
     m_every->setValue(settings.everyIterations);
+    const QSignalBlocker d(m_pauseOnFailure);
+    m_pauseOnFailure->setChecked(settings.pauseOnFailure);
+}
+
+GradientVariant CheckPanel::variant() const { return GradientVariant(m_variant->currentData().toInt()); }
+
+void CheckPanel::setVariant(GradientVariant variant) {
+    m_variant->setCurrentIndex(m_variant->findData(int(variant)));
 }
 
 Convention CheckPanel::convention() const { return Convention(m_convention->currentData().toInt()); }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "problem.h"
+#include "gradientforms.h"
 #include "snapshot.h"
 
 #include <QGroupBox>
@@ -24,14 +25,17 @@ public:
     void setSettings(const CheckSettings &settings);
     Convention convention() const;
     void setConvention(Convention convention);
+    // The formula "the analytic gradient" comes from: correct, entry-wise, or a teaching mistake.
+    GradientVariant variant() const;
+    void setVariant(GradientVariant variant);
     QAction *checkAction() const { return m_checkNow; }
 
 signals:
     void settingsChanged();
 
 private:
-    QComboBox *m_method, *m_convention;
-    QCheckBox *m_automaticStep;
+    QComboBox *m_method, *m_convention, *m_variant;
+    QCheckBox *m_automaticStep, *m_pauseOnFailure;
     QLineEdit *m_step;
     QSpinBox *m_every;
     QAction *m_checkNow;

@@ -1,6 +1,7 @@
 #include "descentworker.h"
 
 #include "deviation.h"
+#include "instruments.h"
 
 #include <QMetaObject>
 
@@ -25,6 +26,7 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     m_generation = generation;
     m_stepsLeft = 0;
     m_run = std::make_unique<DescentRun>(*m_problem, m_options);
+    m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
     m_publishedRecords = 0;
     m_newDeviations.clear();
     m_stepSeconds = 0;
@@ -48,10 +50,13 @@ void DescentWorker::setDescentOptions(const DescentOptions &options) {
             return;
         }
     }
-    const bool conventionChanged = options.convention != m_options.convention;
+    const bool changedWhatIsShown = options.convention != m_options.convention || options.variant != m_options.variant;
     m_options = options;
-    if (conventionChanged && m_run && !m_running)
+    if (changedWhatIsShown && m_run && !m_running) {
+        if (m_check.everyIterations > 0 && !m_run->blocked())
+            check(m_stopEpoch.load()); // the deviation of the new formula, not the old one's
         publish(false);
+    }
 }
 
 void DescentWorker::setCheckSettings(const CheckSettings &settings) { m_check = settings; }
@@ -114,9 +119,19 @@ void DescentWorker::continueRun(quint64 chain) {
         m_stepSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         ++m_stepsTimed;
         --m_stepsLeft;
-        if (m_check.everyIterations > 0 && m_run->iteration() % m_check.everyIterations == 0 &&
-            !check(m_runEpoch))
-            break;
+        if (m_check.everyIterations > 0 && m_run->iteration() % m_check.everyIterations == 0) {
+            if (!check(m_runEpoch))
+                break;
+            if (m_check.pauseOnFailure && m_lastDeviation.failed) {
+                m_message = tr("Paused: the check at iteration %1 failed (max relative deviation %2, Taylor "
+                               "slope %3). The gradient formula looks wrong.")
+                                .arg(m_run->iteration())
+                                .arg(m_lastDeviation.maxRelative, 0, 'g', 3)
+                                .arg(m_lastDeviation.taylorSlope, 0, 'f', 2);
+                m_stepsLeft = 0;
+                break;
+            }
+        }
     }
     const bool more = m_running && m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load();
     if (!more || m_sincePublish.elapsed() >= kPublishMilliseconds)
@@ -159,7 +174,14 @@ bool DescentWorker::check(quint64 epoch) {
     m_deviation = std::make_shared<const Eigen::MatrixXd>(report.absolute);
     m_numeric = std::make_shared<const Eigen::MatrixXd>(result.gradient);
     m_deviationIteration = m_run->iteration();
-    m_lastDeviation = {m_run->iteration(), report.maxAbsolute, report.maxRelative, guard.informative};
+    TaylorOptions taylorOptions;
+    taylorOptions.variant = m_options.variant;
+    taylorOptions.convention = m_options.convention;
+    const TaylorResult taylor = taylorTest(current, taylorOptions);
+    const bool failed = (guard.informative && report.maxRelative > consistencyThreshold(m_check.method)) ||
+                        taylor.verdict == TaylorVerdict::Wrong;
+    m_lastDeviation = {m_run->iteration(), report.maxAbsolute, report.maxRelative, guard.informative,
+                       taylor.slope, failed};
     m_guardExplanation = guard.informative ? QString() : QString::fromStdString(guard.explanation);
     m_newDeviations.push_back(m_lastDeviation);
     return true;
@@ -173,12 +195,16 @@ void DescentWorker::publish(bool running) {
     snapshot->running = running;
     snapshot->message = m_message;
     snapshot->diverged = m_diverged;
+    snapshot->symmetricProblem = m_symmetric;
+    snapshot->variant = m_options.variant;
+    snapshot->learningRate = m_options.learningRate;
     if (m_run) {
         snapshot->gamma = m_run->gamma();
         snapshot->gradient = m_run->current().gradient;
         snapshot->iteration = m_run->iteration();
         snapshot->loss = m_run->current().loss;
         snapshot->gradientNorm = m_run->gradientNorm();
+        snapshot->lastStep = m_run->history().empty() ? 0.0 : m_run->history().back().step;
         if (m_run->blocked() != Termination::InvalidInput) {
             EvaluationOptions options;
             options.wantGradient = false;

@@ -38,11 +38,34 @@ LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
     setMinimumHeight(180);
 }
 
+void LogChart::useLinearYAxis(double low, double high) {
+    m_linearY = new QValueAxis;
+    m_linearY->setTitleText(m_y->titleText());
+    m_linearY->setRange(low, high);
+    m_linearY->setTickCount(int(std::lround(high - low)) + 1);
+    m_linearY->setLabelFormat(QStringLiteral("%.0f"));
+    chart()->removeAxis(m_y);
+    delete m_y;
+    m_y = nullptr;
+    chart()->addAxis(m_linearY, Qt::AlignLeft);
+}
+
+void LogChart::addReferenceLine(const QString &name, double y, const QColor &color) {
+    auto *line = new QLineSeries;
+    line->setName(name);
+    chart()->addSeries(line);
+    line->attachAxis(m_x);
+    line->attachAxis(m_linearY ? static_cast<QAbstractAxis *>(m_linearY) : m_y);
+    line->setPen(QPen(color, 1.5, Qt::DashLine));
+    line->replace({QPointF(0, y), QPointF(1e9, y)});
+    m_references.append(line);
+}
+
 int LogChart::add(QXYSeries *series, const QColor &color) {
     series->setColor(color);
     chart()->addSeries(series);
     series->attachAxis(m_x);
-    series->attachAxis(m_y);
+    series->attachAxis(m_linearY ? static_cast<QAbstractAxis *>(m_linearY) : m_y);
     m_series.append(series);
     m_points.append(QList<QPointF>());
     m_markers.append(true);
@@ -68,7 +91,7 @@ int LogChart::addScatterSeries(const QString &name, const QColor &color) {
 }
 
 void LogChart::append(int series, double x, double y) {
-    if (!(y > 0) || !std::isfinite(y)) {
+    if (!std::isfinite(y) || (!m_linearY && !(y > 0))) {
         ++m_skipped;
         return;
     }
@@ -102,7 +125,7 @@ void LogChart::flush() {
         m_x->setRange(0, xEnd);
         m_x->setTickInterval(xEnd / 5);
     }
-    if (yMin <= yMax) {
+    if (m_y && yMin <= yMax) {
         const double low = std::pow(10.0, std::floor(std::log10(yMin)));
         const double high = std::pow(10.0, std::max(std::ceil(std::log10(yMax)), std::floor(std::log10(yMin)) + 2));
         if (m_y->min() != low || m_y->max() != high)

@@ -10,12 +10,17 @@ class QXYSeries;
 
 namespace gradlens {
 
-// A chart of positive values against iteration on a logarithmic y-axis. Points are buffered and handed to
-// the series in one replace() per flush(), and the axes follow the data: no animation, no flicker.
+// A chart of values against iteration, on a logarithmic y-axis (positive values) or on a fixed linear one.
+// Points are buffered and handed to the series in one replace() per flush(), and the axes follow the data
+// in coarse steps: no animation, no flicker.
 class LogChart : public QChartView {
     Q_OBJECT
 public:
     LogChart(const QString &title, const QString &yLabel, QWidget *parent = nullptr);
+    // A linear y-axis fixed at [low, high] instead (e.g. the Taylor slope, 0 … 4).
+    void useLinearYAxis(double low, double high);
+    // A dashed horizontal line at y (e.g. the slopes 1 and 2), named in the legend.
+    void addReferenceLine(const QString &name, double y, const QColor &color);
 
     // markers: draw each point too (for sparse series, where a single point would not show as a line)
     int addLineSeries(const QString &name, const QColor &color, bool markers = false);
@@ -33,6 +38,8 @@ private:
 
     QValueAxis *m_x;
     QLogValueAxis *m_y;
+    QValueAxis *m_linearY = nullptr;
+    QList<QXYSeries *> m_references; // follow the x-axis
     QList<QXYSeries *> m_series;
     QList<QList<QPointF>> m_points;
     QList<bool> m_markers; // always draw the points (otherwise only while the series is short)

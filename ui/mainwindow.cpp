@@ -4,12 +4,16 @@
 #include "checkpanel.h"
 #include "descentcontroller.h"
 #include "descentpanel.h"
+#include "entrydetaildialog.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
 #include "matrixio.h"
 #include "messagebar.h"
 #include "problempanel.h"
+#include "profilepanel.h"
 #include "statuspanel.h"
+#include "sweeppanel.h"
+#include "taylorpanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +26,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -46,6 +51,18 @@ MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent)
     m_heatmaps[1] = new HeatmapPanel(ViewKind::Gradient);
     m_heatmaps[2] = new HeatmapPanel(ViewKind::Deviation);
     m_charts = new ChartPanel;
+    m_taylor = new TaylorPanel;
+    m_sweep = new SweepPanel;
+    m_profile = new ProfilePanel;
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(m_charts, tr("Descent"));
+    m_tabs->addTab(m_taylor, tr("Taylor test"));
+    m_tabs->addTab(m_sweep, tr("Step sweep"));
+    m_tabs->addTab(m_profile, tr("Line profile"));
+    m_tabs->setTabToolTip(1, tr("Is the gradient consistent with f? Slope 2 yes, slope 1 no"));
+    m_tabs->setTabToolTip(2, tr("Which step h makes finite differences most accurate"));
+    m_tabs->setTabToolTip(3, tr("The loss along −G: a quartic, with Armijo's trial steps"));
+    m_entryDetail = new EntryDetailDialog(this);
     m_messages = new MessageBar;
     m_status = new StatusPanel;
 
@@ -70,7 +87,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent)
     m_heatmapSplitter->setStretchFactor(2, 1);
     m_verticalSplitter = new QSplitter(Qt::Vertical);
     m_verticalSplitter->addWidget(m_heatmapSplitter);
-    m_verticalSplitter->addWidget(m_charts);
+    m_verticalSplitter->addWidget(m_tabs);
     m_verticalSplitter->setStretchFactor(0, 3);
     m_verticalSplitter->setStretchFactor(1, 2);
 
@@ -106,6 +123,14 @@ MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent)
     connect(m_descentPanel->resetAction(), &QAction::triggered, m_controller, &DescentController::reset);
     connect(m_checkPanel->checkAction(), &QAction::triggered, m_controller, &DescentController::checkNow);
     connect(m_controller, &DescentController::snapshotReady, this, &MainWindow::onSnapshot);
+    for (HeatmapPanel *panel : m_heatmaps)
+        connect(panel, &HeatmapPanel::cellClicked, this, [this](ViewKind view, int row, int column) {
+            // Cells of n×r views are entries of γ: show everything about that entry of the gradient.
+            const SnapshotPointer snapshot = m_controller->latest();
+            if (snapshot && view != ViewKind::Residual && view != ViewKind::Target && view != ViewKind::Weights &&
+                view != ViewKind::Outer && view != ViewKind::WeightedResidual)
+                m_entryDetail->showEntry(snapshot, row, column);
+        });
     connect(m_controller, &DescentController::generationStarted, m_charts, &ChartPanel::clear);
     connect(m_controller, &DescentController::runningChanged, m_descentPanel, &DescentPanel::setRunning);
     connect(m_controller, &DescentController::progress, m_status, &StatusPanel::setBusy);
@@ -164,6 +189,12 @@ void MainWindow::buildMenus() {
             if (const auto matrix = panel->heatmap()->matrix())
                 panel->heatmap()->setViewRegion(QRectF(0, 0, double(matrix->cols()), double(matrix->rows())));
     });
+    view->addSeparator();
+    const QString tabNames[] = {tr("&Descent charts"), tr("&Taylor test"), tr("Step &sweep"), tr("&Line profile")};
+    for (int k = 0; k < 4; ++k)
+        view->addAction(tabNames[k], this, [this, k] { showTab(k); })
+            ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
+    view->addSeparator();
     QAction *presentation = view->addAction(tr("&Presentation mode (larger text)"));
     presentation->setCheckable(true);
     presentation->setShortcut(QKeySequence(Qt::Key_F11));
@@ -257,6 +288,7 @@ void MainWindow::showHelp() {
 void MainWindow::applyOptions() {
     DescentOptions options = m_descentPanel->options();
     options.convention = m_checkPanel->convention();
+    options.variant = m_checkPanel->variant();
     m_controller->setDescentOptions(options);
     m_controller->setCheckSettings(m_checkPanel->settings());
 }
@@ -265,11 +297,21 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     for (HeatmapPanel *panel : m_heatmaps)
         panel->showSnapshot(snapshot);
     m_charts->append(*snapshot);
+    for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile})
+        panel->setSnapshot(snapshot);
     m_status->showSnapshot(*snapshot);
     if (snapshot->diverged)
         m_messages->showMessage(MessageBar::Kind::Warning, tr("Descent diverged: ") + snapshot->message);
     else if (!snapshot->message.isEmpty())
-        m_messages->showMessage(MessageBar::Kind::Information, snapshot->message);
+        m_messages->showMessage(snapshot->lastDeviation.failed ? MessageBar::Kind::Warning
+                                                               : MessageBar::Kind::Information,
+                                snapshot->message);
+    else if (snapshot->variant == GradientVariant::DropTranspose && snapshot->symmetricProblem)
+        m_messages->showMessage(
+            MessageBar::Kind::Information,
+            tr("P and R are symmetric, so Pᵀ∘Mᵀ equals P∘M: dropping the transpose term and doubling the other "
+               "gives exactly the right gradient here, and every check passes. Generate a non-symmetric P "
+               "(e.g. Dense Gaussian) to see this mistake."));
 }
 
 bool MainWindow::isSettled() const {
@@ -278,7 +320,7 @@ bool MainWindow::isSettled() const {
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())
             return false;
-    return true;
+    return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_entryDetail->isBusy();
 }
 
 void MainWindow::whenSettled(const std::function<void()> &done) {
@@ -293,6 +335,8 @@ void MainWindow::whenSettled(const std::function<void()> &done) {
     });
     timer->start();
 }
+
+void MainWindow::showTab(int index) { m_tabs->setCurrentIndex(index); }
 
 void MainWindow::restoreSettings() {
     QSettings settings;
@@ -321,8 +365,10 @@ void MainWindow::restoreSettings() {
     check.method = DifferenceMethod(settings.value(QStringLiteral("check/method"), int(check.method)).toInt());
     check.step = settings.value(QStringLiteral("check/step"), check.step).toDouble();
     check.everyIterations = settings.value(QStringLiteral("check/every"), check.everyIterations).toInt();
+    check.pauseOnFailure = settings.value(QStringLiteral("check/pauseOnFailure"), false).toBool();
     m_checkPanel->setSettings(check);
     m_checkPanel->setConvention(Convention(settings.value(QStringLiteral("check/convention"), 0).toInt()));
+    m_checkPanel->setVariant(GradientVariant(settings.value(QStringLiteral("check/variant"), 0).toInt()));
 }
 
 void MainWindow::saveSettings() const {
@@ -348,7 +394,9 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("check/method"), int(check.method));
     settings.setValue(QStringLiteral("check/step"), check.step);
     settings.setValue(QStringLiteral("check/every"), check.everyIterations);
+    settings.setValue(QStringLiteral("check/pauseOnFailure"), check.pauseOnFailure);
     settings.setValue(QStringLiteral("check/convention"), int(m_checkPanel->convention()));
+    settings.setValue(QStringLiteral("check/variant"), int(m_checkPanel->variant()));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 class QSplitter;
+class QTabWidget;
 
 #include <functional>
 
@@ -15,6 +16,11 @@ namespace gradlens {
 
 class ChartPanel;
 class CheckPanel;
+class EntryDetailDialog;
+class InstrumentPanel;
+class ProfilePanel;
+class SweepPanel;
+class TaylorPanel;
 class DescentController;
 class DescentPanel;
 class HeatmapPanel;
@@ -43,6 +49,14 @@ public:
     MessageBar *messages() const { return m_messages; }
     StatusPanel *status() const { return m_status; }
     DescentPanel *descentPanel() const { return m_descentPanel; }
+    CheckPanel *checkPanel() const { return m_checkPanel; }
+    ProblemPanel *problemPanel() const { return m_problemPanel; }
+    TaylorPanel *taylorPanel() const { return m_taylor; }
+    SweepPanel *sweepPanel() const { return m_sweep; }
+    ProfilePanel *profilePanel() const { return m_profile; }
+    EntryDetailDialog *entryDetail() const { return m_entryDetail; }
+    // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile.
+    void showTab(int index);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -66,6 +80,11 @@ private:
     CheckPanel *m_checkPanel;
     HeatmapPanel *m_heatmaps[3];
     ChartPanel *m_charts;
+    TaylorPanel *m_taylor;
+    SweepPanel *m_sweep;
+    ProfilePanel *m_profile;
+    QTabWidget *m_tabs;
+    EntryDetailDialog *m_entryDetail;
     MessageBar *m_messages;
     StatusPanel *m_status;
     QSplitter *m_heatmapSplitter, *m_verticalSplitter;

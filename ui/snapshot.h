@@ -1,6 +1,7 @@
 #pragma once
 
 #include "descent.h"
+#include "gradientforms.h"
 #include "numericgradient.h"
 #include "problem.h"
 
@@ -18,6 +19,7 @@ struct CheckSettings {
     DifferenceMethod method = DifferenceMethod::Central;
     double step = 0;      // 0: the automatic per-entry step
     int everyIterations = 10; // check during descent every k iterations; 0: only on request
+    bool pauseOnFailure = false; // a run pauses when a check finds the gradient wrong
 };
 
 // One analytic-versus-numeric comparison at some iteration.
@@ -26,6 +28,8 @@ struct DeviationPoint {
     double maxAbsolute = 0;
     double maxRelative = 0;
     bool informative = true; // false: finite differences cannot resolve this gradient (precision guard)
+    double taylorSlope = 0;  // the Taylor remainder test's fitted slope (2: consistent, 1: wrong)
+    bool failed = false;     // deviation above the method's threshold (when informative), or slope ≈ 1
 };
 
 // What the worker publishes: an immutable picture of the run. The GUI only reads it.
@@ -40,6 +44,8 @@ struct Snapshot {
     double loss = 0;
     double gradientNorm = 0;
     double secondsPerStep = 0; // mean over the steps since the previous snapshot
+    double lastStep = 0;       // the step length t of the latest iteration (0 before the first)
+    double learningRate = 0;   // the descent's learning rate (Armijo's first trial step)
     bool running = false;
 
     // Records since the previous snapshot of this generation (the charts append them).
@@ -53,6 +59,8 @@ struct Snapshot {
     DeviationPoint lastDeviation;
     QString guardExplanation; // the precision guard's sentence when finite differences are uninformative
 
+    bool symmetricProblem = false; // P and R symmetric: some wrong gradients look right
+    GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from
     QString message;          // why the run stopped (converged, diverged with a suggestion, ...), if it did
     bool diverged = false;
 };

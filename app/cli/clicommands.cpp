@@ -214,23 +214,6 @@ QJsonObject runEval(const QCommandLineParser &parser, int &) {
 
 // ---- check -----------------------------------------------------------------------------------------------
 
-// A numerical gradient agrees with a correct analytic one to about these relative deviations; a wrong
-// formula is off by order one.
-double consistencyThreshold(DifferenceMethod method) {
-    switch (method) {
-    case DifferenceMethod::Forward:
-    case DifferenceMethod::Backward:
-        return 1e-5;
-    case DifferenceMethod::Central:
-        return 1e-6;
-    case DifferenceMethod::Ridders:
-        return 1e-8;
-    case DifferenceMethod::ComplexStep:
-        return 1e-10;
-    }
-    return 1e-6;
-}
-
 QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
     NumericOptions numeric;
     numeric.method =

@@ -1,5 +1,6 @@
 // gradlens: the desktop application. With --screenshot it renders the window after K descent steps on the
 // demo problem (or on --R/--P/--gamma files), saves it as PNG and exits; this works offscreen.
+#include "checkpanel.h"
 #include "descentcontroller.h"
 #include "mainwindow.h"
 #include "messagebar.h"
@@ -33,7 +34,14 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption r(QStringLiteral("R"), QStringLiteral("Read R from FILE."), QStringLiteral("FILE"));
     const QCommandLineOption p(QStringLiteral("P"), QStringLiteral("Read P from FILE."), QStringLiteral("FILE"));
     const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("Read γ from FILE."), QStringLiteral("FILE"));
-    parser.addOptions({screenshot, steps, size, r, p, gamma});
+    const QCommandLineOption variant(QStringLiteral("variant"),
+                                     QStringLiteral("Gradient formula: correct, entrywise, drop-transpose, drop-factor-two, "
+                                                    "no-outer-p or flip-sign."),
+                                     QStringLiteral("V"), QStringLiteral("correct"));
+    const QCommandLineOption tab(QStringLiteral("tab"),
+                                 QStringLiteral("Bottom tab to show: descent, taylor, sweep or profile."),
+                                 QStringLiteral("NAME"), QStringLiteral("descent"));
+    parser.addOptions({screenshot, steps, size, r, p, gamma, variant, tab});
     parser.process(app);
 
     auto fail = [](const QString &message) {
@@ -49,10 +57,22 @@ int main(int argc, char *argv[]) {
         return fail(QStringLiteral("--size needs WxH, e.g. 1600x1000, got \"%1\"").arg(parser.value(size)));
     const QSize windowSize(sizeMatch.captured(1).toInt(), sizeMatch.captured(2).toInt());
 
+    const auto chosenVariant = parseGradientVariant(parser.value(variant).toStdString());
+    if (!chosenVariant)
+        return fail(QStringLiteral("--variant must be one of correct, entrywise, drop-transpose, drop-factor-two, "
+                                   "no-outer-p, flip-sign; got \"%1\"").arg(parser.value(variant)));
+    const auto tabIndex = QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
+                                     QStringLiteral("profile")}
+                             .indexOf(parser.value(tab));
+    if (tabIndex < 0)
+        return fail(QStringLiteral("--tab must be descent, taylor, sweep or profile; got \"%1\"").arg(parser.value(tab)));
+
     const bool takeScreenshot = parser.isSet(screenshot);
     MainWindow window(takeScreenshot ? MainWindow::Settings::Ignore : MainWindow::Settings::Remember);
     if (takeScreenshot)
         window.resize(windowSize);
+    if (parser.isSet(variant))
+        window.checkPanel()->setVariant(*chosenVariant);
     window.show();
 
     // Files given on the command line replace the demo problem, one after the other.
@@ -91,11 +111,14 @@ int main(int argc, char *argv[]) {
             }
             window.controller()->step(stepCount);
             window.whenSettled([&] {
+                window.showTab(int(tabIndex));
+                window.whenSettled([&] {
                 // One more turn of the event loop so that every widget has painted the last snapshot.
                 QTimer::singleShot(50, &app, [&] {
                     if (!window.grab().save(target, "PNG"))
                         status = fail(QStringLiteral("could not write %1").arg(target));
                     app.exit(status);
+                });
                 });
             });
         });

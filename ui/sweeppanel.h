@@ -1,0 +1,32 @@
+#pragma once
+
+#include "instrumentpanel.h"
+#include "instruments.h"
+
+#include <QFutureWatcher>
+
+class QLogValueAxis;
+
+namespace gradlens {
+
+// The step-size sweep on log-log axes: max deviation against h for forward, central and complex step, each
+// method's automatic h marked, and a caption on truncation against rounding.
+class SweepPanel : public InstrumentPanel {
+    Q_OBJECT
+public:
+    explicit SweepPanel(QWidget *parent = nullptr);
+    bool isBusy() const override { return m_watcher.isRunning(); }
+    const SweepResult &result() const { return m_result; }
+
+protected:
+    void start(const SnapshotPointer &snapshot) override;
+
+private:
+    void show(const SweepResult &result);
+
+    QLogValueAxis *m_x, *m_y;
+    QFutureWatcher<SweepResult> m_watcher;
+    SweepResult m_result;
+};
+
+} // namespace gradlens
