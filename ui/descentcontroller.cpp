@@ -27,7 +27,6 @@ DescentController::DescentController(QObject *parent) : QObject(parent) {
 #endif
     }, Qt::DirectConnection);
     m_thread.start();
-    post([worker = m_worker, options = m_options] { worker->setDescentOptions(options); });
 }
 
 DescentController::~DescentController() {
@@ -84,11 +83,13 @@ void DescentController::checkNow() {
 
 void DescentController::setDescentOptions(const DescentOptions &options) {
     m_options = options;
+    send();
     post([worker = m_worker, options] { worker->setDescentOptions(options); });
 }
 
 void DescentController::setCheckSettings(const CheckSettings &settings) {
     m_check = settings;
+    send();
     post([worker = m_worker, settings] { worker->setCheckSettings(settings); });
 }
 

@@ -47,6 +47,7 @@ void DescentWorker::setDescentOptions(const DescentOptions &options) {
     if (m_run) {
         if (const Status status = m_run->setOptions(options); !status) {
             emit failed(QString::fromStdString(status.message));
+            emit commandFinished();
             return;
         }
     }
@@ -57,9 +58,13 @@ void DescentWorker::setDescentOptions(const DescentOptions &options) {
             check(m_stopEpoch.load()); // the deviation of the new formula, not the old one's
         publish(false);
     }
+    emit commandFinished();
 }
 
-void DescentWorker::setCheckSettings(const CheckSettings &settings) { m_check = settings; }
+void DescentWorker::setCheckSettings(const CheckSettings &settings) {
+    m_check = settings;
+    emit commandFinished();
+}
 
 void DescentWorker::endChain() {
     if (!m_running)

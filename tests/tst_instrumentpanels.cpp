@@ -1,0 +1,175 @@
+#include "checkpanel.h"
+#include "descentcontroller.h"
+#include "entrydetaildialog.h"
+#include "heatmappanel.h"
+#include "heatmapwidget.h"
+#include "mainwindow.h"
+#include "messagebar.h"
+#include "problempanel.h"
+#include "profilepanel.h"
+#include "sweeppanel.h"
+#include "taylorpanel.h"
+#include "testhelpers.h"
+
+#include <QElapsedTimer>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace gradlens;
+using Eigen::MatrixXd;
+
+namespace {
+
+bool settle(MainWindow &window, int timeoutMs = 60000) {
+    bool settled = false;
+    window.whenSettled([&] { settled = true; });
+    QElapsedTimer clock;
+    clock.start();
+    while (!settled && clock.elapsed() < timeoutMs)
+        QTest::qWait(10);
+    return settled;
+}
+
+// The problem at the window's current γ, for direct core computations.
+Problem currentProblem(const MainWindow &window) {
+    const SnapshotPointer snapshot = window.controller()->latest();
+    return Problem{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+}
+
+} // namespace
+
+class TestInstrumentPanels : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { qRegisterMetaType<SnapshotPointer>(); }
+
+    // Each tab shows what the core computes for the current γ.
+    void tabsShowTheCoreResults() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(settle(window));
+        window.controller()->step(5);
+        QVERIFY(settle(window));
+        const Problem problem = currentProblem(window);
+
+        window.showTab(1);
+        QVERIFY(settle(window));
+        const TaylorResult taylor = taylorTest(problem, TaylorOptions{});
+        GL_COMPARE_NEAR(window.taylorPanel()->result().slope, taylor.slope, 0.0);
+        QCOMPARE(window.taylorPanel()->result().error.size(), taylor.error.size());
+        QVERIFY2(window.taylorPanel()->caption().contains(QStringLiteral("consistent")),
+                 qPrintable(window.taylorPanel()->caption()));
+
+        window.showTab(2);
+        QVERIFY(settle(window));
+        const SweepResult sweep = stepSweep(problem);
+        for (std::size_t m = 0; m < 3; ++m)
+            GL_COMPARE_NEAR(window.sweepPanel()->result().bestDeviation[m], sweep.bestDeviation[m], 0.0);
+
+        window.showTab(3);
+        QVERIFY(settle(window));
+        const LineProfile profile = lineProfile(problem, window.controller()->latest()->gradient);
+        for (std::size_t k = 0; k < 5; ++k)
+            GL_COMPARE_NEAR(window.profilePanel()->result().profile.coefficients[k], profile.coefficients[k],
+                            1e-12 * std::abs(profile.coefficients[k]));
+        QVERIFY(!window.profilePanel()->result().trials.empty());
+    }
+
+    // A mistake lights up the deviation heatmap, fails the check and turns the Taylor slope to 1.
+    void mistakeLightsUpTheDeviation_data() {
+        QTest::addColumn<int>("variant");
+        QTest::newRow("drop-transpose") << int(GradientVariant::DropTranspose);
+        QTest::newRow("drop-factor-two") << int(GradientVariant::DropFactorTwo);
+        QTest::newRow("no-outer-p") << int(GradientVariant::NoOuterP);
+        QTest::newRow("flip-sign") << int(GradientVariant::FlipSign);
+    }
+    void mistakeLightsUpTheDeviation() {
+        QFETCH(int, variant);
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        window.checkPanel()->setVariant(GradientVariant(variant));
+        QVERIFY(settle(window));
+        const SnapshotPointer snapshot = window.controller()->latest();
+        QCOMPARE(int(snapshot->variant), variant);
+        QVERIFY(snapshot->lastDeviation.failed);
+        GL_COMPARE_NEAR(snapshot->lastDeviation.taylorSlope, 1.0, 0.1);
+        QVERIFY(snapshot->lastDeviation.maxRelative > 1e-2);
+        // The gradient heatmap shows the selected formula, the deviation heatmap its error.
+        const Problem problem = currentProblem(window);
+        GL_COMPARE_MATRICES(*window.heatmapPanel(1)->heatmap()->matrix(),
+                            gradientVariant(problem, GradientVariant(variant), Convention::Full), 0.0);
+        QVERIFY(window.heatmapPanel(2)->heatmap()->matrix()->maxCoeff() > 1e-3 * snapshot->gradient.cwiseAbs().maxCoeff());
+    }
+
+    // Symmetric P and R hide the dropped transpose: every check passes and the window says why.
+    void symmetricProblemExplainsTheDroppedTranspose() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        GeneratorOptions options;
+        options.weightKind = WeightKind::Symmetric;
+        window.problemPanel()->setOptions(options);
+        window.generate(options);
+        QVERIFY(settle(window));
+        window.checkPanel()->setVariant(GradientVariant::DropTranspose);
+        QVERIFY(settle(window));
+        const SnapshotPointer snapshot = window.controller()->latest();
+        QVERIFY(snapshot->symmetricProblem);
+        QVERIFY(!snapshot->lastDeviation.failed);
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("symmetric")), qPrintable(window.messages()->text()));
+        QVERIFY(window.messages()->text().contains(QStringLiteral("non-symmetric")));
+    }
+
+    // With "pause when a check fails", a run under a wrong formula stops at the first check.
+    void failedCheckPausesTheRun() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        CheckSettings check = window.checkPanel()->settings();
+        check.everyIterations = 5;
+        check.pauseOnFailure = true;
+        window.checkPanel()->setSettings(check);
+        window.checkPanel()->setVariant(GradientVariant::FlipSign);
+        emit window.checkPanel()->settingsChanged();
+        QVERIFY(settle(window));
+        window.controller()->run();
+        QVERIFY(settle(window));
+        QCOMPARE(window.controller()->latest()->iteration, 5);
+        QVERIFY(!window.controller()->isRunning());
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("Paused")), qPrintable(window.messages()->text()));
+    }
+
+    // Clicking a cell of the gradient heatmap shows that entry's detail, as the core computes it.
+    void clickingAGradientCellShowsTheEntry() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(settle(window));
+        HeatmapWidget *heatmap = window.heatmapPanel(1)->heatmap();
+        QPoint target(-1, -1);
+        for (int y = 0; y < heatmap->height() && target.x() < 0; ++y)
+            for (int x = 0; x < heatmap->width(); ++x)
+                if (heatmap->cellAt(QPointF(x, y)) == QPoint(2, 7)) {
+                    target = QPoint(x + 3, y + 3);
+                    break;
+                }
+        QVERIFY(target.x() >= 0);
+        QTest::mouseClick(heatmap, Qt::LeftButton, {}, target);
+        QVERIFY(settle(window));
+        EntryDetailDialog *dialog = window.entryDetail();
+        QVERIFY(dialog->isVisible());
+        const EntryDetail expected = entryDetail(currentProblem(window), 7, 2);
+        QCOMPARE(dialog->detail().row, Eigen::Index(7));
+        QCOMPARE(dialog->detail().column, Eigen::Index(2));
+        GL_COMPARE_NEAR(dialog->detail().analytic, expected.analytic, 0.0);
+        QCOMPARE(dialog->table()->rowCount(), 5);
+        for (std::size_t m = 0; m < 5; ++m)
+            GL_COMPARE_NEAR(dialog->detail().estimates[m].value, expected.estimates[m].value, 0.0);
+        QCOMPARE(dialog->table()->item(2, 0)->text(), QStringLiteral("central"));
+    }
+};
+
+QTEST_MAIN(TestInstrumentPanels)
+#include "tst_instrumentpanels.moc"
