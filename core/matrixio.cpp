@@ -1,5 +1,7 @@
 #include "matrixio.h"
 
+#include "npyformat.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -140,8 +142,10 @@ std::optional<MatrixFormat> formatForPath(std::string_view path) {
     const std::string extension = lower(std::filesystem::path(path).extension().string());
     if (extension == ".mtx")
         return MatrixFormat::MatrixMarket;
-    if (extension == ".csv")
+    if (extension == ".csv" || extension == ".tsv" || extension == ".txt")
         return MatrixFormat::Delimited;
+    if (extension == ".npy")
+        return MatrixFormat::Npy;
     return std::nullopt;
 }
 
@@ -177,6 +181,15 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
         return errorAt(name, 1,
                        "symmetry must be general, symmetric or skew-symmetric, found " + quoted(header[4]));
     const bool coordinate = format == "coordinate";
+    const bool integerField = field == "integer";
+    // Integer fields hold whole numbers written as such: "3.5" or "1e3" there means a mislabelled file.
+    auto parseValue = [integerField](std::string_view token) -> std::optional<double> {
+        if (!integerField)
+            return parseDouble(token);
+        if (token.find_first_not_of("+-0123456789") != std::string_view::npos)
+            return std::nullopt;
+        return parseDouble(token);
+    };
     const bool symmetric = symmetry == "symmetric", skew = symmetry == "skew-symmetric";
 
     // Size line, after comments and blank lines.
@@ -253,9 +266,12 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
                     return errorAt(name, reader.lineNumber(),
                                    "more values than the " + std::to_string(valueCount) +
                                        " the size line declares");
-                const auto value = parseDouble(token);
+                const auto value = parseValue(token);
                 if (!value)
-                    return errorAt(name, reader.lineNumber(), "expected a number, found " + quoted(token));
+                    return errorAt(name, reader.lineNumber(),
+                                   std::string(integerField ? "expected an integer (the field is integer)"
+                                                            : "expected a number") +
+                                       ", found " + quoted(token));
                 const auto i = static_cast<Index>(row), j = static_cast<Index>(column);
                 matrix(i, j) = *value;
                 if (symmetric)
@@ -307,9 +323,12 @@ Status parseMatrixMarket(std::string_view text, const std::string &name, MatrixX
                                    std::to_string(*i) + ", " + std::to_string(*j) + ")");
             double value = 1.0;
             if (tokensPerEntry == 3) {
-                const auto parsed = parseDouble(tokens[2]);
+                const auto parsed = parseValue(tokens[2]);
                 if (!parsed)
-                    return errorAt(name, lineNumber, "expected a number, found " + quoted(tokens[2]));
+                    return errorAt(name, lineNumber,
+                                   std::string(integerField ? "expected an integer (the field is integer)"
+                                                            : "expected a number") +
+                                       ", found " + quoted(tokens[2]));
                 value = *parsed;
             }
             const auto row = static_cast<Index>(*i - 1), col = static_cast<Index>(*j - 1);
@@ -363,12 +382,16 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
         std::size_t start = 0;
         while (true) {
             const std::size_t end = content.find(delimiter, start);
-            fields.push_back(trim(content.substr(start, end == std::string_view::npos ? end : end - start)));
+            std::string_view field = trim(content.substr(start, end == std::string_view::npos ? end : end - start));
+            if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
+                field = field.substr(1, field.size() - 2);
+            fields.push_back(field);
             if (end == std::string_view::npos)
                 break;
             start = end + 1;
         }
     };
+    bool indexColumn = false; // pandas' to_csv: an empty first header cell, then a row label per row
 
     while (reader.next(line)) {
         const std::string_view content = trim(line);
@@ -385,14 +408,24 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
                 }
             delimiterKnown = true;
             split(content);
-            // A first row with a word in it is a header (empty fields alone are not: "1,,3" is a bad row).
-            const bool header = std::any_of(fields.begin(), fields.end(), [](std::string_view field) {
+            // A first row with a word in it is a header (empty fields alone are not: "1,,3" is a bad row),
+            // and so is pandas' ",0,1,2": an empty first cell over an index column.
+            const bool word = std::any_of(fields.begin(), fields.end(), [](std::string_view field) {
                 return !field.empty() && !parseDouble(field);
             });
-            if (header)
+            indexColumn = fields.size() > 1 && fields.front().empty() &&
+                          std::none_of(fields.begin() + 1, fields.end(), [](std::string_view f) { return f.empty(); });
+            if (word || indexColumn)
                 continue;
         } else {
             split(content);
+        }
+        if (indexColumn) {
+            if (fields.empty() || !parseDouble(fields.front()))
+                return errorAt(name, lineNumber,
+                               "the header's empty first cell marks an index column, but this row's first field "
+                               "is " + quoted(fields.empty() ? std::string_view() : fields.front()));
+            fields.erase(fields.begin());
         }
         if (columns == 0) {
             columns = fields.size();
@@ -456,20 +489,29 @@ Status readMatrix(const std::string &path, MatrixXd &out) {
     if (!format)
         return Status::failure(path + ": unknown file type \"" +
                                std::filesystem::path(path).extension().string() +
-                               "\" (expected .mtx or .csv)");
+                               "\" (expected .mtx, .csv, .tsv, .txt or .npy)");
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
         return Status::failure(path + ": is a directory, not a matrix file");
     std::ifstream file(path, std::ios::binary);
     if (!file)
         return Status::failure(path + ": cannot open: " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << file.rdbuf();
-    if (file.bad())
+    const auto size = std::filesystem::file_size(path, error);
+    if (error)
+        return Status::failure(path + ": cannot read its size: " + error.message());
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    file.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (file.bad() || file.gcount() != static_cast<std::streamsize>(bytes.size()))
         return Status::failure(path + ": read error: " + std::strerror(errno));
-    const std::string text = std::move(buffer).str();
-    return *format == MatrixFormat::MatrixMarket ? parseMatrixMarket(text, path, out)
-                                                 : parseDelimited(text, path, out);
+    switch (*format) {
+    case MatrixFormat::MatrixMarket:
+        return parseMatrixMarket(bytes, path, out);
+    case MatrixFormat::Delimited:
+        return parseDelimited(bytes, path, out);
+    case MatrixFormat::Npy:
+        return parseNpy(bytes, path, out);
+    }
+    return Status::failure(path + ": unknown format");
 }
 
 Status writeTextFile(const std::string &path, std::string_view text) {
@@ -501,9 +543,18 @@ Status writeMatrix(const std::string &path, const Eigen::Ref<const MatrixXd> &ma
     if (!format)
         return Status::failure(path + ": unknown file type \"" +
                                std::filesystem::path(path).extension().string() +
-                               "\" (expected .mtx or .csv)");
-    return writeTextFile(path, *format == MatrixFormat::MatrixMarket ? toMatrixMarket(matrix)
-                                                                     : toDelimited(matrix));
+                               "\" (expected .mtx, .csv, .tsv, .txt or .npy)");
+    switch (*format) {
+    case MatrixFormat::MatrixMarket:
+        return writeTextFile(path, toMatrixMarket(matrix));
+    case MatrixFormat::Npy:
+        return writeTextFile(path, toNpy(matrix));
+    case MatrixFormat::Delimited: {
+        const std::string extension = lower(std::filesystem::path(path).extension().string());
+        return writeTextFile(path, toDelimited(matrix, extension == ".tsv" ? '\t' : extension == ".txt" ? ' ' : ','));
+    }
+    }
+    return Status::failure(path + ": unknown format");
 }
 
 } // namespace gradlens

@@ -72,4 +72,12 @@ bool isSymmetricProblem(const Eigen::Ref<const Eigen::MatrixXd> &R,
     return R.rows() == R.cols() && P.rows() == P.cols() && isSymmetric(P) && isSymmetric(R);
 }
 
+std::string orientGamma(Problem &problem) {
+    const Eigen::Index n = problem.R.rows();
+    if (n <= 1 || problem.R.cols() != n || problem.gamma.rows() != 1 || problem.gamma.cols() != n)
+        return {};
+    problem.gamma.transposeInPlace();
+    return "γ is 1×" + std::to_string(n) + " in the file; using its transpose, " + std::to_string(n) + "×1";
+}
+
 } // namespace gradlens

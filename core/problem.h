@@ -33,6 +33,10 @@ struct Problem {
 Status validateShapes(Eigen::Index rRows, Eigen::Index rCols, Eigen::Index pRows, Eigen::Index pCols,
                       Eigen::Index gammaRows, Eigen::Index gammaCols);
 
+// A γ stored as a row (1×n) where R is n×n, n > 1, is turned into the column it stands for. Returns the
+// notice to show the user ("γ is 1×40 in the file; using its transpose, 40×1"), or "" when nothing changed.
+std::string orientGamma(Problem &problem);
+
 // First non-finite entry of a matrix, reported as "name(i, j) is NaN" with 1-based indices; success if none.
 Status checkFinite(const Eigen::Ref<const Eigen::MatrixXd> &matrix, const char *name);
 

@@ -6,7 +6,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 using namespace gradlens;
@@ -235,6 +237,67 @@ private slots:
                                 "speedup_vs_naive", "numeric_gradient_seconds"})
             QVERIFY2(run.json.value(key).toDouble() > 0, key);
         QVERIFY(run.json.value("max_rel_difference_vs_naive").toDouble() < 1e-12);
+    }
+
+    // Every file of the malformed corpus: exit 2, one line on stderr naming the file, never a crash.
+    void badCorpusIsRefused() {
+        const QDir corpus(QDir(GRADLENS_TEST_DATA).filePath("bad"));
+        QVERIFY(writeMatrix(path("P3.mtx").toStdString(), MatrixXd::Ones(3, 3)).ok);
+        QVERIFY(writeMatrix(path("gamma3.mtx").toStdString(), MatrixXd::Ones(3, 1)).ok);
+        const QStringList files = corpus.entryList(QDir::Files).filter(QRegularExpression("^(?!make_corpus)"));
+        QVERIFY2(files.size() >= 60, qPrintable(QString::number(files.size())));
+        for (const QString &file : files) {
+            const QString bad = corpus.filePath(file);
+            const Run run = cli({"eval", "--R", bad, "--P", path("P3.mtx"), "--gamma", path("gamma3.mtx")});
+            QVERIFY2(run.exitCode == 2, qPrintable(file + ": exit " + QString::number(run.exitCode) + " " + run.err));
+            QVERIFY2(run.out.isEmpty(), qPrintable(file));
+            const QByteArray message = run.err.trimmed();
+            QVERIFY2(!message.contains('\n'), qPrintable(file + ": " + message));
+            QVERIFY2(message.contains(file.toUtf8()), qPrintable(file + ": " + message));
+        }
+    }
+
+    // --grad-out and --residual-out write by extension; every format reads back bit-identical.
+    void outputsByExtension_data() {
+        QTest::addColumn<QString>("extension");
+        for (const char *extension : {"mtx", "csv", "tsv", "txt", "npy"})
+            QTest::newRow(extension) << extension;
+    }
+    void outputsByExtension() {
+        QFETCH(QString, extension);
+        const QString gradient = path("grad." + extension), residual = path("residual." + extension);
+        const Run run = cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", gradient, "--residual-out", residual});
+        QCOMPARE(run.exitCode, 0);
+        MatrixXd g, m, gMtx;
+        QVERIFY(readMatrix(gradient.toStdString(), g).ok);
+        QVERIFY(readMatrix(residual.toStdString(), m).ok);
+        QVERIFY(cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", path("reference.mtx")}).exitCode == 0);
+        QVERIFY(readMatrix(path("reference.mtx").toStdString(), gMtx).ok);
+        QVERIFY(g == gMtx);
+        QCOMPARE(m.rows(), Eigen::Index(30));
+        // Each format is accepted as input too, for each of --R, --P and --gamma: the same loss, exactly.
+        QStringList inputs{"eval"};
+        for (const char *name : {"R", "P", "gamma"}) {
+            MatrixXd matrix;
+            QVERIFY(readMatrix(path(QString("dense/%1.mtx").arg(name)).toStdString(), matrix).ok);
+            const QString converted = path(QString("in_%1.%2").arg(name, extension));
+            QVERIFY(writeMatrix(converted.toStdString(), matrix).ok);
+            inputs << QString("--%1").arg(name) << converted;
+        }
+        const Run converted = cli(inputs), original = cli(QStringList{"eval"} + m_files);
+        QCOMPARE(converted.exitCode, 0);
+        GL_COMPARE_NEAR(converted.json.value("loss").toDouble(), original.json.value("loss").toDouble(), 0.0);
+    }
+
+    // A γ file holding a row is used as a column, with a notice on stderr; stdout stays one JSON object.
+    void rowGammaIsTransposed() {
+        MatrixXd gamma;
+        QVERIFY(readMatrix(path("dense/gamma.mtx").toStdString(), gamma).ok);
+        QVERIFY(writeMatrix(path("gamma_row.npy").toStdString(), MatrixXd(gamma.col(0).transpose())).ok);
+        const Run run = cli({"eval", "--R", path("dense/R.mtx"), "--P", path("dense/P.mtx"), "--gamma", path("gamma_row.npy")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.json.value("r").toInt(), 1);
+        QVERIFY2(run.err.contains("notice") && run.err.contains("transpose"), run.err);
     }
 
     void badInput_data() {

@@ -1,14 +1,18 @@
 #include "matrixio.h"
+#include "npyformat.h"
 #include "random.h"
 #include "testhelpers.h"
 
 #include <QDir>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
 using namespace gradlens;
+Q_DECLARE_METATYPE(Eigen::MatrixXd)
 using Eigen::MatrixXd;
 
 namespace {
@@ -57,6 +61,44 @@ MatrixXd of(int rows, int cols, std::initializer_list<double> rowMajor) {
     return matrix;
 }
 
+// A .npy file built byte by byte as the format's documentation describes it.
+std::string npyBytes(int major, const std::string &descr, bool fortran, const std::string &shape,
+                     const std::string &data) {
+    std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
+                         ", 'shape': " + shape + ", }";
+    const std::size_t lengthWidth = major == 1 ? 2 : 4;
+    const std::size_t unpadded = 6 + 2 + lengthWidth + header.size() + 1;
+    header += std::string((64 - unpadded % 64) % 64, ' ') + "\n";
+    std::string bytes = std::string("\x93NUMPY") + char(major) + char(0);
+    for (std::size_t k = 0; k < lengthWidth; ++k)
+        bytes += char((header.size() >> (8 * k)) & 0xff);
+    return bytes + header + data;
+}
+
+// Little- or big-endian bytes of a value of type T.
+template <typename T> std::string raw(T value, bool bigEndian = false) {
+    std::string bytes(sizeof(T), '\0');
+    std::memcpy(bytes.data(), &value, sizeof(T));
+    if (bigEndian)
+        std::reverse(bytes.begin(), bytes.end());
+    return bytes;
+}
+
+template <typename T> std::string rawAll(std::initializer_list<T> values, bool bigEndian = false) {
+    std::string bytes;
+    for (T value : values)
+        bytes += raw(value, bigEndian);
+    return bytes;
+}
+
+MatrixXd fromFile(const QString &name) {
+    MatrixXd matrix;
+    const Status status = readMatrix(QDir(GRADLENS_TEST_DATA).filePath(name).toStdString(), matrix);
+    if (!status.ok)
+        qWarning("%s", status.message.c_str());
+    return matrix;
+}
+
 } // namespace
 
 class TestMatrixIo : public QObject {
@@ -66,6 +108,9 @@ private slots:
         QTest::addColumn<QString>("fileName");
         QTest::newRow("Matrix Market") << "m.mtx";
         QTest::newRow("CSV") << "m.csv";
+        QTest::newRow("TSV") << "m.tsv";
+        QTest::newRow("TXT") << "m.txt";
+        QTest::newRow("NumPy") << "m.npy";
     }
     void roundTripIsBitIdentical() {
         QFETCH(QString, fileName);
@@ -77,6 +122,95 @@ private slots:
         const Status status = readMatrix(path, back);
         QVERIFY2(status.ok, status.message.c_str());
         QVERIFY(bitIdentical(original, back));
+    }
+
+    // Every version, both orders and each dtype, in both byte orders, from bytes laid out by hand.
+    void npyReadsEveryVariant_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<MatrixXd>("expected");
+        const MatrixXd m23 = of(2, 3, {1, -2, 3, 4, 5, -6});
+        auto row = [](const char *name, const std::string &bytes, const MatrixXd &expected) {
+            QTest::newRow(name) << QByteArray(bytes.data(), qsizetype(bytes.size())) << expected;
+        };
+        row("v1 <f8 C", npyBytes(1, "<f8", false, "(2, 3)", rawAll<double>({1, -2, 3, 4, 5, -6})), m23);
+        row("v1 <f8 Fortran", npyBytes(1, "<f8", true, "(2, 3)", rawAll<double>({1, 4, -2, 5, 3, -6})), m23);
+        row("v2 <f8", npyBytes(2, "<f8", false, "(2, 3)", rawAll<double>({1, -2, 3, 4, 5, -6})), m23);
+        row("v3 <f8", npyBytes(3, "<f8", false, "(2, 3)", rawAll<double>({1, -2, 3, 4, 5, -6})), m23);
+        row(">f8", npyBytes(1, ">f8", false, "(2, 3)", rawAll<double>({1, -2, 3, 4, 5, -6}, true)), m23);
+        row("<f4", npyBytes(1, "<f4", false, "(2, 3)", rawAll<float>({1, -2, 3, 4, 5, -6})), m23);
+        row(">f4 Fortran", npyBytes(1, ">f4", true, "(2, 3)", rawAll<float>({1, 4, -2, 5, 3, -6}, true)), m23);
+        row("<i8", npyBytes(1, "<i8", false, "(2, 3)", rawAll<std::int64_t>({1, -2, 3, 4, 5, -6})), m23);
+        row(">i8", npyBytes(1, ">i8", false, "(2, 3)", rawAll<std::int64_t>({1, -2, 3, 4, 5, -6}, true)), m23);
+        row("<i4", npyBytes(1, "<i4", false, "(2, 3)", rawAll<std::int32_t>({1, -2, 3, 4, 5, -6})), m23);
+        row(">i4", npyBytes(1, ">i4", false, "(2, 3)", rawAll<std::int32_t>({1, -2, 3, 4, 5, -6}, true)), m23);
+        row("|u1", npyBytes(1, "|u1", false, "(2, 2)", std::string("\x00\x01\xfe\xff", 4)), of(2, 2, {0, 1, 254, 255}));
+        row("|b1", npyBytes(1, "|b1", false, "(2, 2)", std::string("\x01\x00\x00\x01", 4)), of(2, 2, {1, 0, 0, 1}));
+        row("shape (n,) is a column", npyBytes(1, "<f8", false, "(3,)", rawAll<double>({1, 2, 3})),
+            of(3, 1, {1, 2, 3}));
+        row("shape () is 1×1", npyBytes(1, "<f8", false, "()", raw(2.5)), of(1, 1, {2.5}));
+        row("unpadded header", std::string("\x93NUMPY\x01\x00", 8) + raw<std::uint16_t>(56) +
+                                   "{'shape':(1,1),'fortran_order':False,'descr':'<f8'}     " + raw(7.0),
+            of(1, 1, {7.0}));
+    }
+    void npyReadsEveryVariant() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(MatrixXd, expected);
+        MatrixXd matrix;
+        const Status status = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())), "t.npy", matrix);
+        QVERIFY2(status.ok, status.message.c_str());
+        QVERIFY(bitIdentical(matrix, expected));
+    }
+
+    // What toNpy writes is the documented layout: magic, version 1.0, a header padded to 64 bytes.
+    void npyWriterLayout() {
+        const std::string bytes = toNpy(of(2, 2, {1, 2, 3, 4}));
+        QCOMPARE(QByteArray(bytes.data(), 8), QByteArray("\x93NUMPY\x01\x00", 8));
+        const std::size_t headerLength = std::uint8_t(bytes[8]) | (std::size_t(std::uint8_t(bytes[9])) << 8);
+        QCOMPARE((10 + headerLength) % 64, std::size_t(0));
+        QCOMPARE(bytes[10 + headerLength - 1], '\n');
+        QVERIFY(bytes.find("'descr': '<f8'") != std::string::npos);
+        QVERIFY(bytes.find("'shape': (2, 2)") != std::string::npos);
+        QCOMPARE(bytes.size(), 10 + headerLength + 32);
+        double second = 0;
+        std::memcpy(&second, bytes.data() + 10 + headerLength + 8, 8);
+        QCOMPARE(second, 2.0); // C order: row by row
+    }
+
+    // Files in the exact shapes other tools write, all holding the same 3×3 matrix (to their precision).
+    void interoperability_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<double>("tolerance");
+        QTest::addColumn<bool>("fourDigits");
+        QTest::newRow("MATLAB dlmwrite") << "interop/matlab_dlmwrite.csv" << 0.0 << true;
+        QTest::newRow("MATLAB dlmwrite, newline pc") << "interop/matlab_dlmwrite_pc.csv" << 0.0 << true;
+        QTest::newRow("NumPy savetxt %.18e") << "interop/numpy_savetxt.txt" << 0.0 << false;
+        QTest::newRow("SciPy mmwrite, dense") << "interop/scipy_mmwrite.mtx" << 0.0 << false;
+        QTest::newRow("pandas to_csv with index") << "interop/pandas_to_csv.csv" << 0.0 << false;
+        QTest::newRow("Julia writedlm") << "interop/julia_writedlm.tsv" << 0.0 << false;
+        QTest::newRow("Octave save -ascii") << "interop/octave_save_ascii.txt" << 1e-15 << false;
+        QTest::newRow("spreadsheet ; with BOM, CRLF, header") << "interop/spreadsheet_semicolon_bom.csv" << 0.0
+                                                              << false;
+    }
+    void interoperability() {
+        QFETCH(QString, file);
+        QFETCH(double, tolerance);
+        QFETCH(bool, fourDigits);
+        const MatrixXd matrix = fromFile(file);
+        const MatrixXd expected = fourDigits ? of(3, 3, {0.8147, 0.9134, 0.2785, 0.9058, 0.6324, 0.5469, 0.127, 0.0975, 0.9575})
+                                             : of(3, 3, {1, -0.25, 0.3, 4, 5, -6, 7, 8, 0.01});
+        GL_COMPARE_MATRICES(matrix, expected, tolerance);
+    }
+
+    // A γ stored as a row is used as the column it stands for, with a notice; nothing else is turned.
+    void rowGammaIsTransposedWithANotice() {
+        Problem problem{MatrixXd::Ones(4, 4), MatrixXd::Ones(4, 4), of(1, 4, {1, 2, 3, 4})};
+        const std::string notice = orientGamma(problem);
+        QCOMPARE(problem.gamma.rows(), Eigen::Index(4));
+        QCOMPARE(problem.gamma(3, 0), 4.0);
+        QVERIFY2(notice.find("1×4") != std::string::npos && notice.find("transpose") != std::string::npos, notice.c_str());
+        Problem other{MatrixXd::Ones(4, 4), MatrixXd::Ones(4, 4), MatrixXd::Ones(2, 4)};
+        QVERIFY(orientGamma(other).empty());
+        QCOMPARE(other.gamma.rows(), Eigen::Index(2));
     }
 
     void readsWhatOthersWrite_data() {

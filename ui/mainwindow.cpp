@@ -36,7 +36,8 @@ namespace gradlens {
 
 namespace {
 
-const QString kMatrixFilter = QStringLiteral("Matrices (*.mtx *.csv);;Matrix Market (*.mtx);;CSV (*.csv);;All files (*)");
+const QString kMatrixFilter = QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy);;Matrix Market (*.mtx);;"
+                                             "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;All files (*)");
 
 } // namespace
 

@@ -66,7 +66,12 @@ void ProblemLoader::onRead() {
         candidate.P = *m_staged[1];
     if (m_staged[2])
         candidate.gamma = *m_staged[2];
-    const QString read = tr("Read %1 from %2 (%3×%4).").arg(roleName(m_role), name).arg(rows).arg(cols);
+    QString read = tr("Read %1 from %2 (%3×%4).").arg(roleName(m_role), name).arg(rows).arg(cols);
+    if (const std::string notice = orientGamma(candidate); !notice.empty()) {
+        read += QStringLiteral(" ") + QString::fromStdString(notice) + QStringLiteral(".");
+        if (m_staged[2])
+            m_staged[2] = candidate.gamma;
+    }
     if (const Status shapes = validateShapes(candidate.R.rows(), candidate.R.cols(), candidate.P.rows(),
                                              candidate.P.cols(), candidate.gamma.rows(), candidate.gamma.cols());
         !shapes) {

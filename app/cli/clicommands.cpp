@@ -16,6 +16,7 @@
 #include <QJsonArray>
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -125,14 +126,27 @@ Problem loadProblem(const QCommandLineParser &parser) {
     const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
                   gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
+    if (const std::string notice = orientGamma(problem); !notice.empty())
+        std::fprintf(stderr, "gradlens-cli: notice: %s: %s\n", qPrintable(gammaPath), notice.c_str());
     const Status shapes = validateShapes(problem.R.rows(), problem.R.cols(), problem.P.rows(),
                                          problem.P.cols(), problem.gamma.rows(), problem.gamma.cols());
     if (!shapes) {
+        // Blame the file that disagrees with the other two, and say what it should have been.
+        auto shape = [](const Eigen::MatrixXd &m) { return QStringLiteral("%1×%2").arg(m.rows()).arg(m.cols()); };
         const Eigen::Index n = problem.gamma.rows();
-        const QString &culprit = problem.gamma.cols() < 1 || n < 1                ? gammaPath
-                                 : problem.R.rows() != n || problem.R.cols() != n ? rPath
-                                                                                  : pPath;
-        throw InputError{culprit + ": " + fromStd(shapes.message)};
+        const bool rpAgree = problem.R.rows() == problem.R.cols() && problem.R.rows() == problem.P.rows() &&
+                             problem.R.cols() == problem.P.cols();
+        if (rpAgree)
+            throw InputError{gammaPath + ": γ is " + shape(problem.gamma) + ", expected " +
+                             QString::number(problem.R.rows()) + "×r (r ≥ 1) to match R and P, which are " +
+                             shape(problem.R)};
+        if (problem.P.rows() == n && problem.P.cols() == n)
+            throw InputError{rPath + ": R is " + shape(problem.R) + ", expected " + shape(problem.P) +
+                             " like P (n = " + QString::number(n) + " rows of γ)"};
+        if (problem.R.rows() == n && problem.R.cols() == n)
+            throw InputError{pPath + ": P is " + shape(problem.P) + ", expected " + shape(problem.R) +
+                             " like R (n = " + QString::number(n) + " rows of γ)"};
+        throw InputError{rPath + ": " + fromStd(shapes.message)};
     }
     for (const auto &[matrix, path, symbol] :
          {std::tuple{&problem.R, rPath, "R"}, std::tuple{&problem.P, pPath, "P"},
