@@ -426,6 +426,8 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
                                "the header's empty first cell marks an index column, but this row's first field "
                                "is " + quoted(fields.empty() ? std::string_view() : fields.front()));
             fields.erase(fields.begin());
+            if (fields.empty())
+                return errorAt(name, lineNumber, "this row has a row label but no values");
         }
         if (columns == 0) {
             columns = fields.size();

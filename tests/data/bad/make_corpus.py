@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the malformed-file corpus next to this script. Each file must be refused (exit 2) by
 `gradlens-cli eval --R FILE --P P3.mtx --gamma gamma3.mtx` with a message naming the file; the suite checks
-every file here. Re-run after editing; the files are committed, this script documents what each one is."""
+every file here. Re-run after editing; the files are committed, this script documents what each one is.
+Files named fuzz_* are inputs libFuzzer found (scripts/fuzz.sh), kept as found after the fix."""
 import os
 import struct
 
