@@ -1,5 +1,6 @@
 #include "matrixio.h"
 
+#include "matformat.h"
 #include "npyformat.h"
 
 #include <algorithm>
@@ -487,11 +488,15 @@ std::string toDelimited(const Eigen::Ref<const MatrixXd> &matrix, char delimiter
 }
 
 Status readMatrix(const std::string &path, MatrixXd &out) {
+    // "file.mat" or "file.mat:variable"
+    const std::size_t matEnd = lower(path).rfind(".mat");
+    if (matEnd != std::string::npos && (matEnd + 4 == path.size() || path[matEnd + 4] == ':'))
+        return readMat(path.substr(0, matEnd + 4), matEnd + 4 < path.size() ? path.substr(matEnd + 5) : "", out);
     const auto format = formatForPath(path);
     if (!format)
         return Status::failure(path + ": unknown file type \"" +
                                std::filesystem::path(path).extension().string() +
-                               "\" (expected .mtx, .csv, .tsv, .txt or .npy)");
+                               "\" (expected .mtx, .csv, .tsv, .txt, .npy or .mat)");
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
         return Status::failure(path + ": is a directory, not a matrix file");

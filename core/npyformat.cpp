@@ -278,7 +278,12 @@ Status parseNpy(std::string_view bytes, const std::string &name, MatrixXd &out) 
     const bool nativeDouble = dtype->kind == 'f' && dtype->size == 8 && !dtype->bigEndian &&
                               std::endian::native == std::endian::little;
     if (nativeDouble && (fortranOrder || cols == 1 || rows == 1)) {
-        std::memcpy(matrix.data(), data, std::size_t(needed)); // the common case: one copy
+        std::memcpy(matrix.data(), data, std::size_t(needed)); // already in Eigen's order: one copy
+    } else if (nativeDouble) {
+        // C order: a row-major view of the bytes (possibly unaligned), transposed by Eigen's copy.
+        using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        matrix = Eigen::Map<const RowMajor, Eigen::Unaligned>(reinterpret_cast<const double *>(data),
+                                                              Index(rows), Index(cols));
     } else {
         for (std::uint64_t k = 0; k < count; ++k) {
             // Element k in file order; C order is row-major, Fortran order column-major.

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libeigen3-dev qt6-base-dev qt6-charts-dev qt6-svg-dev
-          libgl-dev fonts-dejavu-core xvfb xauth)
+          libgl-dev fonts-dejavu-core xvfb xauth libmatio-dev)
 # --fuzz: also what the libFuzzer harnesses need (scripts/fuzz.sh).
 if [ "${1:-}" = "--fuzz" ]; then
     packages+=(clang-14 libclang-rt-14-dev)

@@ -1,5 +1,10 @@
+#include "matformat.h"
 #include "matrixio.h"
 #include "npyformat.h"
+
+#ifdef GRADLENS_HAVE_MATIO
+#include <matio.h>
+#endif
 #include "random.h"
 #include "testhelpers.h"
 
@@ -199,6 +204,76 @@ private slots:
         const MatrixXd expected = fourDigits ? of(3, 3, {0.8147, 0.9134, 0.2785, 0.9058, 0.6324, 0.5469, 0.127, 0.0975, 0.9575})
                                              : of(3, 3, {1, -0.25, 0.3, 4, 5, -6, 7, 8, 0.01});
         GL_COMPARE_MATRICES(matrix, expected, tolerance);
+    }
+
+    // .mat through libmatio: the named variable, or the only numeric one; numeric and logical classes
+    // become double; complex, sparse, cell and struct variables are refused by name.
+    void matFiles() {
+#ifndef GRADLENS_HAVE_MATIO
+        QVERIFY(!matSupportBuilt());
+        MatrixXd unused;
+        const Status status = readMatrix("x.mat", unused);
+        QVERIFY(!status.ok && status.message.find("libmatio") != std::string::npos);
+        QSKIP("built without libmatio");
+#else
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("mixed.mat").toStdString();
+        mat_t *file = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
+        QVERIFY(file);
+        std::size_t dims[2] = {2, 3};
+        auto write = [&](const char *name, matio_classes type, matio_types data, void *values, int flags = 0) {
+            matvar_t *variable = Mat_VarCreate(name, type, data, 2, dims, values, flags);
+            QVERIFY(variable && Mat_VarWrite(file, variable, MAT_COMPRESSION_NONE) == 0);
+            Mat_VarFree(variable);
+        };
+        double doubles[6] = {1, 4, -2, 5, 3, -6}; // column-major 2×3
+        float singles[6] = {1, 4, -2, 5, 3, -6};
+        std::int32_t ints[6] = {1, 4, -2, 5, 3, -6};
+        std::uint8_t logical[6] = {1, 0, 0, 1, 1, 0};
+        double imaginary[6] = {0, 0, 0, 0, 0, 1};
+        mat_complex_split_t complex{doubles, imaginary};
+        write("A", MAT_C_DOUBLE, MAT_T_DOUBLE, doubles);
+        write("S", MAT_C_SINGLE, MAT_T_SINGLE, singles);
+        write("I", MAT_C_INT32, MAT_T_INT32, ints);
+        write("L", MAT_C_UINT8, MAT_T_UINT8, logical, MAT_F_LOGICAL);
+        write("Z", MAT_C_DOUBLE, MAT_T_DOUBLE, &complex, MAT_F_COMPLEX);
+        matvar_t *cellItem = Mat_VarCreate("c", MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, doubles, 0);
+        std::size_t cellDims[2] = {1, 1};
+        matvar_t *cell = Mat_VarCreate("C", MAT_C_CELL, MAT_T_CELL, 2, cellDims, nullptr, 0);
+        Mat_VarSetCell(cell, 0, cellItem);
+        QVERIFY(Mat_VarWrite(file, cell, MAT_COMPRESSION_NONE) == 0);
+        Mat_VarFree(cell);
+        Mat_Close(file);
+
+        const MatrixXd expected = of(2, 3, {1, -2, 3, 4, 5, -6});
+        for (const char *name : {"A", "S", "I"}) {
+            MatrixXd matrix;
+            const Status status = readMatrix(path + ":" + name, matrix);
+            QVERIFY2(status.ok, status.message.c_str());
+            QVERIFY(matrix == expected);
+        }
+        MatrixXd logicalMatrix;
+        QVERIFY(readMatrix(path + ":L", logicalMatrix).ok);
+        QVERIFY(logicalMatrix == of(2, 3, {1, 0, 1, 0, 1, 0}));
+        for (const auto &[name, words] : {std::pair{"Z", "complex"}, std::pair{"C", "cell"}, std::pair{"Q", "no variable"}}) {
+            MatrixXd matrix;
+            const Status status = readMatrix(path + ":" + name, matrix);
+            QVERIFY(!status.ok);
+            QVERIFY2(status.message.find(words) != std::string::npos && status.message.find("mixed.mat") != std::string::npos,
+                     status.message.c_str());
+        }
+        // Without a name: several numeric variables → the message lists them.
+        MatrixXd unnamed;
+        const Status ambiguous = readMatrix(path, unnamed);
+        QVERIFY2(!ambiguous.ok && ambiguous.message.find("A, S, I") != std::string::npos, ambiguous.message.c_str());
+        // One numeric variable: it is taken. writeMat's output reads back bit-identical.
+        const std::string single = dir.filePath("gamma.mat").toStdString();
+        const MatrixXd original = awkwardValues();
+        QVERIFY(writeMat(single, "gamma", original).ok);
+        MatrixXd back;
+        QVERIFY(readMatrix(single, back).ok);
+        QVERIFY(bitIdentical(back, original));
+#endif
     }
 
     // A γ stored as a row is used as the column it stands for, with a notice; nothing else is turned.

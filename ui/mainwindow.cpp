@@ -36,8 +36,8 @@ namespace gradlens {
 
 namespace {
 
-const QString kMatrixFilter = QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy);;Matrix Market (*.mtx);;"
-                                             "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;All files (*)");
+const QString kMatrixFilter = QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy *.mat);;Matrix Market (*.mtx);;"
+                                             "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;MATLAB (*.mat);;All files (*)");
 
 } // namespace
 
