@@ -89,7 +89,10 @@ Status DescentOptions::validate() const {
 }
 
 DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
-    : m_problem(problem), m_options(options), m_gamma(problem.gamma), m_trialStep(options.learningRate) {
+    : m_problem(problem)
+    , m_options(options)
+    , m_gamma(problem.gamma)
+    , m_trialStep(options.learningRate) {
     if (Status status = problem.validate(); !status) {
         block(Termination::InvalidInput, status.message);
         return;
@@ -100,7 +103,8 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
     }
     // Symmetry is decided once; every evaluation then takes the right path without re-checking.
     m_evaluation.convention = options.convention;
-    m_evaluation.symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
+    m_evaluation.symmetry =
+        isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
     m_current = evaluateAt(m_gamma);
     m_gradientNorm = m_current.gradient.norm();
     m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
@@ -114,7 +118,8 @@ Status DescentRun::setOptions(const DescentOptions &options) {
         return status;
     // A new convention changes what the loss means, a new variant what the gradient is: re-evaluate, so the
     // next step starts from values of the new kind.
-    const bool reevaluate = options.convention != m_options.convention || options.variant != m_options.variant;
+    const bool reevaluate =
+        options.convention != m_options.convention || options.variant != m_options.variant;
     if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
         m_trialStep = options.learningRate;
     m_options = options;
@@ -134,7 +139,8 @@ Evaluation DescentRun::evaluateAt(const MatrixXd &gamma) const {
     EvaluationOptions lossOnly = m_evaluation;
     lossOnly.wantGradient = false;
     Evaluation result = evaluate(m_problem.R, m_problem.P, gamma, lossOnly);
-    result.gradient = gradientVariant(m_problem.R, m_problem.P, gamma, m_options.variant, m_evaluation.convention);
+    result.gradient =
+        gradientVariant(m_problem.R, m_problem.P, gamma, m_options.variant, m_evaluation.convention);
     return result;
 }
 
@@ -215,7 +221,8 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options,
             return finish(Termination::Stopped, "stopped at iteration " + std::to_string(iteration));
     }
     if (run.gradientNorm() <= options.gradientTolerance)
-        return finish(Termination::Converged, convergedMessage(run.gradientNorm(), options.gradientTolerance));
+        return finish(Termination::Converged,
+                      convergedMessage(run.gradientNorm(), options.gradientTolerance));
     return finish(Termination::MaxIterations,
                   "reached the iteration limit of " + std::to_string(options.maxIterations));
 }

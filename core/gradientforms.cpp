@@ -72,7 +72,8 @@ std::optional<GradientVariant> parseGradientVariant(std::string_view name) {
 }
 
 MatrixXd gradientVariant(const Eigen::Ref<const MatrixXd> &R, const Eigen::Ref<const MatrixXd> &P,
-                         const Eigen::Ref<const MatrixXd> &gamma, GradientVariant variant, Convention convention) {
+                         const Eigen::Ref<const MatrixXd> &gamma, GradientVariant variant,
+                         Convention convention) {
     const double factor = conventionFactor(convention);
     switch (variant) {
     case GradientVariant::Correct: {

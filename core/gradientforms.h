@@ -33,11 +33,13 @@ std::string_view gradientVariantName(GradientVariant variant);
 std::optional<GradientVariant> parseGradientVariant(std::string_view name);
 
 // The "analytic gradient" as this variant computes it, at gamma (n×r).
-Eigen::MatrixXd gradientVariant(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P,
+Eigen::MatrixXd gradientVariant(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                                const Eigen::Ref<const Eigen::MatrixXd> &P,
                                 const Eigen::Ref<const Eigen::MatrixXd> &gamma, GradientVariant variant,
                                 Convention convention);
 
-inline Eigen::MatrixXd gradientVariant(const Problem &problem, GradientVariant variant, Convention convention) {
+inline Eigen::MatrixXd gradientVariant(const Problem &problem, GradientVariant variant,
+                                       Convention convention) {
     return gradientVariant(problem.R, problem.P, problem.gamma, variant, convention);
 }
 

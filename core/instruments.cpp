@@ -78,19 +78,27 @@ MatrixXd randomDirection(const MatrixXd &shape, std::uint64_t seed) {
 
 } // namespace
 
-std::string_view taylorDirectionName(TaylorDirection direction) { return nameOf(kDirectionNames, direction); }
-std::optional<TaylorDirection> parseTaylorDirection(std::string_view name) { return parseName(kDirectionNames, name); }
-std::string_view taylorVerdictName(TaylorVerdict verdict) { return nameOf(kVerdictNames, verdict); }
+std::string_view taylorDirectionName(TaylorDirection direction) {
+    return nameOf(kDirectionNames, direction);
+}
+std::optional<TaylorDirection> parseTaylorDirection(std::string_view name) {
+    return parseName(kDirectionNames, name);
+}
+std::string_view taylorVerdictName(TaylorVerdict verdict) {
+    return nameOf(kVerdictNames, verdict);
+}
 
 TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options) {
     TaylorResult result;
     const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
-    MatrixXd D = options.direction == TaylorDirection::NegativeGradient ? MatrixXd(-G) : randomDirection(G, options.seed);
+    MatrixXd D = options.direction == TaylorDirection::NegativeGradient ? MatrixXd(-G)
+                                                                        : randomDirection(G, options.seed);
     if (D.norm() == 0) // a zero gradient gives no direction: fall back to a random one
         D = randomDirection(G, options.seed);
     D *= std::max(problem.gamma.norm(), 1.0) / D.norm();
 
-    const Symmetry symmetry = isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
+    const Symmetry symmetry =
+        isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
     const double f0 = evaluateLoss(problem.R, problem.P, problem.gamma, options.convention, symmetry);
     const double firstOrder = G.cwiseProduct(D).sum(); // ⟨G, D⟩
     const int points = std::max(options.points, 2);
@@ -132,7 +140,8 @@ TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options) {
     }
     if (result.windowEnd == result.windowBegin) {
         result.verdict = TaylorVerdict::Rounding;
-        result.explanation = "E(t) stays at the rounding floor: the model is exact to rounding; nothing to conclude";
+        result.explanation =
+            "E(t) stays at the rounding floor: the model is exact to rounding; nothing to conclude";
     } else if (std::abs(result.slope - 2.0) <= 0.3) {
         result.verdict = TaylorVerdict::Consistent;
         result.explanation = "slope " + twoDecimals(result.slope) +
@@ -250,7 +259,8 @@ LineProfile lineProfile(const Problem &problem, const Eigen::Ref<const MatrixXd>
     return profile;
 }
 
-std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c, double shrink, int maxTrials) {
+std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c, double shrink,
+                                 int maxTrials) {
     std::vector<double> trials;
     const double phi0 = profile.valueAt(0), decrease = -profile.coefficients[1]; // ⟨∇f, G⟩
     double t = t0;
@@ -276,8 +286,8 @@ EntryDetail entryDetail(const Problem &problem, Index row, Index column, Gradien
     detail.correct = evaluation.gradient(row, column);
     detail.loss = evaluation.loss;
     detail.roundingNoise =
-        assessFiniteDifferences(problem, MatrixXd::Zero(problem.gamma.rows(), problem.gamma.cols()), evaluation.gradient,
-                                convention, DifferenceMethod::Central)
+        assessFiniteDifferences(problem, MatrixXd::Zero(problem.gamma.rows(), problem.gamma.cols()),
+                                evaluation.gradient, convention, DifferenceMethod::Central)
             .roundingNoise;
 
     // f as a function of the one entry, for the black-box path (and its complex extension).
@@ -295,8 +305,9 @@ EntryDetail entryDetail(const Problem &problem, Index row, Index column, Gradien
     const double maxAbsGamma = problem.gamma.cwiseAbs().maxCoeff();
     const MatrixXd x = MatrixXd::Constant(1, 1, detail.gamma);
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (DifferenceMethod method : {DifferenceMethod::Forward, DifferenceMethod::Backward, DifferenceMethod::Central,
-                                    DifferenceMethod::ComplexStep, DifferenceMethod::Ridders}) {
+    for (DifferenceMethod method :
+         {DifferenceMethod::Forward, DifferenceMethod::Backward, DifferenceMethod::Central,
+          DifferenceMethod::ComplexStep, DifferenceMethod::Ridders}) {
         NumericOptions numeric;
         numeric.method = method;
         // The step the structured path would take for this entry (the black box sees only one number).

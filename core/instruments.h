@@ -32,9 +32,9 @@ struct TaylorOptions {
     TaylorDirection direction = TaylorDirection::Random;
     std::uint64_t seed = 1; // for the random direction
     Convention convention = Convention::Full;
-    int points = 50;       // log-spaced t in [tMin, tMax]
+    int points = 50; // log-spaced t in [tMin, tMax]
     double tMin = 1e-8, tMax = 1.0;
-    int window = 10;       // points in the fitted window
+    int window = 10; // points in the fitted window
 };
 
 struct TaylorResult {
@@ -61,13 +61,13 @@ struct SweepOptions {
 };
 
 struct SweepResult {
-    static constexpr std::array<DifferenceMethod, 3> kMethods{DifferenceMethod::Forward, DifferenceMethod::Central,
-                                                              DifferenceMethod::ComplexStep};
-    std::vector<double> steps;                      // h, from large to small
-    std::array<std::vector<double>, 3> deviation;   // per method in kMethods order, one per step
+    static constexpr std::array<DifferenceMethod, 3> kMethods{
+        DifferenceMethod::Forward, DifferenceMethod::Central, DifferenceMethod::ComplexStep};
+    std::vector<double> steps;                    // h, from large to small
+    std::array<std::vector<double>, 3> deviation; // per method in kMethods order, one per step
     std::array<double, 3> bestStep{}, bestDeviation{};
-    std::array<double, 3> defaultStep{};            // the automatic h for the largest entry, per method
-    double scale = 0;                               // max |G|, to read deviations relative to
+    std::array<double, 3> defaultStep{}; // the automatic h for the largest entry, per method
+    double scale = 0;                    // max |G|, to read deviations relative to
 };
 
 // cancel: optional, called with the fraction done; return false to stop (the result is then partial).
@@ -101,25 +101,26 @@ std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c
 
 struct EntryEstimate {
     DifferenceMethod method = DifferenceMethod::Central;
-    double step = 0;                   // h actually taken
-    double value = 0;                  // the estimate of ∂f/∂γ_kc
+    double step = 0;                    // h actually taken
+    double value = 0;                   // the estimate of ∂f/∂γ_kc
     double lossPlus = 0, lossMinus = 0; // f(γ + h e_kc), f(γ − h e_kc) (NaN where the method does not use it)
-    double absoluteError = 0;          // |analytic − value|
-    double relativeError = 0;          // absoluteError / max(|analytic|, tiny)
-    bool resolvable = true;            // |h·g| clearly above f's rounding error (always for complex step)
+    double absoluteError = 0;           // |analytic − value|
+    double relativeError = 0;           // absoluteError / max(|analytic|, tiny)
+    bool resolvable = true;             // |h·g| clearly above f's rounding error (always for complex step)
 };
 
 struct EntryDetail {
-    Eigen::Index row = 0, column = 0; // k, c (0-based)
-    double gamma = 0;                 // γ_kc
-    double analytic = 0;              // the selected variant's value
-    double correct = 0;               // the correct gradient's value, for comparison
-    double loss = 0;                  // f(γ)
-    double roundingNoise = 0;         // f's estimated rounding error
+    Eigen::Index row = 0, column = 0;     // k, c (0-based)
+    double gamma = 0;                     // γ_kc
+    double analytic = 0;                  // the selected variant's value
+    double correct = 0;                   // the correct gradient's value, for comparison
+    double loss = 0;                      // f(γ)
+    double roundingNoise = 0;             // f's estimated rounding error
     std::vector<EntryEstimate> estimates; // forward, backward, central, complex step, Ridders
 };
 
 EntryDetail entryDetail(const Problem &problem, Eigen::Index row, Eigen::Index column,
-                        GradientVariant variant = GradientVariant::Correct, Convention convention = Convention::Full);
+                        GradientVariant variant = GradientVariant::Correct,
+                        Convention convention = Convention::Full);
 
 } // namespace gradlens

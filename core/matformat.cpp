@@ -15,15 +15,20 @@ namespace gradlens {
 namespace {
 
 Status notBuilt(const std::string &path) {
-    return Status::failure(path + ": .mat files need libmatio, which this build does not have (install Debian's "
-                                  "libmatio-dev and rebuild), or save the matrix as .npy, .mtx or .csv");
+    return Status::failure(path +
+                           ": .mat files need libmatio, which this build does not have (install Debian's "
+                           "libmatio-dev and rebuild), or save the matrix as .npy, .mtx or .csv");
 }
 
 } // namespace
 
-bool matSupportBuilt() { return false; }
+bool matSupportBuilt() {
+    return false;
+}
 
-Status readMat(const std::string &path, const std::string &, Eigen::MatrixXd &) { return notBuilt(path); }
+Status readMat(const std::string &path, const std::string &, Eigen::MatrixXd &) {
+    return notBuilt(path);
+}
 
 Status writeMat(const std::string &path, const std::string &, const Eigen::Ref<const Eigen::MatrixXd> &) {
     return notBuilt(path);
@@ -87,12 +92,15 @@ template <typename T> void convert(const void *data, Eigen::MatrixXd &out) {
 
 } // namespace
 
-bool matSupportBuilt() { return true; }
+bool matSupportBuilt() {
+    return true;
+}
 
 Status readMat(const std::string &path, const std::string &variable, Eigen::MatrixXd &out) {
     MatFile file(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
     if (!file)
-        return Status::failure(path + ": cannot open as a MATLAB .mat file (missing, unreadable or not a .mat file)");
+        return Status::failure(
+            path + ": cannot open as a MATLAB .mat file (missing, unreadable or not a .mat file)");
     std::string chosen = variable;
     if (chosen.empty()) {
         std::vector<std::string> numeric, all;
@@ -110,9 +118,10 @@ Status readMat(const std::string &path, const std::string &variable, Eigen::Matr
         };
         if (numeric.size() != 1)
             return Status::failure(path + ": " +
-                                   (numeric.empty() ? "no numeric 2-D variable (variables: " + list(all) + ")"
-                                                    : "several numeric variables (" + list(numeric) +
-                                                          "): name one, as in " + path + ":" + numeric.front()));
+                                   (numeric.empty()
+                                        ? "no numeric 2-D variable (variables: " + list(all) + ")"
+                                        : "several numeric variables (" + list(numeric) +
+                                              "): name one, as in " + path + ":" + numeric.front()));
         chosen = numeric.front();
         Mat_Rewind(file.get());
     }
@@ -129,23 +138,45 @@ Status readMat(const std::string &path, const std::string &variable, Eigen::Matr
         return Status::failure(path + ": variable '" + chosen + "' could not be read (the file is damaged)");
     Eigen::MatrixXd matrix(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
     switch (data->class_type) {
-    case MAT_C_DOUBLE: convert<double>(data->data, matrix); break;
-    case MAT_C_SINGLE: convert<float>(data->data, matrix); break;
-    case MAT_C_INT8: convert<std::int8_t>(data->data, matrix); break;
-    case MAT_C_UINT8: convert<std::uint8_t>(data->data, matrix); break; // logical arrays are uint8
-    case MAT_C_INT16: convert<std::int16_t>(data->data, matrix); break;
-    case MAT_C_UINT16: convert<std::uint16_t>(data->data, matrix); break;
-    case MAT_C_INT32: convert<std::int32_t>(data->data, matrix); break;
-    case MAT_C_UINT32: convert<std::uint32_t>(data->data, matrix); break;
-    case MAT_C_INT64: convert<std::int64_t>(data->data, matrix); break;
-    case MAT_C_UINT64: convert<std::uint64_t>(data->data, matrix); break;
-    default: return Status::failure(path + ": variable '" + chosen + "' has an unsupported class");
+    case MAT_C_DOUBLE:
+        convert<double>(data->data, matrix);
+        break;
+    case MAT_C_SINGLE:
+        convert<float>(data->data, matrix);
+        break;
+    case MAT_C_INT8:
+        convert<std::int8_t>(data->data, matrix);
+        break;
+    case MAT_C_UINT8:
+        convert<std::uint8_t>(data->data, matrix);
+        break; // logical arrays are uint8
+    case MAT_C_INT16:
+        convert<std::int16_t>(data->data, matrix);
+        break;
+    case MAT_C_UINT16:
+        convert<std::uint16_t>(data->data, matrix);
+        break;
+    case MAT_C_INT32:
+        convert<std::int32_t>(data->data, matrix);
+        break;
+    case MAT_C_UINT32:
+        convert<std::uint32_t>(data->data, matrix);
+        break;
+    case MAT_C_INT64:
+        convert<std::int64_t>(data->data, matrix);
+        break;
+    case MAT_C_UINT64:
+        convert<std::uint64_t>(data->data, matrix);
+        break;
+    default:
+        return Status::failure(path + ": variable '" + chosen + "' has an unsupported class");
     }
     out = std::move(matrix);
     return Status::success();
 }
 
-Status writeMat(const std::string &path, const std::string &variable, const Eigen::Ref<const Eigen::MatrixXd> &matrix) {
+Status writeMat(const std::string &path, const std::string &variable,
+                const Eigen::Ref<const Eigen::MatrixXd> &matrix) {
     MatFile file(Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5));
     if (!file)
         return Status::failure(path + ": cannot create the .mat file");

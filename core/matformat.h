@@ -16,6 +16,7 @@ bool matSupportBuilt();
 Status readMat(const std::string &path, const std::string &variable, Eigen::MatrixXd &out);
 
 // Writes one double variable (MAT 5 format), e.g. for tests and for users who want a .mat back.
-Status writeMat(const std::string &path, const std::string &variable, const Eigen::Ref<const Eigen::MatrixXd> &matrix);
+Status writeMat(const std::string &path, const std::string &variable,
+                const Eigen::Ref<const Eigen::MatrixXd> &matrix);
 
 } // namespace gradlens

@@ -383,7 +383,8 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
         std::size_t start = 0;
         while (true) {
             const std::size_t end = content.find(delimiter, start);
-            std::string_view field = trim(content.substr(start, end == std::string_view::npos ? end : end - start));
+            std::string_view field =
+                trim(content.substr(start, end == std::string_view::npos ? end : end - start));
             if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
                 field = field.substr(1, field.size() - 2);
             fields.push_back(field);
@@ -414,8 +415,9 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
             const bool word = std::any_of(fields.begin(), fields.end(), [](std::string_view field) {
                 return !field.empty() && !parseDouble(field);
             });
-            indexColumn = fields.size() > 1 && fields.front().empty() &&
-                          std::none_of(fields.begin() + 1, fields.end(), [](std::string_view f) { return f.empty(); });
+            indexColumn =
+                fields.size() > 1 && fields.front().empty() &&
+                std::none_of(fields.begin() + 1, fields.end(), [](std::string_view f) { return f.empty(); });
             if (word || indexColumn)
                 continue;
         } else {
@@ -423,9 +425,11 @@ Status parseDelimited(std::string_view text, const std::string &name, MatrixXd &
         }
         if (indexColumn) {
             if (fields.empty() || !parseDouble(fields.front()))
-                return errorAt(name, lineNumber,
-                               "the header's empty first cell marks an index column, but this row's first field "
-                               "is " + quoted(fields.empty() ? std::string_view() : fields.front()));
+                return errorAt(
+                    name, lineNumber,
+                    "the header's empty first cell marks an index column, but this row's first field "
+                    "is " +
+                        quoted(fields.empty() ? std::string_view() : fields.front()));
             fields.erase(fields.begin());
             if (fields.empty())
                 return errorAt(name, lineNumber, "this row has a row label but no values");
@@ -491,7 +495,8 @@ Status readMatrix(const std::string &path, MatrixXd &out) {
     // "file.mat" or "file.mat:variable"
     const std::size_t matEnd = lower(path).rfind(".mat");
     if (matEnd != std::string::npos && (matEnd + 4 == path.size() || path[matEnd + 4] == ':'))
-        return readMat(path.substr(0, matEnd + 4), matEnd + 4 < path.size() ? path.substr(matEnd + 5) : "", out);
+        return readMat(path.substr(0, matEnd + 4), matEnd + 4 < path.size() ? path.substr(matEnd + 5) : "",
+                       out);
     const auto format = formatForPath(path);
     if (!format)
         return Status::failure(path + ": unknown file type \"" +
@@ -558,7 +563,9 @@ Status writeMatrix(const std::string &path, const Eigen::Ref<const MatrixXd> &ma
         return writeTextFile(path, toNpy(matrix));
     case MatrixFormat::Delimited: {
         const std::string extension = lower(std::filesystem::path(path).extension().string());
-        return writeTextFile(path, toDelimited(matrix, extension == ".tsv" ? '\t' : extension == ".txt" ? ' ' : ','));
+        return writeTextFile(path, toDelimited(matrix, extension == ".tsv"   ? '\t'
+                                                       : extension == ".txt" ? ' '
+                                                                             : ','));
     }
     }
     return Status::failure(path + ": unknown format");

@@ -33,9 +33,11 @@ std::uint64_t readLittle(std::string_view bytes, std::size_t offset, int width) 
 // 'shape': (3, 4), }. Keys may come in any order; whitespace and a trailing comma are allowed.
 class HeaderParser {
 public:
-    explicit HeaderParser(std::string_view text) : m_text(text) {}
+    explicit HeaderParser(std::string_view text)
+        : m_text(text) {}
 
-    bool parse(std::string &descr, bool &fortranOrder, std::vector<std::uint64_t> &shape, std::string &error) {
+    bool parse(std::string &descr, bool &fortranOrder, std::vector<std::uint64_t> &shape,
+               std::string &error) {
         bool haveDescr = false, haveOrder = false, haveShape = false;
         skipSpace();
         if (!take('{'))
@@ -238,7 +240,8 @@ Status parseNpy(std::string_view bytes, const std::string &name, MatrixXd &out) 
                        "the header claims " + std::to_string(headerLength) + " bytes but only " +
                            std::to_string(bytes.size() - headerStart) + " follow");
     const std::string_view header = bytes.substr(headerStart, std::size_t(headerLength));
-    if (major < 3 && std::any_of(header.begin(), header.end(), [](char c) { return (unsigned char)c >= 0x80; }))
+    if (major < 3 &&
+        std::any_of(header.begin(), header.end(), [](char c) { return (unsigned char)c >= 0x80; }))
         return errorAt(name, headerStart, "the header of a version 1 or 2 file must be ASCII");
 
     std::string descr, error;
@@ -259,7 +262,8 @@ Status parseNpy(std::string_view bytes, const std::string &name, MatrixXd &out) 
         return errorAt(name, headerStart, "the array is empty (shape has a zero)");
     if (rows > kMaxEntries || cols > kMaxEntries || rows * cols > kMaxEntries)
         return errorAt(name, headerStart,
-                       "a " + std::to_string(rows) + "×" + std::to_string(cols) + " array is too large to load");
+                       "a " + std::to_string(rows) + "×" + std::to_string(cols) +
+                           " array is too large to load");
     const std::uint64_t count = rows * cols;
     const std::size_t dataStart = headerStart + std::size_t(headerLength);
     const std::uint64_t needed = count * std::uint64_t(dtype->size);
@@ -297,8 +301,8 @@ Status parseNpy(std::string_view bytes, const std::string &name, MatrixXd &out) 
 }
 
 std::string toNpy(const Eigen::Ref<const MatrixXd> &matrix) {
-    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(matrix.rows()) +
-                         ", " + std::to_string(matrix.cols()) + "), }";
+    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" +
+                         std::to_string(matrix.rows()) + ", " + std::to_string(matrix.cols()) + "), }";
     // Pad with spaces and a newline so that magic + version + length + header is a multiple of 64.
     const std::size_t unpadded = 10 + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');

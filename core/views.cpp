@@ -1,6 +1,5 @@
 #include "views.h"
 
-
 namespace gradlens {
 
 using Eigen::MatrixXd;
@@ -39,16 +38,23 @@ ViewDescription describe(ViewKind kind) {
     return {"", "", ViewScale::Signed};
 }
 
-constexpr ViewKind kAllViews[] = {ViewKind::Residual,         ViewKind::Gradient, ViewKind::Deviation,
-                                  ViewKind::Target,           ViewKind::Weights,  ViewKind::Outer,
-                                  ViewKind::WeightedResidual, ViewKind::Gamma,    ViewKind::GradientFirstTerm,
-                                  ViewKind::GradientSecondTerm};
+constexpr ViewKind kAllViews[] = {ViewKind::Residual,          ViewKind::Gradient,
+                                  ViewKind::Deviation,         ViewKind::Target,
+                                  ViewKind::Weights,           ViewKind::Outer,
+                                  ViewKind::WeightedResidual,  ViewKind::Gamma,
+                                  ViewKind::GradientFirstTerm, ViewKind::GradientSecondTerm};
 
 } // namespace
 
-std::string_view viewName(ViewKind kind) { return describe(kind).name; }
-std::string_view viewSymbol(ViewKind kind) { return describe(kind).symbol; }
-ViewScale viewScale(ViewKind kind) { return describe(kind).scale; }
+std::string_view viewName(ViewKind kind) {
+    return describe(kind).name;
+}
+std::string_view viewSymbol(ViewKind kind) {
+    return describe(kind).symbol;
+}
+ViewScale viewScale(ViewKind kind) {
+    return describe(kind).scale;
+}
 
 std::optional<ViewKind> parseViewKind(std::string_view symbol) {
     for (ViewKind kind : kAllViews)

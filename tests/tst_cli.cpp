@@ -2,11 +2,11 @@
 #include "matrixio.h"
 #include "testhelpers.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -172,7 +172,8 @@ private slots:
         QCOMPARE(table.rows(), Eigen::Index(50));
         QCOMPARE(table.cols(), Eigen::Index(2));
         // check reports the same slope and fails the same mistakes.
-        const Run check = cli(QStringList{"check", "--variant", variant} + (symmetric ? m_symmetricFiles : m_files));
+        const Run check =
+            cli(QStringList{"check", "--variant", variant} + (symmetric ? m_symmetricFiles : m_files));
         QCOMPARE(check.exitCode, exitCode);
         GL_COMPARE_NEAR(check.json.value("taylor_slope").toDouble(), run.json.value("slope").toDouble(), 0.0);
     }
@@ -244,12 +245,14 @@ private slots:
         const QDir corpus(QDir(GRADLENS_TEST_DATA).filePath("bad"));
         QVERIFY(writeMatrix(path("P3.mtx").toStdString(), MatrixXd::Ones(3, 3)).ok);
         QVERIFY(writeMatrix(path("gamma3.mtx").toStdString(), MatrixXd::Ones(3, 1)).ok);
-        const QStringList files = corpus.entryList(QDir::Files).filter(QRegularExpression("^(?!make_corpus)"));
+        const QStringList files =
+            corpus.entryList(QDir::Files).filter(QRegularExpression("^(?!make_corpus)"));
         QVERIFY2(files.size() >= 60, qPrintable(QString::number(files.size())));
         for (const QString &file : files) {
             const QString bad = corpus.filePath(file);
             const Run run = cli({"eval", "--R", bad, "--P", path("P3.mtx"), "--gamma", path("gamma3.mtx")});
-            QVERIFY2(run.exitCode == 2, qPrintable(file + ": exit " + QString::number(run.exitCode) + " " + run.err));
+            QVERIFY2(run.exitCode == 2,
+                     qPrintable(file + ": exit " + QString::number(run.exitCode) + " " + run.err));
             QVERIFY2(run.out.isEmpty(), qPrintable(file));
             const QByteArray message = run.err.trimmed();
             QVERIFY2(!message.contains('\n'), qPrintable(file + ": " + message));
@@ -266,12 +269,15 @@ private slots:
     void outputsByExtension() {
         QFETCH(QString, extension);
         const QString gradient = path("grad." + extension), residual = path("residual." + extension);
-        const Run run = cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", gradient, "--residual-out", residual});
+        const Run run = cli(QStringList{"eval"} + m_files +
+                            QStringList{"--grad-out", gradient, "--residual-out", residual});
         QCOMPARE(run.exitCode, 0);
         MatrixXd g, m, gMtx;
         QVERIFY(readMatrix(gradient.toStdString(), g).ok);
         QVERIFY(readMatrix(residual.toStdString(), m).ok);
-        QVERIFY(cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", path("reference.mtx")}).exitCode == 0);
+        QVERIFY(
+            cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", path("reference.mtx")}).exitCode ==
+            0);
         QVERIFY(readMatrix(path("reference.mtx").toStdString(), gMtx).ok);
         QVERIFY(g == gMtx);
         QCOMPARE(m.rows(), Eigen::Index(30));
@@ -294,7 +300,8 @@ private slots:
         MatrixXd gamma;
         QVERIFY(readMatrix(path("dense/gamma.mtx").toStdString(), gamma).ok);
         QVERIFY(writeMatrix(path("gamma_row.npy").toStdString(), MatrixXd(gamma.col(0).transpose())).ok);
-        const Run run = cli({"eval", "--R", path("dense/R.mtx"), "--P", path("dense/P.mtx"), "--gamma", path("gamma_row.npy")});
+        const Run run = cli({"eval", "--R", path("dense/R.mtx"), "--P", path("dense/P.mtx"), "--gamma",
+                             path("gamma_row.npy")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("r").toInt(), 1);
         QVERIFY2(run.err.contains("notice") && run.err.contains("transpose"), run.err);

@@ -14,7 +14,9 @@ using Eigen::MatrixXd;
 
 namespace {
 
-std::shared_ptr<const MatrixXd> shared(MatrixXd matrix) { return std::make_shared<const MatrixXd>(std::move(matrix)); }
+std::shared_ptr<const MatrixXd> shared(MatrixXd matrix) {
+    return std::make_shared<const MatrixXd>(std::move(matrix));
+}
 
 bool inTable(const ColorMap &map, QRgb color) {
     for (int i = 0; i <= 255; ++i)
@@ -94,9 +96,11 @@ private slots:
         QFETCH(int, rows);
         QFETCH(int, cols);
         QFETCH(int, pixels);
-        const MatrixXd m = test::generatedProblem(std::max(rows, cols), 1, WeightKind::Dense, TargetKind::Random, 5)
-                               .R.topLeftCorner(rows, cols);
-        const HeatmapImage image = renderHeatmap({shared(m), ViewScale::Signed, QRect(), QSize(pixels, pixels)});
+        const MatrixXd m =
+            test::generatedProblem(std::max(rows, cols), 1, WeightKind::Dense, TargetKind::Random, 5)
+                .R.topLeftCorner(rows, cols);
+        const HeatmapImage image =
+            renderHeatmap({shared(m), ViewScale::Signed, QRect(), QSize(pixels, pixels)});
         const int width = std::min(cols, pixels), height = std::min(rows, pixels);
         QCOMPARE(image.image.width(), width);
         QCOMPARE(image.image.height(), height);
@@ -125,7 +129,8 @@ private slots:
         MatrixXd m = MatrixXd::Zero(10, 10);
         m(0, 0) = 4.0;
         m(5, 5) = 1.0;
-        const HeatmapImage image = renderHeatmap({shared(m), ViewScale::Signed, QRect(4, 4, 3, 3), QSize(50, 50)});
+        const HeatmapImage image =
+            renderHeatmap({shared(m), ViewScale::Signed, QRect(4, 4, 3, 3), QSize(50, 50)});
         QCOMPARE(image.image.size(), QSize(3, 3));
         QCOMPARE(image.image.pixel(1, 1), ColorMap::diverging().at(0.5 + 0.5 * 1.0 / 4.0));
     }

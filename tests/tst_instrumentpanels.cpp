@@ -100,7 +100,8 @@ private slots:
         const Problem problem = currentProblem(window);
         GL_COMPARE_MATRICES(*window.heatmapPanel(1)->heatmap()->matrix(),
                             gradientVariant(problem, GradientVariant(variant), Convention::Full), 0.0);
-        QVERIFY(window.heatmapPanel(2)->heatmap()->matrix()->maxCoeff() > 1e-3 * snapshot->gradient.cwiseAbs().maxCoeff());
+        QVERIFY(window.heatmapPanel(2)->heatmap()->matrix()->maxCoeff() >
+                1e-3 * snapshot->gradient.cwiseAbs().maxCoeff());
     }
 
     // Symmetric P and R hide the dropped transpose: every check passes and the window says why.
@@ -118,7 +119,8 @@ private slots:
         const SnapshotPointer snapshot = window.controller()->latest();
         QVERIFY(snapshot->symmetricProblem);
         QVERIFY(!snapshot->lastDeviation.failed);
-        QVERIFY2(window.messages()->text().contains(QStringLiteral("symmetric")), qPrintable(window.messages()->text()));
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("symmetric")),
+                 qPrintable(window.messages()->text()));
         QVERIFY(window.messages()->text().contains(QStringLiteral("non-symmetric")));
     }
 
@@ -138,7 +140,8 @@ private slots:
         QVERIFY(settle(window));
         QCOMPARE(window.controller()->latest()->iteration, 5);
         QVERIFY(!window.controller()->isRunning());
-        QVERIFY2(window.messages()->text().contains(QStringLiteral("Paused")), qPrintable(window.messages()->text()));
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("Paused")),
+                 qPrintable(window.messages()->text()));
     }
 
     // Clicking a cell of the gradient heatmap shows that entry's detail, as the core computes it.

@@ -123,8 +123,8 @@ private slots:
         const double scale = sweep.scale;
         const double forward = sweep.bestDeviation[0] / scale, central = sweep.bestDeviation[1] / scale,
                      complex = sweep.bestDeviation[2] / scale;
-        qInfo("best relative deviations: forward %.2e at h %.0e, central %.2e at h %.0e, complex %.2e", forward,
-              sweep.bestStep[0], central, sweep.bestStep[1], complex);
+        qInfo("best relative deviations: forward %.2e at h %.0e, central %.2e at h %.0e, complex %.2e",
+              forward, sweep.bestStep[0], central, sweep.bestStep[1], complex);
         QVERIFY2(central < 1e-9 && central > 1e-14, qPrintable(QString::number(central)));
         QVERIFY2(complex < 1e-14, qPrintable(QString::number(complex)));
         QVERIFY2(forward < 1e-6 && forward > central, qPrintable(QString::number(forward)));
@@ -147,11 +147,13 @@ private slots:
         Random random(99);
         for (int k = 0; k < 20; ++k) {
             const double t = (random.uniform() - 0.3) * 0.02;
-            const double direct = evaluateLoss(problem.R, problem.P, problem.gamma - t * G, Convention(convention));
+            const double direct =
+                evaluateLoss(problem.R, problem.P, problem.gamma - t * G, Convention(convention));
             GL_COMPARE_NEAR(profile.valueAt(t), direct, 1e-12 * std::abs(direct));
         }
         // c1 = −‖G‖²·(1 or ½)… for G the gradient of the same convention's f: φ'(0) = −⟨∇f, G⟩.
-        const MatrixXd gradientOfConvention = evaluate(problem, {true, false, Convention(convention)}).gradient;
+        const MatrixXd gradientOfConvention =
+            evaluate(problem, {true, false, Convention(convention)}).gradient;
         GL_COMPARE_NEAR(profile.coefficients[1], -gradientOfConvention.cwiseProduct(G).sum(),
                         1e-12 * std::abs(profile.coefficients[1]));
         // The exact minimiser is a critical point and no sampled t does better.
@@ -174,7 +176,8 @@ private slots:
         const double squaredNorm = G.squaredNorm();
         for (std::size_t k = 0; k < trials.size(); ++k) {
             GL_COMPARE_NEAR(trials[k], std::pow(0.5, double(k)), 0.0);
-            const double f = evaluateLoss(problem.R, problem.P, problem.gamma - trials[k] * G, Convention::Full);
+            const double f =
+                evaluateLoss(problem.R, problem.P, problem.gamma - trials[k] * G, Convention::Full);
             const bool accepted = f <= f0 - 1e-4 * trials[k] * squaredNorm;
             QCOMPARE(accepted, k + 1 == trials.size());
         }
@@ -189,7 +192,8 @@ private slots:
         GL_COMPARE_NEAR(detail.analytic, g, 0.0);
         GL_COMPARE_NEAR(detail.gamma, problem.gamma(4, 1), 0.0);
         QCOMPARE(detail.estimates.size(), std::size_t(5));
-        const double tolerance[] = {1e-5, 1e-5, 1e-8, 1e-12, 1e-9}; // forward, backward, central, complex, Ridders
+        const double tolerance[] = {1e-5, 1e-5, 1e-8, 1e-12,
+                                    1e-9}; // forward, backward, central, complex, Ridders
         for (std::size_t m = 0; m < detail.estimates.size(); ++m) {
             const EntryEstimate &e = detail.estimates[m];
             GL_COMPARE_NEAR(e.value, g, tolerance[m] * std::abs(g));

@@ -34,7 +34,9 @@ bool settle(MainWindow &window, int timeoutMs = 60000) {
     return settled;
 }
 
-void writeFile(const QString &path, const std::string &text) { std::ofstream(path.toStdString()) << text; }
+void writeFile(const QString &path, const std::string &text) {
+    std::ofstream(path.toStdString()) << text;
+}
 
 } // namespace
 
@@ -83,8 +85,9 @@ private slots:
             numeric.method = check.method;
             numeric.step = check.step;
             const NumericGradient result = structuredNumericGradient(current, numeric);
-            deviations.emplace_back(reference.iteration(),
-                                    compareGradients(reference.current().gradient, result.gradient).maxAbsolute);
+            deviations.emplace_back(
+                reference.iteration(),
+                compareGradients(reference.current().gradient, result.gradient).maxAbsolute);
         };
         checkAt();
         for (int k = 1; k <= 25; ++k) {
@@ -116,10 +119,18 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("content");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("not a number") << "bad.csv" << "1,2\n3,abc\n" << "bad.csv:2";
-        QTest::newRow("ragged rows") << "ragged.csv" << "1,2,3\n4,5\n" << "ragged.csv:2";
-        QTest::newRow("bad banner") << "bad.mtx" << "%%MatrixMarket matrix nonsense\n" << "bad.mtx:1";
-        QTest::newRow("missing file") << "absent.mtx" << "" << "absent.mtx";
+        QTest::newRow("not a number") << "bad.csv"
+                                      << "1,2\n3,abc\n"
+                                      << "bad.csv:2";
+        QTest::newRow("ragged rows") << "ragged.csv"
+                                     << "1,2,3\n4,5\n"
+                                     << "ragged.csv:2";
+        QTest::newRow("bad banner") << "bad.mtx"
+                                    << "%%MatrixMarket matrix nonsense\n"
+                                    << "bad.mtx:1";
+        QTest::newRow("missing file") << "absent.mtx"
+                                      << ""
+                                      << "absent.mtx";
     }
     void malformedFileKeepsTheProblem() {
         QFETCH(QString, name);

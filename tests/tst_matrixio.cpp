@@ -143,25 +143,32 @@ private slots:
         row("v3 <f8", npyBytes(3, "<f8", false, "(2, 3)", rawAll<double>({1, -2, 3, 4, 5, -6})), m23);
         row(">f8", npyBytes(1, ">f8", false, "(2, 3)", rawAll<double>({1, -2, 3, 4, 5, -6}, true)), m23);
         row("<f4", npyBytes(1, "<f4", false, "(2, 3)", rawAll<float>({1, -2, 3, 4, 5, -6})), m23);
-        row(">f4 Fortran", npyBytes(1, ">f4", true, "(2, 3)", rawAll<float>({1, 4, -2, 5, 3, -6}, true)), m23);
+        row(">f4 Fortran", npyBytes(1, ">f4", true, "(2, 3)", rawAll<float>({1, 4, -2, 5, 3, -6}, true)),
+            m23);
         row("<i8", npyBytes(1, "<i8", false, "(2, 3)", rawAll<std::int64_t>({1, -2, 3, 4, 5, -6})), m23);
-        row(">i8", npyBytes(1, ">i8", false, "(2, 3)", rawAll<std::int64_t>({1, -2, 3, 4, 5, -6}, true)), m23);
+        row(">i8", npyBytes(1, ">i8", false, "(2, 3)", rawAll<std::int64_t>({1, -2, 3, 4, 5, -6}, true)),
+            m23);
         row("<i4", npyBytes(1, "<i4", false, "(2, 3)", rawAll<std::int32_t>({1, -2, 3, 4, 5, -6})), m23);
-        row(">i4", npyBytes(1, ">i4", false, "(2, 3)", rawAll<std::int32_t>({1, -2, 3, 4, 5, -6}, true)), m23);
-        row("|u1", npyBytes(1, "|u1", false, "(2, 2)", std::string("\x00\x01\xfe\xff", 4)), of(2, 2, {0, 1, 254, 255}));
-        row("|b1", npyBytes(1, "|b1", false, "(2, 2)", std::string("\x01\x00\x00\x01", 4)), of(2, 2, {1, 0, 0, 1}));
+        row(">i4", npyBytes(1, ">i4", false, "(2, 3)", rawAll<std::int32_t>({1, -2, 3, 4, 5, -6}, true)),
+            m23);
+        row("|u1", npyBytes(1, "|u1", false, "(2, 2)", std::string("\x00\x01\xfe\xff", 4)),
+            of(2, 2, {0, 1, 254, 255}));
+        row("|b1", npyBytes(1, "|b1", false, "(2, 2)", std::string("\x01\x00\x00\x01", 4)),
+            of(2, 2, {1, 0, 0, 1}));
         row("shape (n,) is a column", npyBytes(1, "<f8", false, "(3,)", rawAll<double>({1, 2, 3})),
             of(3, 1, {1, 2, 3}));
         row("shape () is 1×1", npyBytes(1, "<f8", false, "()", raw(2.5)), of(1, 1, {2.5}));
-        row("unpadded header", std::string("\x93NUMPY\x01\x00", 8) + raw<std::uint16_t>(56) +
-                                   "{'shape':(1,1),'fortran_order':False,'descr':'<f8'}     " + raw(7.0),
+        row("unpadded header",
+            std::string("\x93NUMPY\x01\x00", 8) + raw<std::uint16_t>(56) +
+                "{'shape':(1,1),'fortran_order':False,'descr':'<f8'}     " + raw(7.0),
             of(1, 1, {7.0}));
     }
     void npyReadsEveryVariant() {
         QFETCH(QByteArray, bytes);
         QFETCH(MatrixXd, expected);
         MatrixXd matrix;
-        const Status status = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())), "t.npy", matrix);
+        const Status status =
+            parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())), "t.npy", matrix);
         QVERIFY2(status.ok, status.message.c_str());
         QVERIFY(bitIdentical(matrix, expected));
     }
@@ -193,16 +200,17 @@ private slots:
         QTest::newRow("pandas to_csv with index") << "interop/pandas_to_csv.csv" << 0.0 << false;
         QTest::newRow("Julia writedlm") << "interop/julia_writedlm.tsv" << 0.0 << false;
         QTest::newRow("Octave save -ascii") << "interop/octave_save_ascii.txt" << 1e-15 << false;
-        QTest::newRow("spreadsheet ; with BOM, CRLF, header") << "interop/spreadsheet_semicolon_bom.csv" << 0.0
-                                                              << false;
+        QTest::newRow("spreadsheet ; with BOM, CRLF, header")
+            << "interop/spreadsheet_semicolon_bom.csv" << 0.0 << false;
     }
     void interoperability() {
         QFETCH(QString, file);
         QFETCH(double, tolerance);
         QFETCH(bool, fourDigits);
         const MatrixXd matrix = fromFile(file);
-        const MatrixXd expected = fourDigits ? of(3, 3, {0.8147, 0.9134, 0.2785, 0.9058, 0.6324, 0.5469, 0.127, 0.0975, 0.9575})
-                                             : of(3, 3, {1, -0.25, 0.3, 4, 5, -6, 7, 8, 0.01});
+        const MatrixXd expected =
+            fourDigits ? of(3, 3, {0.8147, 0.9134, 0.2785, 0.9058, 0.6324, 0.5469, 0.127, 0.0975, 0.9575})
+                       : of(3, 3, {1, -0.25, 0.3, 4, 5, -6, 7, 8, 0.01});
         GL_COMPARE_MATRICES(matrix, expected, tolerance);
     }
 
@@ -221,7 +229,8 @@ private slots:
         mat_t *file = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
         QVERIFY(file);
         std::size_t dims[2] = {2, 3};
-        auto write = [&](const char *name, matio_classes type, matio_types data, void *values, int flags = 0) {
+        auto write = [&](const char *name, matio_classes type, matio_types data, void *values,
+                         int flags = 0) {
             matvar_t *variable = Mat_VarCreate(name, type, data, 2, dims, values, flags);
             QVERIFY(variable && Mat_VarWrite(file, variable, MAT_COMPRESSION_NONE) == 0);
             Mat_VarFree(variable);
@@ -255,17 +264,20 @@ private slots:
         MatrixXd logicalMatrix;
         QVERIFY(readMatrix(path + ":L", logicalMatrix).ok);
         QVERIFY(logicalMatrix == of(2, 3, {1, 0, 1, 0, 1, 0}));
-        for (const auto &[name, words] : {std::pair{"Z", "complex"}, std::pair{"C", "cell"}, std::pair{"Q", "no variable"}}) {
+        for (const auto &[name, words] :
+             {std::pair{"Z", "complex"}, std::pair{"C", "cell"}, std::pair{"Q", "no variable"}}) {
             MatrixXd matrix;
             const Status status = readMatrix(path + ":" + name, matrix);
             QVERIFY(!status.ok);
-            QVERIFY2(status.message.find(words) != std::string::npos && status.message.find("mixed.mat") != std::string::npos,
+            QVERIFY2(status.message.find(words) != std::string::npos &&
+                         status.message.find("mixed.mat") != std::string::npos,
                      status.message.c_str());
         }
         // Without a name: several numeric variables → the message lists them.
         MatrixXd unnamed;
         const Status ambiguous = readMatrix(path, unnamed);
-        QVERIFY2(!ambiguous.ok && ambiguous.message.find("A, S, I") != std::string::npos, ambiguous.message.c_str());
+        QVERIFY2(!ambiguous.ok && ambiguous.message.find("A, S, I") != std::string::npos,
+                 ambiguous.message.c_str());
         // One numeric variable: it is taken. writeMat's output reads back bit-identical.
         const std::string single = dir.filePath("gamma.mat").toStdString();
         const MatrixXd original = awkwardValues();
@@ -282,7 +294,8 @@ private slots:
         const std::string notice = orientGamma(problem);
         QCOMPARE(problem.gamma.rows(), Eigen::Index(4));
         QCOMPARE(problem.gamma(3, 0), 4.0);
-        QVERIFY2(notice.find("1×4") != std::string::npos && notice.find("transpose") != std::string::npos, notice.c_str());
+        QVERIFY2(notice.find("1×4") != std::string::npos && notice.find("transpose") != std::string::npos,
+                 notice.c_str());
         Problem other{MatrixXd::Ones(4, 4), MatrixXd::Ones(4, 4), MatrixXd::Ones(2, 4)};
         QVERIFY(orientGamma(other).empty());
         QCOMPARE(other.gamma.rows(), Eigen::Index(2));

@@ -6,13 +6,13 @@
 
 namespace gradlens {
 
-ChartPanel::ChartPanel(QWidget *parent) : QWidget(parent) {
+ChartPanel::ChartPanel(QWidget *parent)
+    : QWidget(parent) {
     m_loss = new LogChart(tr("Loss"), tr("f"));
     m_lossSeries = m_loss->addLineSeries(tr("f(γ)"), QColor(0x21, 0x66, 0xac));
     m_deviation = new LogChart(tr("Max deviation, analytic − numeric"), tr("max |Δ|"));
     m_informativeSeries = m_deviation->addLineSeries(tr("max |Δ|"), QColor(0xb2, 0x18, 0x2b), true);
-    m_uninformativeSeries =
-        m_deviation->addScatterSeries(tr("below rounding"), QColor(0x80, 0x80, 0x80));
+    m_uninformativeSeries = m_deviation->addScatterSeries(tr("below rounding"), QColor(0x80, 0x80, 0x80));
     m_gradient = new LogChart(tr("Gradient norm"), tr("‖G‖"));
     m_gradientSeries = m_gradient->addLineSeries(tr("‖∂f/∂γ‖"), QColor(0x1b, 0x9e, 0x77));
     m_slope = new LogChart(tr("Taylor slope at the checks"), tr("slope"));

@@ -13,7 +13,8 @@
 
 namespace gradlens {
 
-CheckPanel::CheckPanel(QWidget *parent) : QGroupBox(tr("Gradient check"), parent) {
+CheckPanel::CheckPanel(QWidget *parent)
+    : QGroupBox(tr("Gradient check"), parent) {
     auto *form = new QFormLayout(this);
     m_method = new QComboBox;
     m_method->addItem(tr("Central difference"), int(DifferenceMethod::Central));
@@ -46,10 +47,12 @@ CheckPanel::CheckPanel(QWidget *parent) : QGroupBox(tr("Gradient check"), parent
     m_variant->addItem(tr("Mistake: drop the factor 2"), int(GradientVariant::DropFactorTwo));
     m_variant->addItem(tr("Mistake: M instead of P∘M"), int(GradientVariant::NoOuterP));
     m_variant->addItem(tr("Mistake: flip the sign of M"), int(GradientVariant::FlipSign));
-    m_variant->setToolTip(tr("Which formula the window calls \"the analytic gradient\": descent, the heatmaps "
-                             "and every check use it. Pick a mistake to see how checks catch it."));
+    m_variant->setToolTip(
+        tr("Which formula the window calls \"the analytic gradient\": descent, the heatmaps "
+           "and every check use it. Pick a mistake to see how checks catch it."));
     m_pauseOnFailure = new QCheckBox(tr("Pause when a check fails"));
-    m_pauseOnFailure->setToolTip(tr("Stop a run when the deviation or the Taylor slope says the gradient is wrong"));
+    m_pauseOnFailure->setToolTip(
+        tr("Stop a run when the deviation or the Taylor slope says the gradient is wrong"));
     auto *step = new QHBoxLayout;
     step->addWidget(m_automaticStep);
     step->addWidget(m_step, 1);
@@ -102,13 +105,17 @@ void CheckPanel::setSettings(const CheckSettings &settings) {
     m_pauseOnFailure->setChecked(settings.pauseOnFailure);
 }
 
-GradientVariant CheckPanel::variant() const { return GradientVariant(m_variant->currentData().toInt()); }
+GradientVariant CheckPanel::variant() const {
+    return GradientVariant(m_variant->currentData().toInt());
+}
 
 void CheckPanel::setVariant(GradientVariant variant) {
     m_variant->setCurrentIndex(m_variant->findData(int(variant)));
 }
 
-Convention CheckPanel::convention() const { return Convention(m_convention->currentData().toInt()); }
+Convention CheckPanel::convention() const {
+    return Convention(m_convention->currentData().toInt());
+}
 
 void CheckPanel::setConvention(Convention convention) {
     const QSignalBlocker blocker(m_convention);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "problem.h"
 #include "gradientforms.h"
+#include "problem.h"
 #include "snapshot.h"
 
 #include <QGroupBox>

@@ -5,7 +5,8 @@
 
 namespace gradlens {
 
-ColorMap::ColorMap(QString name, const QVector<QRgb> &controlPoints) : m_name(std::move(name)) {
+ColorMap::ColorMap(QString name, const QVector<QRgb> &controlPoints)
+    : m_name(std::move(name)) {
     const int segments = static_cast<int>(controlPoints.size()) - 1;
     for (int i = 0; i < 256; ++i) {
         const double position = i / 255.0 * segments;

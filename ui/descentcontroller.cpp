@@ -9,7 +9,8 @@
 
 namespace gradlens {
 
-DescentController::DescentController(QObject *parent) : QObject(parent) {
+DescentController::DescentController(QObject *parent)
+    : QObject(parent) {
     qRegisterMetaType<SnapshotPointer>();
     m_worker = new DescentWorker;
     m_worker->moveToThread(&m_thread);
@@ -21,11 +22,14 @@ DescentController::DescentController(QObject *parent) : QObject(parent) {
     m_thread.setObjectName(QStringLiteral("descent worker"));
     // Descent takes what the window leaves: the worker (and the OpenMP threads it starts, which inherit
     // this) runs at a lower priority, so painting never waits behind a step. Linux applies nice per thread.
-    connect(&m_thread, &QThread::started, m_worker, [] {
+    connect(
+        &m_thread, &QThread::started, m_worker,
+        [] {
 #ifdef __linux__
-        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
 #endif
-    }, Qt::DirectConnection);
+        },
+        Qt::DirectConnection);
     m_thread.start();
 }
 
@@ -49,7 +53,9 @@ void DescentController::reset() {
     setRunning(false);
     emit generationStarted(m_generation);
     send();
-    post([worker = m_worker, problem = m_problem, generation = m_generation] { worker->setProblem(problem, generation); });
+    post([worker = m_worker, problem = m_problem, generation = m_generation] {
+        worker->setProblem(problem, generation);
+    });
 }
 
 void DescentController::step(int count) {
@@ -72,7 +78,9 @@ void DescentController::pause() {
     setRunning(false);
 }
 
-void DescentController::toggleRun() { m_running ? pause() : run(); }
+void DescentController::toggleRun() {
+    m_running ? pause() : run();
+}
 
 void DescentController::checkNow() {
     if (!m_problem)
@@ -100,7 +108,9 @@ void DescentController::onSnapshot(SnapshotPointer snapshot) {
     emit snapshotReady(snapshot);
 }
 
-void DescentController::send() { ++m_pendingCommands; }
+void DescentController::send() {
+    ++m_pendingCommands;
+}
 
 void DescentController::onCommandFinished() {
     if (m_pendingCommands > 0)

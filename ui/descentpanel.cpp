@@ -20,7 +20,9 @@ namespace {
 // The slider covers 1e-8 … 10 in tenths of a decade.
 constexpr int kSliderMinimum = -80, kSliderMaximum = 10;
 
-QString formatNumber(double value) { return QLocale::c().toString(value, 'g', 6); }
+QString formatNumber(double value) {
+    return QLocale::c().toString(value, 'g', 6);
+}
 
 QToolButton *buttonFor(QAction *action) {
     auto *button = new QToolButton;
@@ -32,13 +34,15 @@ QToolButton *buttonFor(QAction *action) {
 
 } // namespace
 
-DescentPanel::DescentPanel(QWidget *parent) : QGroupBox(tr("Descent"), parent) {
+DescentPanel::DescentPanel(QWidget *parent)
+    : QGroupBox(tr("Descent"), parent) {
     auto *form = new QFormLayout(this);
     m_optimizer = new QComboBox;
     m_optimizer->addItem(tr("Armijo backtracking"), int(OptimizerKind::Armijo));
     m_optimizer->addItem(tr("Gradient descent, fixed step"), int(OptimizerKind::GradientDescent));
-    m_optimizer->setToolTip(tr("Fixed step uses the learning rate as is; Armijo starts from it and halves the "
-                               "step until the loss falls enough"));
+    m_optimizer->setToolTip(
+        tr("Fixed step uses the learning rate as is; Armijo starts from it and halves the "
+           "step until the loss falls enough"));
     m_rateSlider = new QSlider(Qt::Horizontal);
     m_rateSlider->setRange(kSliderMinimum, kSliderMaximum);
     m_rateSlider->setToolTip(tr("Learning rate, logarithmic: each notch is a tenth of a decade"));
@@ -116,7 +120,8 @@ DescentOptions DescentPanel::options() const {
 }
 
 void DescentPanel::setOptions(const DescentOptions &options) {
-    const QSignalBlocker blockOptimizer(m_optimizer), blockIterations(m_iterations), blockSlider(m_rateSlider);
+    const QSignalBlocker blockOptimizer(m_optimizer), blockIterations(m_iterations),
+        blockSlider(m_rateSlider);
     m_optimizer->setCurrentIndex(m_optimizer->findData(int(options.optimizer)));
     m_learningRate = options.learningRate;
     m_rateField->setText(formatNumber(options.learningRate));

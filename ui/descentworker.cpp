@@ -16,7 +16,9 @@ constexpr qint64 kPublishMilliseconds = 33; // about 30 snapshots a second
 
 } // namespace
 
-DescentWorker::DescentWorker() { m_sincePublish.start(); }
+DescentWorker::DescentWorker() {
+    m_sincePublish.start();
+}
 
 DescentWorker::~DescentWorker() = default;
 
@@ -51,7 +53,8 @@ void DescentWorker::setDescentOptions(const DescentOptions &options) {
             return;
         }
     }
-    const bool changedWhatIsShown = options.convention != m_options.convention || options.variant != m_options.variant;
+    const bool changedWhatIsShown =
+        options.convention != m_options.convention || options.variant != m_options.variant;
     m_options = options;
     if (changedWhatIsShown && m_run && !m_running) {
         if (m_check.everyIterations > 0 && !m_run->blocked())
@@ -91,7 +94,8 @@ void DescentWorker::run(quint64 epoch) {
     const int left = m_run ? m_options.maxIterations - m_run->iteration() : 0;
     if (m_run && left <= 0) {
         endChain();
-        m_message = tr("The iteration limit of %1 is reached: raise it to go on.").arg(m_options.maxIterations);
+        m_message =
+            tr("The iteration limit of %1 is reached: raise it to go on.").arg(m_options.maxIterations);
         publish(false);
         emit commandFinished();
         return;
@@ -142,7 +146,8 @@ void DescentWorker::continueRun(quint64 chain) {
     if (!more || m_sincePublish.elapsed() >= kPublishMilliseconds)
         publish(more);
     if (more)
-        QMetaObject::invokeMethod(this, [this, chain] { continueRun(chain); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, chain] { continueRun(chain); }, Qt::QueuedConnection);
     else {
         m_running = true; // so that endChain reports the end of this command
         endChain();
@@ -185,8 +190,8 @@ bool DescentWorker::check(quint64 epoch) {
     const TaylorResult taylor = taylorTest(current, taylorOptions);
     const bool failed = (guard.informative && report.maxRelative > consistencyThreshold(m_check.method)) ||
                         taylor.verdict == TaylorVerdict::Wrong;
-    m_lastDeviation = {m_run->iteration(), report.maxAbsolute, report.maxRelative, guard.informative,
-                       taylor.slope, failed};
+    m_lastDeviation = {m_run->iteration(), report.maxAbsolute, report.maxRelative,
+                       guard.informative,  taylor.slope,       failed};
     m_guardExplanation = guard.informative ? QString() : QString::fromStdString(guard.explanation);
     m_newDeviations.push_back(m_lastDeviation);
     return true;
@@ -219,7 +224,8 @@ void DescentWorker::publish(bool running) {
                 evaluate(m_problem->R, m_problem->P, m_run->gamma(), options).residual);
         }
         const auto &history = m_run->history();
-        snapshot->newRecords.assign(history.begin() + static_cast<std::ptrdiff_t>(m_publishedRecords), history.end());
+        snapshot->newRecords.assign(history.begin() + static_cast<std::ptrdiff_t>(m_publishedRecords),
+                                    history.end());
         m_publishedRecords = history.size();
     }
     snapshot->newDeviations = std::move(m_newDeviations);

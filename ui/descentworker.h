@@ -41,7 +41,7 @@ signals:
 
 private:
     void continueRun(quint64 chain);
-    void endChain(); // the running command, if any, is over
+    void endChain();           // the running command, if any, is over
     bool check(quint64 epoch); // false when cancelled
     void publish(bool running);
 

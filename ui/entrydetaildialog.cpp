@@ -37,7 +37,8 @@ QString methodName(DifferenceMethod method) {
 
 } // namespace
 
-EntryDetailDialog::EntryDetailDialog(QWidget *parent) : QDialog(parent) {
+EntryDetailDialog::EntryDetailDialog(QWidget *parent)
+    : QDialog(parent) {
     setWindowTitle(tr("Entry detail"));
     setModal(false);
     m_summary = new QLabel;
@@ -95,8 +96,8 @@ void EntryDetailDialog::display(const EntryDetail &detail) {
                                 number(e.value),
                                 number(e.lossPlus, 15),
                                 number(e.lossMinus, 15),
-                                number(e.absoluteError, 3) + QStringLiteral("  (") + number(e.relativeError, 2) +
-                                    QStringLiteral(")"),
+                                number(e.absoluteError, 3) + QStringLiteral("  (") +
+                                    number(e.relativeError, 2) + QStringLiteral(")"),
                                 e.resolvable ? tr("yes") : tr("no: below rounding")};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);

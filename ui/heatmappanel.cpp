@@ -10,16 +10,20 @@ namespace gradlens {
 
 namespace {
 
-constexpr ViewKind kSelectable[] = {ViewKind::Residual,         ViewKind::Gradient,  ViewKind::Deviation,
-                                    ViewKind::Target,           ViewKind::Weights,   ViewKind::Outer,
-                                    ViewKind::WeightedResidual, ViewKind::Gamma,     ViewKind::GradientFirstTerm,
-                                    ViewKind::GradientSecondTerm};
+constexpr ViewKind kSelectable[] = {ViewKind::Residual,          ViewKind::Gradient,
+                                    ViewKind::Deviation,         ViewKind::Target,
+                                    ViewKind::Weights,           ViewKind::Outer,
+                                    ViewKind::WeightedResidual,  ViewKind::Gamma,
+                                    ViewKind::GradientFirstTerm, ViewKind::GradientSecondTerm};
 
-QString titleOf(ViewKind kind) { return QString::fromUtf8(viewName(kind).data(), qsizetype(viewName(kind).size())); }
+QString titleOf(ViewKind kind) {
+    return QString::fromUtf8(viewName(kind).data(), qsizetype(viewName(kind).size()));
+}
 
 } // namespace
 
-HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent) : QWidget(parent) {
+HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent)
+    : QWidget(parent) {
     m_selector = new QComboBox;
     for (ViewKind kind : kSelectable)
         m_selector->addItem(titleOf(kind), int(kind));
@@ -41,11 +45,17 @@ HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent) : QWidget(parent) 
     });
 }
 
-ViewKind HeatmapPanel::view() const { return ViewKind(m_selector->currentData().toInt()); }
+ViewKind HeatmapPanel::view() const {
+    return ViewKind(m_selector->currentData().toInt());
+}
 
-void HeatmapPanel::setView(ViewKind kind) { m_selector->setCurrentIndex(m_selector->findData(int(kind))); }
+void HeatmapPanel::setView(ViewKind kind) {
+    m_selector->setCurrentIndex(m_selector->findData(int(kind)));
+}
 
-bool HeatmapPanel::isBusy() const { return m_compute.isRunning() || m_heatmap->isRendering(); }
+bool HeatmapPanel::isBusy() const {
+    return m_compute.isRunning() || m_heatmap->isRendering();
+}
 
 void HeatmapPanel::showSnapshot(const SnapshotPointer &snapshot) {
     m_snapshot = snapshot;

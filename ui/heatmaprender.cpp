@@ -86,8 +86,8 @@ HeatmapImage renderHeatmap(const HeatmapRequest &request) {
                         nan = true;
                         break;
                     }
-                    const bool better = request.scale == ViewScale::Signed ? std::abs(v) > std::abs(chosen)
-                                                                            : v > chosen;
+                    const bool better =
+                        request.scale == ViewScale::Signed ? std::abs(v) > std::abs(chosen) : v > chosen;
                     if (!any || better)
                         chosen = v;
                     any = true;

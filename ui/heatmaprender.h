@@ -14,7 +14,7 @@ namespace gradlens {
 struct HeatmapRequest {
     std::shared_ptr<const Eigen::MatrixXd> matrix;
     ViewScale scale = ViewScale::Signed;
-    QRect region;           // rows are y, columns are x; empty means the whole matrix
+    QRect region; // rows are y, columns are x; empty means the whole matrix
     QSize maxPixels{1024, 1024};
 };
 
@@ -25,10 +25,10 @@ struct ColorRange {
 };
 
 struct HeatmapImage {
-    QImage image;      // one pixel per cell, or per block of cells when the region is larger than maxPixels
-    QRect region;      // the cells the image covers
+    QImage image; // one pixel per cell, or per block of cells when the region is larger than maxPixels
+    QRect region; // the cells the image covers
     ColorRange range;
-    int nanCount = 0;  // non-finite entries in the whole matrix
+    int nanCount = 0; // non-finite entries in the whole matrix
 };
 
 ColorRange colorRange(const Eigen::MatrixXd &matrix, ViewScale scale);

@@ -17,11 +17,14 @@ namespace {
 
 constexpr double kMinimumCellsVisible = 4.0;
 
-QString withTrueMinus(QString text) { return text.replace(QLatin1Char('-'), QChar(0x2212)); }
+QString withTrueMinus(QString text) {
+    return text.replace(QLatin1Char('-'), QChar(0x2212));
+}
 
 } // namespace
 
-HeatmapWidget::HeatmapWidget(QWidget *parent) : QWidget(parent) {
+HeatmapWidget::HeatmapWidget(QWidget *parent)
+    : QWidget(parent) {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -31,8 +34,8 @@ HeatmapWidget::HeatmapWidget(QWidget *parent) : QWidget(parent) {
 
 void HeatmapWidget::setMatrix(std::shared_ptr<const Eigen::MatrixXd> matrix, ViewScale scale,
                               const QString &title) {
-    const bool sameShape = m_matrix && matrix && m_matrix->rows() == matrix->rows() &&
-                           m_matrix->cols() == matrix->cols();
+    const bool sameShape =
+        m_matrix && matrix && m_matrix->rows() == matrix->rows() && m_matrix->cols() == matrix->cols();
     m_matrix = std::move(matrix);
     m_scale = scale;
     m_title = title;
@@ -64,7 +67,8 @@ void HeatmapWidget::setNotice(const QString &notice) {
 void HeatmapWidget::setViewRegion(const QRectF &region) {
     if (!m_matrix)
         return;
-    const double columns = static_cast<double>(m_matrix->cols()), rows = static_cast<double>(m_matrix->rows());
+    const double columns = static_cast<double>(m_matrix->cols()),
+                 rows = static_cast<double>(m_matrix->rows());
     QRectF view = region;
     view.setWidth(std::clamp(view.width(), std::min(kMinimumCellsVisible, columns), columns));
     view.setHeight(std::clamp(view.height(), std::min(kMinimumCellsVisible, rows), rows));
@@ -111,9 +115,10 @@ void HeatmapWidget::startRender() {
     request.matrix = m_matrix;
     request.scale = m_scale;
     const QRectF plot = plotRect();
-    request.region = QRect(QPoint(static_cast<int>(std::floor(m_view.left())), static_cast<int>(std::floor(m_view.top()))),
-                           QPoint(static_cast<int>(std::ceil(m_view.right())) - 1,
-                                  static_cast<int>(std::ceil(m_view.bottom())) - 1));
+    request.region =
+        QRect(QPoint(static_cast<int>(std::floor(m_view.left())), static_cast<int>(std::floor(m_view.top()))),
+              QPoint(static_cast<int>(std::ceil(m_view.right())) - 1,
+                     static_cast<int>(std::ceil(m_view.bottom())) - 1));
     const double ratio = devicePixelRatioF();
     request.maxPixels = QSize(std::max(16, static_cast<int>(plot.width() * ratio)),
                               std::max(16, static_cast<int>(plot.height() * ratio)));
@@ -147,12 +152,12 @@ QString HeatmapWidget::formatValue(double value) const {
 
 void HeatmapWidget::updateReadout(const QPointF &position) {
     const QPoint cell = cellAt(position);
-    const QString text = cell.x() < 0 ? QString()
-                                      : tr("row %1, column %2: %3")
-                                            .arg(cell.y() + 1)
-                                            .arg(cell.x() + 1)
-                                            .arg(withTrueMinus(QString::number((*m_matrix)(cell.y(), cell.x()),
-                                                                               'g', 8)));
+    const QString text =
+        cell.x() < 0 ? QString()
+                     : tr("row %1, column %2: %3")
+                           .arg(cell.y() + 1)
+                           .arg(cell.x() + 1)
+                           .arg(withTrueMinus(QString::number((*m_matrix)(cell.y(), cell.x()), 'g', 8)));
     if (text != m_readout) {
         m_readout = text;
         update();
@@ -167,8 +172,8 @@ void HeatmapWidget::zoomAbout(const QPointF &position, double factor) {
     const double fx = std::clamp((position.x() - plot.left()) / plot.width(), 0.0, 1.0);
     const double fy = std::clamp((position.y() - plot.top()) / plot.height(), 0.0, 1.0);
     const double width = m_view.width() * factor, height = m_view.height() * factor;
-    setViewRegion(QRectF(m_view.left() + fx * (m_view.width() - width), m_view.top() + fy * (m_view.height() - height),
-                         width, height));
+    setViewRegion(QRectF(m_view.left() + fx * (m_view.width() - width),
+                         m_view.top() + fy * (m_view.height() - height), width, height));
 }
 
 void HeatmapWidget::paintEvent(QPaintEvent *) {
@@ -188,7 +193,8 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
     if (!m_notice.isEmpty()) {
         painter.setPen(QColor(0xb3, 0x58, 0x06));
         painter.drawText(QRectF(4, metrics.height() * 1.5, width() - 8, metrics.height() * 1.3),
-                         Qt::AlignLeft | Qt::AlignVCenter, metrics.elidedText(m_notice, Qt::ElideRight, width() - 8));
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         metrics.elidedText(m_notice, Qt::ElideRight, width() - 8));
         painter.setPen(palette().windowText().color());
     }
 
@@ -251,10 +257,12 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
             tick(1.0, formatValue(span));
             tick(0.0, formatValue(-span));
         } else {
-            const int first = static_cast<int>(std::ceil(range.low)), last = static_cast<int>(std::floor(range.high));
+            const int first = static_cast<int>(std::ceil(range.low)),
+                      last = static_cast<int>(std::floor(range.high));
             const int stride = std::max(1, (last - first) / 5 + 1);
             for (int decade = last; decade >= first; decade -= stride)
-                tick((decade - range.low) / (range.high - range.low), withTrueMinus(QStringLiteral("1e%1").arg(decade)));
+                tick((decade - range.low) / (range.high - range.low),
+                     withTrueMinus(QStringLiteral("1e%1").arg(decade)));
         }
     }
     if (m_image.nanCount > 0) {
@@ -263,12 +271,15 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
         painter.drawText(QPointF(bar.right() + 6, bar.bottom() + metrics.ascent() + 2), tr("NaN"));
     }
     const QString status = m_readout.isEmpty() ? tr("hover for values · wheel to zoom") : m_readout;
-    painter.setPen(m_readout.isEmpty() ? palette().placeholderText().color() : palette().windowText().color());
+    painter.setPen(m_readout.isEmpty() ? palette().placeholderText().color()
+                                       : palette().windowText().color());
     painter.drawText(QRectF(4, height() - metrics.height() * 1.5, width() - 8, metrics.height() * 1.4),
                      Qt::AlignLeft | Qt::AlignVCenter, status);
 }
 
-void HeatmapWidget::resizeEvent(QResizeEvent *) { requestRender(); }
+void HeatmapWidget::resizeEvent(QResizeEvent *) {
+    requestRender();
+}
 
 void HeatmapWidget::mouseMoveEvent(QMouseEvent *event) {
     if (m_dragging && m_matrix) {
@@ -300,9 +311,14 @@ void HeatmapWidget::mouseReleaseEvent(QMouseEvent *event) {
         emit cellClicked(cell.y(), cell.x());
 }
 
-void HeatmapWidget::mouseDoubleClickEvent(QMouseEvent *) {
+void HeatmapWidget::showEverything() {
     if (m_matrix)
-        setViewRegion(QRectF(0, 0, static_cast<double>(m_matrix->cols()), static_cast<double>(m_matrix->rows())));
+        setViewRegion(
+            QRectF(0, 0, static_cast<double>(m_matrix->cols()), static_cast<double>(m_matrix->rows())));
+}
+
+void HeatmapWidget::mouseDoubleClickEvent(QMouseEvent *) {
+    showEverything();
 }
 
 void HeatmapWidget::wheelEvent(QWheelEvent *event) {
@@ -322,7 +338,7 @@ void HeatmapWidget::keyPressEvent(QKeyEvent *event) {
         zoomAbout(centre, 1.25);
         break;
     case Qt::Key_0:
-        mouseDoubleClickEvent(nullptr);
+        showEverything();
         break;
     default:
         QWidget::keyPressEvent(event);

@@ -27,6 +27,7 @@ public:
     std::shared_ptr<const Eigen::MatrixXd> matrix() const { return m_matrix; }
     QRectF viewRegion() const { return m_view; } // visible cells: x columns, y rows
     void setViewRegion(const QRectF &region);
+    void showEverything(); // the whole matrix, no zoom
     bool isRendering() const { return m_watcher.isRunning() || m_pending; }
     const HeatmapImage &currentImage() const { return m_image; }
     QString readout() const { return m_readout; }
@@ -37,7 +38,7 @@ public:
     QSize minimumSizeHint() const override { return {160, 160}; }
 
 signals:
-    void rendered();                     // a new image is on screen
+    void rendered(); // a new image is on screen
     void cellClicked(int row, int column);
     void hovered(const QString &readout);
 
@@ -53,7 +54,7 @@ protected:
     void leaveEvent(QEvent *event) override;
 
 private:
-    QRectF plotRect() const;  // where the matrix region is drawn
+    QRectF plotRect() const; // where the matrix region is drawn
     QRectF colorBarRect() const;
     void requestRender();
     void startRender();

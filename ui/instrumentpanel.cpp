@@ -22,7 +22,8 @@ void setLogRange(QLogValueAxis *axis, double low, double high) {
     axis->setRange(std::pow(10.0, start), std::pow(10.0, std::max(end, start + step)));
 }
 
-InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent) : QWidget(parent) {
+InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
+    : QWidget(parent) {
     m_button = new QPushButton(buttonText);
     m_button->setToolTip(tr("Compute for the current γ"));
     m_caption = new QLabel;
@@ -49,11 +50,17 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent) : Q
     connect(m_button, &QPushButton::clicked, this, &InstrumentPanel::compute);
 }
 
-QChart *InstrumentPanel::chart() const { return m_view->chart(); }
+QChart *InstrumentPanel::chart() const {
+    return m_view->chart();
+}
 
-QString InstrumentPanel::caption() const { return m_caption->text(); }
+QString InstrumentPanel::caption() const {
+    return m_caption->text();
+}
 
-void InstrumentPanel::setCaption(const QString &text) { m_caption->setText(text); }
+void InstrumentPanel::setCaption(const QString &text) {
+    m_caption->setText(text);
+}
 
 void InstrumentPanel::setSnapshot(const SnapshotPointer &snapshot) {
     m_snapshot = snapshot;

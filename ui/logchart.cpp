@@ -10,7 +10,8 @@
 
 namespace gradlens {
 
-LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent) : QChartView(parent) {
+LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
+    : QChartView(parent) {
     auto *chart = new QChart;
     chart->setTitle(title);
     chart->setAnimationOptions(QChart::NoAnimation);
@@ -127,7 +128,8 @@ void LogChart::flush() {
     }
     if (m_y && yMin <= yMax) {
         const double low = std::pow(10.0, std::floor(std::log10(yMin)));
-        const double high = std::pow(10.0, std::max(std::ceil(std::log10(yMax)), std::floor(std::log10(yMin)) + 2));
+        const double high =
+            std::pow(10.0, std::max(std::ceil(std::log10(yMax)), std::floor(std::log10(yMin)) + 2));
         if (m_y->min() != low || m_y->max() != high)
             m_y->setRange(low, high);
     }

@@ -26,8 +26,8 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -36,12 +36,15 @@ namespace gradlens {
 
 namespace {
 
-const QString kMatrixFilter = QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy *.mat);;Matrix Market (*.mtx);;"
-                                             "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;MATLAB (*.mat);;All files (*)");
+const QString kMatrixFilter =
+    QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy *.mat);;Matrix Market (*.mtx);;"
+                   "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;MATLAB (*.mat);;All files (*)");
 
 } // namespace
 
-MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent), m_settings(settings) {
+MainWindow::MainWindow(Settings settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings) {
     setWindowTitle(tr("Gradient Lens"));
     m_controller = new DescentController(this);
     m_loader = new ProblemLoader(this);
@@ -119,7 +122,8 @@ MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent)
     });
     connect(m_descentPanel, &DescentPanel::optionsChanged, this, &MainWindow::applyOptions);
     connect(m_checkPanel, &CheckPanel::settingsChanged, this, &MainWindow::applyOptions);
-    connect(m_descentPanel->stepAction(), &QAction::triggered, m_controller, [this] { m_controller->step(1); });
+    connect(m_descentPanel->stepAction(), &QAction::triggered, m_controller,
+            [this] { m_controller->step(1); });
     connect(m_descentPanel->runAction(), &QAction::triggered, m_controller, &DescentController::toggleRun);
     connect(m_descentPanel->resetAction(), &QAction::triggered, m_controller, &DescentController::reset);
     connect(m_checkPanel->checkAction(), &QAction::triggered, m_controller, &DescentController::checkNow);
@@ -128,8 +132,8 @@ MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent)
         connect(panel, &HeatmapPanel::cellClicked, this, [this](ViewKind view, int row, int column) {
             // Cells of n×r views are entries of γ: show everything about that entry of the gradient.
             const SnapshotPointer snapshot = m_controller->latest();
-            if (snapshot && view != ViewKind::Residual && view != ViewKind::Target && view != ViewKind::Weights &&
-                view != ViewKind::Outer && view != ViewKind::WeightedResidual)
+            if (snapshot && view != ViewKind::Residual && view != ViewKind::Target &&
+                view != ViewKind::Weights && view != ViewKind::Outer && view != ViewKind::WeightedResidual)
                 m_entryDetail->showEntry(snapshot, row, column);
         });
     connect(m_controller, &DescentController::generationStarted, m_charts, &ChartPanel::clear);
@@ -147,12 +151,14 @@ MainWindow::MainWindow(Settings settings, QWidget *parent) : QMainWindow(parent)
             [this](bool busy) { m_status->setBusy(busy ? tr("Reading file") : QString(), -1); });
     connect(m_loader, &ProblemLoader::failed, this,
             [this](const QString &message) { m_messages->showMessage(MessageBar::Kind::Error, message); });
-    connect(m_loader, &ProblemLoader::staged, this,
-            [this](const QString &notice) { m_messages->showMessage(MessageBar::Kind::Information, notice); });
-    connect(m_loader, &ProblemLoader::problemReady, this, [this](const Problem &problem, const QString &notice) {
+    connect(m_loader, &ProblemLoader::staged, this, [this](const QString &notice) {
         m_messages->showMessage(MessageBar::Kind::Information, notice);
-        m_controller->setProblem(problem);
     });
+    connect(m_loader, &ProblemLoader::problemReady, this,
+            [this](const Problem &problem, const QString &notice) {
+                m_messages->showMessage(MessageBar::Kind::Information, notice);
+                m_controller->setProblem(problem);
+            });
     connect(&m_generator, &QFutureWatcher<GeneratedProblem>::finished, this, [this] {
         m_status->setBusy(QString(), 0);
         m_controller->setProblem(m_generator.result().problem);
@@ -168,8 +174,8 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *generateAction = file->addAction(tr("&Generate problem"), this,
-                                              [this] { generate(m_problemPanel->options()); });
+    QAction *generateAction =
+        file->addAction(tr("&Generate problem"), this, [this] { generate(m_problemPanel->options()); });
     generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     file->addSeparator();
     file->addAction(tr("Open &R…"), this, [this] { chooseAndOpen(MatrixRole::Target); })
@@ -187,11 +193,11 @@ void MainWindow::buildMenus() {
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Show &everything"), this, [this] {
         for (HeatmapPanel *panel : m_heatmaps)
-            if (const auto matrix = panel->heatmap()->matrix())
-                panel->heatmap()->setViewRegion(QRectF(0, 0, double(matrix->cols()), double(matrix->rows())));
+            panel->heatmap()->showEverything();
     });
     view->addSeparator();
-    const QString tabNames[] = {tr("&Descent charts"), tr("&Taylor test"), tr("Step &sweep"), tr("&Line profile")};
+    const QString tabNames[] = {tr("&Descent charts"), tr("&Taylor test"), tr("Step &sweep"),
+                                tr("&Line profile")};
     for (int k = 0; k < 4; ++k)
         view->addAction(tabNames[k], this, [this, k] { showTab(k); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
@@ -215,12 +221,14 @@ void MainWindow::buildMenus() {
     run->addAction(m_checkPanel->checkAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Reading the views"), this, &MainWindow::showHelp)->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&Reading the views"), this, &MainWindow::showHelp)
+        ->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Gradient Lens"), this, [this] {
-        QMessageBox::about(this, tr("About Gradient Lens"),
-                           tr("<h3>Gradient Lens %1</h3><p>Explore f(γ) = ‖R − P∘(γγᵀ)‖²<sub>F</sub>, its gradient "
-                              "2(P∘M + Pᵀ∘Mᵀ)γ and how numerical gradients agree with it.</p>")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Gradient Lens"),
+            tr("<h3>Gradient Lens %1</h3><p>Explore f(γ) = ‖R − P∘(γγᵀ)‖²<sub>F</sub>, its gradient "
+               "2(P∘M + Pᵀ∘Mᵀ)γ and how numerical gradients agree with it.</p>")
+                .arg(QApplication::applicationVersion()));
     });
 }
 
@@ -235,11 +243,13 @@ void MainWindow::generate(const GeneratorOptions &options) {
     m_generator.setFuture(QtConcurrent::run([options] { return generateProblem(options); }));
 }
 
-void MainWindow::openMatrix(MatrixRole role, const QString &path) { m_loader->open(role, path, m_controller->problem()); }
+void MainWindow::openMatrix(MatrixRole role, const QString &path) {
+    m_loader->open(role, path, m_controller->problem());
+}
 
 void MainWindow::chooseAndOpen(MatrixRole role) {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open %1").arg(roleName(role)), m_lastDirectory,
-                                                      kMatrixFilter);
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open %1").arg(roleName(role)), m_lastDirectory, kMatrixFilter);
     if (path.isEmpty())
         return;
     m_lastDirectory = QFileInfo(path).absolutePath();
@@ -250,15 +260,17 @@ void MainWindow::saveMatrices() {
     const SnapshotPointer snapshot = m_controller->latest();
     if (!snapshot || !snapshot->problem)
         return;
-    const QString directory = QFileDialog::getExistingDirectory(this, tr("Save R, P and γ into"), m_lastDirectory);
+    const QString directory =
+        QFileDialog::getExistingDirectory(this, tr("Save R, P and γ into"), m_lastDirectory);
     if (directory.isEmpty())
         return;
     m_lastDirectory = directory;
     const QDir dir(directory);
-    for (const auto &[name, matrix] : {std::pair{"R.mtx", &snapshot->problem->R},
-                                       std::pair{"P.mtx", &snapshot->problem->P},
-                                       std::pair{"gamma.mtx", &snapshot->gamma}}) {
-        if (const Status written = writeMatrix(dir.filePath(QLatin1String(name)).toStdString(), *matrix); !written) {
+    for (const auto &[name, matrix] :
+         {std::pair{"R.mtx", &snapshot->problem->R}, std::pair{"P.mtx", &snapshot->problem->P},
+          std::pair{"gamma.mtx", &snapshot->gamma}}) {
+        if (const Status written = writeMatrix(dir.filePath(QLatin1String(name)).toStdString(), *matrix);
+            !written) {
             m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
             return;
         }
@@ -310,7 +322,8 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     else if (snapshot->variant == GradientVariant::DropTranspose && snapshot->symmetricProblem)
         m_messages->showMessage(
             MessageBar::Kind::Information,
-            tr("P and R are symmetric, so Pᵀ∘Mᵀ equals P∘M: dropping the transpose term and doubling the other "
+            tr("P and R are symmetric, so Pᵀ∘Mᵀ equals P∘M: dropping the transpose term and doubling the "
+               "other "
                "gives exactly the right gradient here, and every check passes. Generate a non-symmetric P "
                "(e.g. Dense Gaussian) to see this mistake."));
 }
@@ -337,7 +350,9 @@ void MainWindow::whenSettled(const std::function<void()> &done) {
     timer->start();
 }
 
-void MainWindow::showTab(int index) { m_tabs->setCurrentIndex(index); }
+void MainWindow::showTab(int index) {
+    m_tabs->setCurrentIndex(index);
+}
 
 void MainWindow::restoreSettings() {
     QSettings settings;
@@ -349,21 +364,28 @@ void MainWindow::restoreSettings() {
     problem.n = settings.value(QStringLiteral("problem/n"), qlonglong(problem.n)).toLongLong();
     problem.r = settings.value(QStringLiteral("problem/r"), qlonglong(problem.r)).toLongLong();
     problem.seed = settings.value(QStringLiteral("problem/seed"), quint64(problem.seed)).toULongLong();
-    problem.weightKind = WeightKind(settings.value(QStringLiteral("problem/weights"), int(problem.weightKind)).toInt());
+    problem.weightKind =
+        WeightKind(settings.value(QStringLiteral("problem/weights"), int(problem.weightKind)).toInt());
     problem.maskDensity = settings.value(QStringLiteral("problem/density"), problem.maskDensity).toDouble();
-    problem.targetKind = TargetKind(settings.value(QStringLiteral("problem/target"), int(problem.targetKind)).toInt());
+    problem.targetKind =
+        TargetKind(settings.value(QStringLiteral("problem/target"), int(problem.targetKind)).toInt());
     problem.noise = settings.value(QStringLiteral("problem/noise"), problem.noise).toDouble();
     if (problem.validate())
         m_problemPanel->setOptions(problem);
     DescentOptions descent = m_descentPanel->options();
-    descent.optimizer = OptimizerKind(settings.value(QStringLiteral("descent/optimizer"), int(descent.optimizer)).toInt());
-    descent.learningRate = settings.value(QStringLiteral("descent/learningRate"), descent.learningRate).toDouble();
-    descent.maxIterations = settings.value(QStringLiteral("descent/iterations"), descent.maxIterations).toInt();
-    descent.gradientTolerance = settings.value(QStringLiteral("descent/tolerance"), descent.gradientTolerance).toDouble();
+    descent.optimizer =
+        OptimizerKind(settings.value(QStringLiteral("descent/optimizer"), int(descent.optimizer)).toInt());
+    descent.learningRate =
+        settings.value(QStringLiteral("descent/learningRate"), descent.learningRate).toDouble();
+    descent.maxIterations =
+        settings.value(QStringLiteral("descent/iterations"), descent.maxIterations).toInt();
+    descent.gradientTolerance =
+        settings.value(QStringLiteral("descent/tolerance"), descent.gradientTolerance).toDouble();
     if (descent.validate())
         m_descentPanel->setOptions(descent);
     CheckSettings check = m_checkPanel->settings();
-    check.method = DifferenceMethod(settings.value(QStringLiteral("check/method"), int(check.method)).toInt());
+    check.method =
+        DifferenceMethod(settings.value(QStringLiteral("check/method"), int(check.method)).toInt());
     check.step = settings.value(QStringLiteral("check/step"), check.step).toDouble();
     check.everyIterations = settings.value(QStringLiteral("check/every"), check.everyIterations).toInt();
     check.pauseOnFailure = settings.value(QStringLiteral("check/pauseOnFailure"), false).toBool();

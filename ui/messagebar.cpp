@@ -6,7 +6,8 @@
 
 namespace gradlens {
 
-MessageBar::MessageBar(QWidget *parent) : QFrame(parent) {
+MessageBar::MessageBar(QWidget *parent)
+    : QFrame(parent) {
     setFrameShape(QFrame::StyledPanel);
     m_label = new QLabel;
     m_label->setWordWrap(true);
@@ -35,6 +36,8 @@ void MessageBar::showMessage(Kind kind, const QString &text) {
     setVisible(!text.isEmpty());
 }
 
-QString MessageBar::text() const { return isVisibleTo(parentWidget()) ? m_label->text() : QString(); }
+QString MessageBar::text() const {
+    return isVisibleTo(parentWidget()) ? m_label->text() : QString();
+}
 
 } // namespace gradlens

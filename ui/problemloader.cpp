@@ -19,7 +19,8 @@ QString roleName(MatrixRole role) {
     return {};
 }
 
-ProblemLoader::ProblemLoader(QObject *parent) : QObject(parent) {
+ProblemLoader::ProblemLoader(QObject *parent)
+    : QObject(parent) {
     connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ProblemLoader::onRead);
 }
 
@@ -40,7 +41,9 @@ void ProblemLoader::open(MatrixRole role, const QString &path, std::shared_ptr<c
     }));
 }
 
-void ProblemLoader::cancel() { m_cancelled = true; }
+void ProblemLoader::cancel() {
+    m_cancelled = true;
+}
 
 void ProblemLoader::onRead() {
     emit busyChanged(false);
@@ -72,17 +75,20 @@ void ProblemLoader::onRead() {
         if (m_staged[2])
             m_staged[2] = candidate.gamma;
     }
-    if (const Status shapes = validateShapes(candidate.R.rows(), candidate.R.cols(), candidate.P.rows(),
-                                             candidate.P.cols(), candidate.gamma.rows(), candidate.gamma.cols());
+    if (const Status shapes =
+            validateShapes(candidate.R.rows(), candidate.R.cols(), candidate.P.rows(), candidate.P.cols(),
+                           candidate.gamma.rows(), candidate.gamma.cols());
         !shapes) {
-        emit staged(read + tr(" It does not fit the current problem yet (%1); open the other matrices of this "
-                              "size to use it. The current problem stays.")
-                               .arg(QString::fromStdString(shapes.message)));
+        emit staged(read +
+                    tr(" It does not fit the current problem yet (%1); open the other matrices of this "
+                       "size to use it. The current problem stays.")
+                        .arg(QString::fromStdString(shapes.message)));
         return;
     }
     if (const Status valid = candidate.validate(); !valid) {
         m_staged[slot].reset();
-        emit failed(tr("%1: %2. The current problem stays.").arg(name, QString::fromStdString(valid.message)));
+        emit failed(
+            tr("%1: %2. The current problem stays.").arg(name, QString::fromStdString(valid.message)));
         return;
     }
     for (auto &staged : m_staged)

@@ -11,7 +11,8 @@
 
 namespace gradlens {
 
-ProblemPanel::ProblemPanel(QWidget *parent) : QGroupBox(tr("Problem"), parent) {
+ProblemPanel::ProblemPanel(QWidget *parent)
+    : QGroupBox(tr("Problem"), parent) {
     auto *form = new QFormLayout(this);
     m_n = new QSpinBox;
     m_n->setRange(1, 8000);
@@ -63,10 +64,12 @@ ProblemPanel::ProblemPanel(QWidget *parent) : QGroupBox(tr("Problem"), parent) {
     buttons->addWidget(randomize);
     form->addRow(buttons);
 
-    connect(m_weightKind, &QComboBox::currentIndexChanged, this,
-            [this] { m_density->setEnabled(WeightKind(m_weightKind->currentData().toInt()) == WeightKind::Mask); });
-    connect(m_targetKind, &QComboBox::currentIndexChanged, this,
-            [this] { m_noise->setEnabled(TargetKind(m_targetKind->currentData().toInt()) == TargetKind::Planted); });
+    connect(m_weightKind, &QComboBox::currentIndexChanged, this, [this] {
+        m_density->setEnabled(WeightKind(m_weightKind->currentData().toInt()) == WeightKind::Mask);
+    });
+    connect(m_targetKind, &QComboBox::currentIndexChanged, this, [this] {
+        m_noise->setEnabled(TargetKind(m_targetKind->currentData().toInt()) == TargetKind::Planted);
+    });
     connect(generate, &QPushButton::clicked, this, [this] { emit generateRequested(options()); });
     connect(randomize, &QPushButton::clicked, this,
             [this] { emit randomizeGammaRequested(QRandomGenerator::global()->generate64()); });

@@ -13,11 +13,14 @@ namespace gradlens {
 
 namespace {
 
-QString number(double value) { return QString::number(value, 'g', 6).replace(QLatin1Char('-'), QChar(0x2212)); }
+QString number(double value) {
+    return QString::number(value, 'g', 6).replace(QLatin1Char('-'), QChar(0x2212));
+}
 
 } // namespace
 
-ProfilePanel::ProfilePanel(QWidget *parent) : InstrumentPanel(tr("Draw line profile"), parent) {
+ProfilePanel::ProfilePanel(QWidget *parent)
+    : InstrumentPanel(tr("Draw line profile"), parent) {
     chart()->setTitle(tr("Line profile φ(t) = f(γ − tG), a quartic in t"));
     m_x = new QValueAxis;
     m_x->setTitleText(tr("step t along −G"));
@@ -107,8 +110,10 @@ void ProfilePanel::show(const Result &result) {
                   "<p>Along −G the loss is a quartic in the step t, computed exactly from R, P, γ and G. Its "
                   "slope at t = 0 is −⟨∇f, G⟩, negative for the right gradient. Armijo halves its trial step "
                   "until φ falls enough; the exact minimiser t* is the best a line search can do.</p>")
-                   .arg(number(c[0]), c[1] < 0 ? QStringLiteral("−") + number(-c[1]) : QStringLiteral("+ ") + number(c[1]),
-                        number(c[2]), c[3] < 0 ? QStringLiteral("−") + number(-c[3]) : QStringLiteral("+ ") + number(c[3]),
+                   .arg(number(c[0]),
+                        c[1] < 0 ? QStringLiteral("−") + number(-c[1]) : QStringLiteral("+ ") + number(c[1]),
+                        number(c[2]),
+                        c[3] < 0 ? QStringLiteral("−") + number(-c[3]) : QStringLiteral("+ ") + number(c[3]),
                         number(c[4])));
 }
 

@@ -19,8 +19,8 @@ public:
 
     struct Result {
         LineProfile profile;
-        std::vector<double> trials;        // Armijo's trial steps, the last accepted
-        std::vector<QPointF> curve;        // φ sampled over the shown range
+        std::vector<double> trials; // Armijo's trial steps, the last accepted
+        std::vector<QPointF> curve; // φ sampled over the shown range
         double lastStep = 0, range = 0;
     };
     const Result &result() const { return m_result; }

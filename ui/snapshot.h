@@ -17,8 +17,8 @@ namespace gradlens {
 // How the gradient check runs, in the window's words.
 struct CheckSettings {
     DifferenceMethod method = DifferenceMethod::Central;
-    double step = 0;      // 0: the automatic per-entry step
-    int everyIterations = 10; // check during descent every k iterations; 0: only on request
+    double step = 0;             // 0: the automatic per-entry step
+    int everyIterations = 10;    // check during descent every k iterations; 0: only on request
     bool pauseOnFailure = false; // a run pauses when a check finds the gradient wrong
 };
 
@@ -35,9 +35,9 @@ struct DeviationPoint {
 // What the worker publishes: an immutable picture of the run. The GUI only reads it.
 struct Snapshot {
     quint64 generation = 0; // which problem/reset this belongs to; stale generations are dropped
-    std::shared_ptr<const Problem> problem; // R, P and the starting γ of this generation
-    Eigen::MatrixXd gamma;                  // n×r, current iterate
-    Eigen::MatrixXd gradient;               // n×r, analytic, at gamma
+    std::shared_ptr<const Problem> problem;          // R, P and the starting γ of this generation
+    Eigen::MatrixXd gamma;                           // n×r, current iterate
+    Eigen::MatrixXd gradient;                        // n×r, analytic, at gamma
     std::shared_ptr<const Eigen::MatrixXd> residual; // n×n, at gamma
     Convention convention = Convention::Full;
     int iteration = 0;
@@ -59,9 +59,9 @@ struct Snapshot {
     DeviationPoint lastDeviation;
     QString guardExplanation; // the precision guard's sentence when finite differences are uninformative
 
-    bool symmetricProblem = false; // P and R symmetric: some wrong gradients look right
+    bool symmetricProblem = false;                      // P and R symmetric: some wrong gradients look right
     GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from
-    QString message;          // why the run stopped (converged, diverged with a suggestion, ...), if it did
+    QString message; // why the run stopped (converged, diverged with a suggestion, ...), if it did
     bool diverged = false;
 };
 

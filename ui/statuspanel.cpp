@@ -10,7 +10,9 @@ namespace gradlens {
 
 namespace {
 
-QString number(double value) { return QLocale::c().toString(value, 'g', 5).replace(QLatin1Char('-'), QChar(0x2212)); }
+QString number(double value) {
+    return QLocale::c().toString(value, 'g', 5).replace(QLatin1Char('-'), QChar(0x2212));
+}
 
 QString duration(double seconds) {
     if (seconds <= 0)
@@ -24,7 +26,8 @@ QString duration(double seconds) {
 
 } // namespace
 
-StatusPanel::StatusPanel(QWidget *parent) : QWidget(parent) {
+StatusPanel::StatusPanel(QWidget *parent)
+    : QWidget(parent) {
     m_text = new QLabel;
     m_text->setTextFormat(Qt::PlainText);
     m_progress = new QProgressBar;
@@ -81,6 +84,8 @@ void StatusPanel::setBusy(const QString &what, double fraction) {
     m_progress->setFormat(what + QStringLiteral(" %p%"));
 }
 
-QString StatusPanel::text() const { return m_text->text(); }
+QString StatusPanel::text() const {
+    return m_text->text();
+}
 
 } // namespace gradlens

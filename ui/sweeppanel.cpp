@@ -18,11 +18,14 @@ QString methodLabel(std::size_t m) {
     return m == 0 ? QObject::tr("forward") : m == 1 ? QObject::tr("central") : QObject::tr("complex step");
 }
 
-QString scientific(double value) { return QString::number(value, 'e', 1).replace(QLatin1Char('-'), QChar(0x2212)); }
+QString scientific(double value) {
+    return QString::number(value, 'e', 1).replace(QLatin1Char('-'), QChar(0x2212));
+}
 
 } // namespace
 
-SweepPanel::SweepPanel(QWidget *parent) : InstrumentPanel(tr("Run step sweep"), parent) {
+SweepPanel::SweepPanel(QWidget *parent)
+    : InstrumentPanel(tr("Run step sweep"), parent) {
     chart()->setTitle(tr("Max deviation |G_num(h) − G| against the step h"));
     for (QLogValueAxis **axis : {&m_x, &m_y}) {
         *axis = new QLogValueAxis;
@@ -89,14 +92,15 @@ void SweepPanel::show(const SweepResult &result) {
             marker->setPen(QPen(kMethodColors[m], 1.5, Qt::DashLine));
         }
     }
-    setCaption(tr("<p>Best: forward %1 at h = %2, central %3 at h = %4, complex step %5 (max |G| = %6).</p>"
-                  "<p>Read it from left to right. Large h: truncation error, falling like h (forward, slope 1) "
-                  "or h² (central, slope 2). Small h: rounding error, growing like 1/h, because f(γ ± h) − f(γ) "
-                  "subtracts nearly equal numbers. The bottom of the V is the best step. Complex step has no "
-                  "subtraction and stays at the rounding floor for every small h.</p>")
-                   .arg(scientific(result.bestDeviation[0]), scientific(result.bestStep[0]),
-                        scientific(result.bestDeviation[1]), scientific(result.bestStep[1]),
-                        scientific(result.bestDeviation[2]), scientific(result.scale)));
+    setCaption(
+        tr("<p>Best: forward %1 at h = %2, central %3 at h = %4, complex step %5 (max |G| = %6).</p>"
+           "<p>Read it from left to right. Large h: truncation error, falling like h (forward, slope 1) "
+           "or h² (central, slope 2). Small h: rounding error, growing like 1/h, because f(γ ± h) − f(γ) "
+           "subtracts nearly equal numbers. The bottom of the V is the best step. Complex step has no "
+           "subtraction and stays at the rounding floor for every small h.</p>")
+            .arg(scientific(result.bestDeviation[0]), scientific(result.bestStep[0]),
+                 scientific(result.bestDeviation[1]), scientific(result.bestStep[1]),
+                 scientific(result.bestDeviation[2]), scientific(result.scale)));
 }
 
 } // namespace gradlens

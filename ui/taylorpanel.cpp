@@ -25,7 +25,8 @@ QLogValueAxis *logAxis(const QString &title) {
 
 } // namespace
 
-TaylorPanel::TaylorPanel(QWidget *parent) : InstrumentPanel(tr("Run Taylor test"), parent) {
+TaylorPanel::TaylorPanel(QWidget *parent)
+    : InstrumentPanel(tr("Run Taylor test"), parent) {
     m_direction = new QComboBox;
     m_direction->addItem(tr("random direction"), int(TaylorDirection::Random));
     m_direction->addItem(tr("along −G"), int(TaylorDirection::NegativeGradient));
@@ -80,9 +81,11 @@ void TaylorPanel::show(const TaylorResult &result) {
         auto *window = new QLineSeries;
         for (int k = result.windowBegin; k < result.windowEnd; ++k)
             window->append(result.t[std::size_t(k)], result.error[std::size_t(k)]);
-        add(window, tr("fitted window: slope %1").arg(result.slope, 0, 'f', 2), QPen(QColor(0xe6, 0x9f, 0x00), 7));
+        add(window, tr("fitted window: slope %1").arg(result.slope, 0, 'f', 2),
+            QPen(QColor(0xe6, 0x9f, 0x00), 7));
         // Reference lines through the window's first point, over the whole t range.
-        const double t0 = result.t[std::size_t(result.windowBegin)], e0 = result.error[std::size_t(result.windowBegin)];
+        const double t0 = result.t[std::size_t(result.windowBegin)],
+                     e0 = result.error[std::size_t(result.windowBegin)];
         for (const auto &[slope, color, style] : {std::tuple{2.0, QColor(0x1b, 0x9e, 0x77), Qt::DashLine},
                                                   std::tuple{1.0, QColor(0xd9, 0x5f, 0x02), Qt::DotLine}}) {
             auto *reference = new QLineSeries;
@@ -107,11 +110,12 @@ void TaylorPanel::show(const TaylorResult &result) {
     const char *color = result.verdict == TaylorVerdict::Consistent ? "#1b7837"
                         : result.verdict == TaylorVerdict::Wrong    ? "#b2182b"
                                                                     : "#5a5a5a";
-    setCaption(tr("<p><b style='color:%1'>%2</b></p>"
-                  "<p>With the right gradient the first-order term cancels and E(t) falls like t²: slope 2 on "
-                  "these axes. A wrong gradient leaves a term in t: slope 1. At the smallest t the curve "
-                  "flattens at the rounding floor; at the largest, the t³ and t⁴ terms bend it up.</p>")
-                   .arg(QLatin1String(color), QString::fromStdString(result.explanation).toHtmlEscaped()));
+    setCaption(
+        tr("<p><b style='color:%1'>%2</b></p>"
+           "<p>With the right gradient the first-order term cancels and E(t) falls like t²: slope 2 on "
+           "these axes. A wrong gradient leaves a term in t: slope 1. At the smallest t the curve "
+           "flattens at the rounding floor; at the largest, the t³ and t⁴ terms bend it up.</p>")
+            .arg(QLatin1String(color), QString::fromStdString(result.explanation).toHtmlEscaped()));
 }
 
 } // namespace gradlens

@@ -132,7 +132,9 @@ Problem loadProblem(const QCommandLineParser &parser) {
                                          problem.P.cols(), problem.gamma.rows(), problem.gamma.cols());
     if (!shapes) {
         // Blame the file that disagrees with the other two, and say what it should have been.
-        auto shape = [](const Eigen::MatrixXd &m) { return QStringLiteral("%1×%2").arg(m.rows()).arg(m.cols()); };
+        auto shape = [](const Eigen::MatrixXd &m) {
+            return QStringLiteral("%1×%2").arg(m.rows()).arg(m.cols());
+        };
         const Eigen::Index n = problem.gamma.rows();
         const bool rpAgree = problem.R.rows() == problem.R.cols() && problem.R.rows() == problem.P.rows() &&
                              problem.R.cols() == problem.P.cols();
@@ -290,7 +292,8 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
 // ---- taylor, sweep, profile ------------------------------------------------------------------------------
 
 // Columns of equal length as CSV with a header, 17 significant digits.
-void writeColumns(const QCommandLineParser &parser, const QString &name, const std::vector<std::string> &header,
+void writeColumns(const QCommandLineParser &parser, const QString &name,
+                  const std::vector<std::string> &header,
                   const std::vector<const std::vector<double> *> &columns) {
     if (!parser.isSet(name))
         return;
@@ -315,7 +318,8 @@ QJsonObject runTaylor(const QCommandLineParser &parser, int &exitCode) {
     TaylorOptions options;
     options.variant = variantOption(parser);
     options.direction = choiceOption(parser, "direction", "random, gradient", parseTaylorDirection);
-    options.seed = static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
+    options.seed =
+        static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
     options.convention = convention(parser);
     const Problem problem = loadProblem(parser);
     const TaylorResult result = taylorTest(problem, options);
@@ -323,7 +327,8 @@ QJsonObject runTaylor(const QCommandLineParser &parser, int &exitCode) {
     exitCode = result.verdict == TaylorVerdict::Wrong ? ExitInconsistent : ExitOk;
     QJsonArray window;
     if (result.windowEnd > result.windowBegin)
-        window = {number(result.t[std::size_t(result.windowBegin)]), number(result.t[std::size_t(result.windowEnd - 1)])};
+        window = {number(result.t[std::size_t(result.windowBegin)]),
+                  number(result.t[std::size_t(result.windowEnd - 1)])};
     return {{"variant", fromStd(std::string(gradientVariantName(options.variant)))},
             {"direction", fromStd(std::string(taylorDirectionName(options.direction)))},
             {"slope", number(result.slope)},
@@ -342,7 +347,8 @@ QJsonObject runSweep(const QCommandLineParser &parser, int &) {
     writeColumns(parser, "out", {"h", "forward", "central", "complex"},
                  {&sweep.steps, &sweep.deviation[0], &sweep.deviation[1], &sweep.deviation[2]});
     auto perMethod = [](const std::array<double, 3> &values) {
-        return QJsonObject{{"forward", number(values[0])}, {"central", number(values[1])}, {"complex", number(values[2])}};
+        return QJsonObject{
+            {"forward", number(values[0])}, {"central", number(values[1])}, {"complex", number(values[2])}};
     };
     return {{"best_step", perMethod(sweep.bestStep)},
             {"best_deviation", perMethod(sweep.bestDeviation)},
@@ -473,10 +479,11 @@ std::vector<Command> commands() {
                                  "file")}),
          runDescend},
         {"taylor", "Taylor remainder test: slope 2 when the gradient is right, 1 when it is wrong.",
-         withProblem({variantCommandOption(),
-                      QCommandLineOption("direction", "random or gradient (the negative gradient).", "D", "random"),
-                      QCommandLineOption("seed", "Seed of the random direction.", "S", "1"),
-                      QCommandLineOption("out", "Write t, E(t) as CSV here.", "file")}),
+         withProblem(
+             {variantCommandOption(),
+              QCommandLineOption("direction", "random or gradient (the negative gradient).", "D", "random"),
+              QCommandLineOption("seed", "Seed of the random direction.", "S", "1"),
+              QCommandLineOption("out", "Write t, E(t) as CSV here.", "file")}),
          runTaylor},
         {"sweep", "Deviation against the step h for forward, central and complex step.",
          withProblem({variantCommandOption(),
@@ -535,8 +542,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
         std::find_if(all.begin(), all.end(), [&](const Command &c) { return c.name == name; });
     if (command == all.end()) {
         outcome.exitCode = ExitBadInput;
-        outcome.error =
-            QStringLiteral("unknown command \"%1\"; commands: %2").arg(name, commandNames(all));
+        outcome.error = QStringLiteral("unknown command \"%1\"; commands: %2").arg(name, commandNames(all));
         return outcome;
     }
 

@@ -21,23 +21,31 @@ int main(int argc, char *argv[]) {
     QApplication::setApplicationVersion(QStringLiteral(GRADLENS_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Gradient Lens: see the residual and the gradient, step descent, "
-                                                    "check gradients."));
+    parser.setApplicationDescription(
+        QStringLiteral("Gradient Lens: see the residual and the gradient, step descent, "
+                       "check gradients."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window to FILE.png and exit."), QStringLiteral("FILE"));
-    const QCommandLineOption steps(QStringLiteral("steps"), QStringLiteral("Descent steps before the screenshot (0)."),
+                                        QStringLiteral("Render the window to FILE.png and exit."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption steps(QStringLiteral("steps"),
+                                   QStringLiteral("Descent steps before the screenshot (0)."),
                                    QStringLiteral("K"), QStringLiteral("0"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for the screenshot (1600x1000)."),
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Window size for the screenshot (1600x1000)."),
                                   QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    const QCommandLineOption r(QStringLiteral("R"), QStringLiteral("Read R from FILE."), QStringLiteral("FILE"));
-    const QCommandLineOption p(QStringLiteral("P"), QStringLiteral("Read P from FILE."), QStringLiteral("FILE"));
-    const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("Read γ from FILE."), QStringLiteral("FILE"));
-    const QCommandLineOption variant(QStringLiteral("variant"),
-                                     QStringLiteral("Gradient formula: correct, entrywise, drop-transpose, drop-factor-two, "
-                                                    "no-outer-p or flip-sign."),
-                                     QStringLiteral("V"), QStringLiteral("correct"));
+    const QCommandLineOption r(QStringLiteral("R"), QStringLiteral("Read R from FILE."),
+                               QStringLiteral("FILE"));
+    const QCommandLineOption p(QStringLiteral("P"), QStringLiteral("Read P from FILE."),
+                               QStringLiteral("FILE"));
+    const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("Read γ from FILE."),
+                                   QStringLiteral("FILE"));
+    const QCommandLineOption variant(
+        QStringLiteral("variant"),
+        QStringLiteral("Gradient formula: correct, entrywise, drop-transpose, drop-factor-two, "
+                       "no-outer-p or flip-sign."),
+        QStringLiteral("V"), QStringLiteral("correct"));
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Bottom tab to show: descent, taylor, sweep or profile."),
                                  QStringLiteral("NAME"), QStringLiteral("descent"));
@@ -59,13 +67,16 @@ int main(int argc, char *argv[]) {
 
     const auto chosenVariant = parseGradientVariant(parser.value(variant).toStdString());
     if (!chosenVariant)
-        return fail(QStringLiteral("--variant must be one of correct, entrywise, drop-transpose, drop-factor-two, "
-                                   "no-outer-p, flip-sign; got \"%1\"").arg(parser.value(variant)));
-    const auto tabIndex = QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
-                                     QStringLiteral("profile")}
-                             .indexOf(parser.value(tab));
+        return fail(
+            QStringLiteral("--variant must be one of correct, entrywise, drop-transpose, drop-factor-two, "
+                           "no-outer-p, flip-sign; got \"%1\"")
+                .arg(parser.value(variant)));
+    const auto tabIndex = QStringList{QStringLiteral("descent"), QStringLiteral("taylor"),
+                                      QStringLiteral("sweep"), QStringLiteral("profile")}
+                              .indexOf(parser.value(tab));
     if (tabIndex < 0)
-        return fail(QStringLiteral("--tab must be descent, taylor, sweep or profile; got \"%1\"").arg(parser.value(tab)));
+        return fail(QStringLiteral("--tab must be descent, taylor, sweep or profile; got \"%1\"")
+                        .arg(parser.value(tab)));
 
     const bool takeScreenshot = parser.isSet(screenshot);
     MainWindow window(takeScreenshot ? MainWindow::Settings::Ignore : MainWindow::Settings::Remember);
@@ -113,12 +124,12 @@ int main(int argc, char *argv[]) {
             window.whenSettled([&] {
                 window.showTab(int(tabIndex));
                 window.whenSettled([&] {
-                // One more turn of the event loop so that every widget has painted the last snapshot.
-                QTimer::singleShot(50, &app, [&] {
-                    if (!window.grab().save(target, "PNG"))
-                        status = fail(QStringLiteral("could not write %1").arg(target));
-                    app.exit(status);
-                });
+                    // One more turn of the event loop so that every widget has painted the last snapshot.
+                    QTimer::singleShot(50, &app, [&] {
+                        if (!window.grab().save(target, "PNG"))
+                            status = fail(QStringLiteral("could not write %1").arg(target));
+                        app.exit(status);
+                    });
                 });
             });
         });
