@@ -178,6 +178,36 @@ private slots:
         GL_COMPARE_NEAR(after->gamma(1, 0), -1.0, 0.0);
     }
 
+    // During a run on the demo problem the charts get a new frame about 30 times a second (the worker's
+    // throttle), and every frame's records reach the charts. The rate is printed; the bound is loose
+    // because these machines are shared.
+    void chartsKeepUpWhileRunning() {
+#ifdef GRADLENS_SANITIZED
+        QSKIP("timing means nothing under the sanitizers");
+#endif
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(settle(window));
+        DescentOptions descent = window.controller()->descentOptions();
+        descent.maxIterations = 100000000;
+        descent.gradientTolerance = 0;
+        window.controller()->setDescentOptions(descent);
+        QVERIFY(settle(window));
+        QSignalSpy frames(window.controller(), &DescentController::snapshotReady);
+        window.controller()->run();
+        QEventLoop loop;
+        QTimer::singleShot(2000, &loop, &QEventLoop::quit);
+        loop.exec();
+        window.controller()->pause();
+        QVERIFY(settle(window));
+        const int iterations = window.controller()->latest()->iteration;
+        qInfo("%lld chart frames in 2 s (%.1f per second), %d iterations", static_cast<long long>(frames.count()),
+              static_cast<double>(frames.count()) / 2.0, iterations);
+        QVERIFY2(frames.count() >= 20, qPrintable(QString::number(frames.count())));
+        QCOMPARE(window.charts()->lossChart()->points(0).size(), qsizetype(iterations + 1));
+    }
+
     // While descent runs at n = 2000, r = 8, the GUI's event loop answers a 10 ms timer within 50 ms.
     void eventLoopStaysResponsive() {
 #ifdef GRADLENS_SANITIZED

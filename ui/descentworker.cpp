@@ -116,7 +116,9 @@ void DescentWorker::continueRun(quint64 chain) {
         return;
     QElapsedTimer chunk;
     chunk.start();
-    while (m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load() && chunk.elapsed() < kChunkMilliseconds) {
+    // A chunk also ends when a snapshot is due, so that snapshots keep their ~30 a second.
+    while (m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load() && chunk.elapsed() < kChunkMilliseconds &&
+           m_sincePublish.elapsed() < kPublishMilliseconds) {
         const auto start = std::chrono::steady_clock::now();
         const std::optional<Termination> blocked = m_run->step();
         if (blocked) {

@@ -10,6 +10,39 @@
 
 namespace gradlens {
 
+namespace {
+
+// Painting a long run point by point costs more with every frame. Above kMaxDisplayed points the series
+// shows, for each of kMaxDisplayed / 2 buckets of consecutive points, the lowest and the highest, in order:
+// the curve looks the same and no spike is lost.
+constexpr qsizetype kMaxDisplayed = 2000;
+
+QList<QPointF> forDisplay(const QList<QPointF> &points) {
+    if (points.size() <= kMaxDisplayed)
+        return points;
+    const qsizetype buckets = kMaxDisplayed / 2;
+    QList<QPointF> shown;
+    shown.reserve(kMaxDisplayed + 1);
+    for (qsizetype b = 0; b < buckets; ++b) {
+        const qsizetype first = b * points.size() / buckets, last = (b + 1) * points.size() / buckets;
+        qsizetype low = first, high = first;
+        for (qsizetype k = first; k < last; ++k) {
+            if (points[k].y() < points[low].y())
+                low = k;
+            if (points[k].y() > points[high].y())
+                high = k;
+        }
+        shown.append(points[std::min(low, high)]);
+        if (low != high)
+            shown.append(points[std::max(low, high)]);
+    }
+    if (shown.back() != points.back())
+        shown.append(points.back());
+    return shown;
+}
+
+} // namespace
+
 LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
     : QChartView(parent) {
     auto *chart = new QChart;
@@ -106,7 +139,7 @@ void LogChart::flush() {
     m_dirty = false;
     double xMax = 1, yMin = HUGE_VAL, yMax = -HUGE_VAL;
     for (int s = 0; s < m_series.size(); ++s) {
-        m_series[s]->replace(m_points[s]);
+        m_series[s]->replace(forDisplay(m_points[s]));
         if (!m_markers[s]) // a line of one or two points is hard to see: mark the points of short series
             m_series[s]->setPointsVisible(m_points[s].size() < 12);
         for (const QPointF &point : m_points[s]) {
