@@ -35,15 +35,6 @@ enum Stream : std::uint64_t {
     StreamNoise = 5
 };
 
-// Column-major fill, so the sequence→entry mapping is fixed.
-MatrixXd normalMatrix(Index rows, Index cols, Random &random, double scale) {
-    MatrixXd matrix(rows, cols);
-    for (Index j = 0; j < cols; ++j)
-        for (Index i = 0; i < rows; ++i)
-            matrix(i, j) = scale * random.normal();
-    return matrix;
-}
-
 double factorScale(Index r) {
     return 1.0 / std::sqrt(std::sqrt(static_cast<double>(r)));
 }
@@ -94,6 +85,14 @@ MatrixXd plantedProduct(const MatrixXd &p, const MatrixXd &gammaStar) {
 }
 
 } // namespace
+
+MatrixXd normalMatrix(Index rows, Index cols, Random &random, double scale) {
+    MatrixXd matrix(rows, cols);
+    for (Index j = 0; j < cols; ++j) // column-major fill, so the sequence→entry mapping is fixed
+        for (Index i = 0; i < rows; ++i)
+            matrix(i, j) = scale * random.normal();
+    return matrix;
+}
 
 std::string_view weightKindName(WeightKind kind) {
     return nameOf(kWeightNames, kind);

@@ -40,6 +40,11 @@ struct GeneratedProblem {
 // the kind of P leaves γ unchanged. Options must be valid.
 GeneratedProblem generateProblem(const GeneratorOptions &options);
 
+class Random;
+
+// rows×cols entries scale·N(0, 1) drawn column by column from random: the same matrix on every platform.
+Eigen::MatrixXd normalMatrix(Eigen::Index rows, Eigen::Index cols, Random &random, double scale = 1.0);
+
 // A fresh γ (n×r) from the same distribution, for "randomize γ".
 Eigen::MatrixXd generateGamma(Eigen::Index n, Eigen::Index r, std::uint64_t seed);
 

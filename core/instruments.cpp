@@ -2,6 +2,7 @@
 
 #include "deviation.h"
 #include "evaluation.h"
+#include "generators.h"
 #include "nametable.h"
 #include "random.h"
 
@@ -69,11 +70,7 @@ std::pair<double, double> fitLine(const std::vector<double> &x, const std::vecto
 MatrixXd randomDirection(const MatrixXd &shape, std::uint64_t seed) {
     constexpr std::uint64_t kTaylorStream = 0x7a7;
     Random random(seed, kTaylorStream);
-    MatrixXd D(shape.rows(), shape.cols());
-    for (Index j = 0; j < D.cols(); ++j)
-        for (Index i = 0; i < D.rows(); ++i)
-            D(i, j) = random.normal();
-    return D;
+    return normalMatrix(shape.rows(), shape.cols(), random);
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include "sweeppanel.h"
 #include "taylorpanel.h"
 #include "testhelpers.h"
+#include "uitesthelpers.h"
 
 #include <QElapsedTimer>
 #include <QTableWidget>
@@ -17,18 +18,9 @@
 
 using namespace gradlens;
 using Eigen::MatrixXd;
+using gradlens::test::settle;
 
 namespace {
-
-bool settle(MainWindow &window, int timeoutMs = 60000) {
-    bool settled = false;
-    window.whenSettled([&] { settled = true; });
-    QElapsedTimer clock;
-    clock.start();
-    while (!settled && clock.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    return settled;
-}
 
 // The problem at the window's current γ, for direct core computations.
 Problem currentProblem(const MainWindow &window) {

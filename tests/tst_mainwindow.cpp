@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "messagebar.h"
 #include "testhelpers.h"
+#include "uitesthelpers.h"
 
 #include <QAction>
 #include <QElapsedTimer>
@@ -21,18 +22,9 @@
 
 using namespace gradlens;
 using Eigen::MatrixXd;
+using gradlens::test::settle;
 
 namespace {
-
-bool settle(MainWindow &window, int timeoutMs = 60000) {
-    bool settled = false;
-    window.whenSettled([&] { settled = true; });
-    QElapsedTimer clock;
-    clock.start();
-    while (!settled && clock.elapsed() < timeoutMs)
-        QTest::qWait(10); // QTest's event-processing wait, not a sleep: the window keeps working
-    return settled;
-}
 
 void writeFile(const QString &path, const std::string &text) {
     std::ofstream(path.toStdString()) << text;
@@ -202,8 +194,8 @@ private slots:
         window.controller()->pause();
         QVERIFY(settle(window));
         const int iterations = window.controller()->latest()->iteration;
-        qInfo("%lld chart frames in 2 s (%.1f per second), %d iterations", static_cast<long long>(frames.count()),
-              static_cast<double>(frames.count()) / 2.0, iterations);
+        qInfo("%lld chart frames in 2 s (%.1f per second), %d iterations",
+              static_cast<long long>(frames.count()), static_cast<double>(frames.count()) / 2.0, iterations);
         QVERIFY2(frames.count() >= 20, qPrintable(QString::number(frames.count())));
         QCOMPARE(window.charts()->lossChart()->points(0).size(), qsizetype(iterations + 1));
     }

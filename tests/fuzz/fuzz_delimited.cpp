@@ -8,8 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     Eigen::MatrixXd matrix;
-    const gradlens::Status status =
-        gradlens::parseDelimited(std::string_view(reinterpret_cast<const char *>(data), size), "fuzz", matrix);
+    const gradlens::Status status = gradlens::parseDelimited(
+        std::string_view(reinterpret_cast<const char *>(data), size), "fuzz", matrix);
     if (status.ok && (matrix.rows() < 1 || matrix.cols() < 1))
         std::abort(); // success must mean a real matrix
     if (!status.ok && status.message.rfind("fuzz", 0) != 0)
