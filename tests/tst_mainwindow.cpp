@@ -22,6 +22,7 @@
 
 using namespace gradlens;
 using Eigen::MatrixXd;
+using gradlens::test::runEventLoop;
 using gradlens::test::settle;
 
 namespace {
@@ -188,9 +189,7 @@ private slots:
         QVERIFY(settle(window));
         QSignalSpy frames(window.controller(), &DescentController::snapshotReady);
         window.controller()->run();
-        QEventLoop loop;
-        QTimer::singleShot(2000, &loop, &QEventLoop::quit);
-        loop.exec();
+        runEventLoop(2000);
         window.controller()->pause();
         QVERIFY(settle(window));
         const int iterations = window.controller()->latest()->iteration;
@@ -235,10 +234,7 @@ private slots:
             last = clock.elapsed();
         });
         timer.start();
-        // A real event loop, as the application runs it (QTest::qWait sleeps between its passes).
-        QEventLoop loop;
-        QTimer::singleShot(3000, &loop, &QEventLoop::quit);
-        loop.exec();
+        runEventLoop(3000);
         timer.stop();
         window.controller()->pause();
         QVERIFY(settle(window, 120000));

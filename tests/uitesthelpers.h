@@ -5,7 +5,9 @@
 #include "mainwindow.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QTest>
+#include <QTimer>
 
 namespace gradlens::test {
 
@@ -18,6 +20,13 @@ inline bool settle(MainWindow &window, int timeoutMs = 60000) {
     while (!settled && clock.elapsed() < timeoutMs)
         QTest::qWait(10); // QTest's event-processing wait, not a sleep: the window keeps working
     return settled;
+}
+
+// Runs a real event loop for ms milliseconds, as the application does (QTest::qWait sleeps between passes).
+inline void runEventLoop(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 } // namespace gradlens::test
