@@ -21,7 +21,9 @@ struct BenchmarkOptions {
 
 struct BenchmarkResult {
     int threads = 1;
-    double evaluateSeconds = 0;        // fused loss + gradient, median
+    double evaluateSeconds = 0;        // fused loss + gradient as descent runs it, median
+    double directEvaluateSeconds = 0;  // general problems: evaluate() on P and R as stored, median
+    double layoutSeconds = 0;          // general problems: building the PairedLayout, once
     double streamReadSeconds = 0;      // summing every entry of P and R, median: the memory floor
     double naiveSeconds = 0;           // γγᵀ, M, P∘M formed as full matrices, median
     double numericGradientSeconds = 0; // structured central differences, one full gradient (median of ≤ 3)

@@ -2,6 +2,7 @@
 #include "generators.h"
 #include "gradientforms.h"
 #include "numericgradient.h"
+#include "pairedlayout.h"
 #include "testhelpers.h"
 
 #include <cmath>
@@ -227,6 +228,79 @@ private slots:
         const Evaluation direct = evaluate(problem);
         GL_COMPARE_NEAR(viaViews.loss, direct.loss, 1e-13 * direct.loss);
         GL_COMPARE_MATRICES(viaViews.gradient, direct.gradient, 1e-13);
+    }
+
+    // The paired layout (descent's path for general problems) against the straightforward form: hand-worked,
+    // ragged last panels (n not a multiple of 8), several row chunks per panel, one and two threads.
+    void pairedLayoutMatchesStraightforward_data() {
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("r");
+        QTest::addColumn<WeightKind>("kind");
+        QTest::addColumn<int>("rowChunk");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("n=1 r=1") << 1 << 1 << WeightKind::Dense << 0 << 2;
+        QTest::newRow("n=8 r=2, one panel, diagonal only") << 8 << 2 << WeightKind::Dense << 0 << 1;
+        QTest::newRow("n=9 r=3, ragged panel of 1") << 9 << 3 << WeightKind::Dense << 0 << 2;
+        QTest::newRow("n=37 r=2, chunks of 5") << 37 << 2 << WeightKind::Nonnegative << 5 << 2;
+        QTest::newRow("n=130 r=8, chunks of 16") << 130 << 8 << WeightKind::Dense << 16 << 1;
+        QTest::newRow("n=130 r=8, chunks of 16, 2 threads") << 130 << 8 << WeightKind::Dense << 16 << 2;
+        QTest::newRow("n=200 r=5 mask") << 200 << 5 << WeightKind::Mask << 0 << 2;
+        QTest::newRow("n=65 r=1 zero diagonal, chunks of 7") << 65 << 1 << WeightKind::ZeroDiagonal << 7 << 2;
+        QTest::newRow("n=96 r=4 symmetric") << 96 << 4 << WeightKind::Symmetric << 0 << 2;
+    }
+    void pairedLayoutMatchesStraightforward() {
+        QFETCH(int, n);
+        QFETCH(int, r);
+        QFETCH(WeightKind, kind);
+        QFETCH(int, rowChunk);
+        QFETCH(int, threads);
+        const Problem problem = generated(n, r, kind);
+        const PairedLayout layout(problem.R, problem.P, rowChunk);
+        QCOMPARE(layout.size(), Eigen::Index(n));
+        EvaluationOptions options;
+        options.threads = threads;
+        const Evaluation paired = layout.evaluate(problem.gamma, options);
+        const Evaluation reference =
+            evaluateStraightforward(problem.R, problem.P, problem.gamma, Convention::Full);
+        GL_COMPARE_NEAR(paired.loss, reference.loss, 1e-13 * reference.loss);
+        GL_COMPARE_MATRICES(paired.gradient, reference.gradient, 1e-13);
+        QCOMPARE(paired.residual.size(), Eigen::Index(0));
+    }
+
+    void pairedLayoutHandWorked() {
+        const Problem problem = handWorkedProblem();
+        const PairedLayout layout(problem.R, problem.P);
+        EvaluationOptions half;
+        half.convention = Convention::Half;
+        const Evaluation full = layout.evaluate(problem.gamma);
+        GL_COMPARE_NEAR(full.loss, 26.0, 0.0); // small integers: exact, see handWorkedProblem()
+        GL_COMPARE_MATRICES(full.gradient, MatrixXd(Eigen::Vector3d(32, 24, -20)), 0.0);
+        const Evaluation halved = layout.evaluate(problem.gamma, half);
+        GL_COMPARE_NEAR(halved.loss, 13.0, 0.0);
+        GL_COMPARE_MATRICES(halved.gradient, MatrixXd(Eigen::Vector3d(16, 12, -10)), 0.0);
+        EvaluationOptions lossOnly;
+        lossOnly.wantGradient = false;
+        const Evaluation onlyLoss = layout.evaluate(problem.gamma, lossOnly);
+        QCOMPARE(onlyLoss.gradient.size(), Eigen::Index(0));
+        QVERIFY(onlyLoss.loss == full.loss);
+    }
+
+    void pairedLayoutReadsStridedViewsAndIsReproducible() {
+        const Problem problem = generated(45, 3, WeightKind::Dense);
+        MatrixXd bigR = MatrixXd::Zero(50, 49), bigP = MatrixXd::Zero(52, 47);
+        bigR.block(2, 3, 45, 45) = problem.R;
+        bigP.block(5, 1, 45, 45) = problem.P;
+        const PairedLayout fromViews(bigR.block(2, 3, 45, 45), bigP.block(5, 1, 45, 45), 4);
+        const PairedLayout direct(problem.R, problem.P, 4);
+        EvaluationOptions options;
+        options.threads = 2;
+        const Evaluation a = fromViews.evaluate(problem.gamma, options);
+        const Evaluation b = direct.evaluate(problem.gamma, options);
+        QVERIFY(a.loss == b.loss); // same layout, same thread count: bit-identical
+        QVERIFY(a.gradient == b.gradient);
+        const Evaluation reference = evaluate(problem);
+        GL_COMPARE_NEAR(a.loss, reference.loss, 1e-13 * reference.loss);
+        GL_COMPARE_MATRICES(a.gradient, reference.gradient, 1e-13);
     }
 };
 

@@ -424,7 +424,11 @@ QJsonObject runBench(const QCommandLineParser &parser, int &) {
             {"ratio_to_stream", result.evaluateSeconds / result.streamReadSeconds},
             {"speedup_vs_naive", result.naiveSeconds / result.evaluateSeconds},
             {"numeric_gradient_seconds", result.numericGradientSeconds},
-            {"numeric_to_analytic", result.numericGradientSeconds / result.evaluateSeconds},
+            {"direct_evaluate_seconds", result.directEvaluateSeconds},
+            {"direct_ratio_to_stream", result.directEvaluateSeconds / result.streamReadSeconds},
+            {"layout_seconds", result.layoutSeconds},
+            // against one analytic gradient as `eval` computes it: P and R as stored, no layout built
+            {"numeric_to_analytic", result.numericGradientSeconds / result.directEvaluateSeconds},
             {"max_rel_difference_vs_naive", result.maxRelativeDifference}};
 }
 
