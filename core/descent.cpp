@@ -105,6 +105,8 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
     m_evaluation.convention = options.convention;
     m_evaluation.symmetry =
         isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
+    if (m_evaluation.symmetry == Symmetry::General) // symmetric ones read one triangle and need no layout
+        m_pairedLayout = PairedLayout(problem.R, problem.P);
     m_current = evaluateAt(m_gamma);
     m_gradientNorm = m_current.gradient.norm();
     m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
@@ -135,13 +137,18 @@ Status DescentRun::setOptions(const DescentOptions &options) {
 
 Evaluation DescentRun::evaluateAt(const MatrixXd &gamma) const {
     if (m_options.variant == GradientVariant::Correct)
-        return evaluate(m_problem.R, m_problem.P, gamma, m_evaluation);
+        return fusedEvaluation(gamma, m_evaluation);
     EvaluationOptions lossOnly = m_evaluation;
     lossOnly.wantGradient = false;
-    Evaluation result = evaluate(m_problem.R, m_problem.P, gamma, lossOnly);
+    Evaluation result = fusedEvaluation(gamma, lossOnly);
     result.gradient =
         gradientVariant(m_problem.R, m_problem.P, gamma, m_options.variant, m_evaluation.convention);
     return result;
+}
+
+Evaluation DescentRun::fusedEvaluation(const MatrixXd &gamma, const EvaluationOptions &options) const {
+    return m_pairedLayout.empty() ? evaluate(m_problem.R, m_problem.P, gamma, options)
+                                  : m_pairedLayout.evaluate(gamma, options);
 }
 
 std::optional<Termination> DescentRun::block(Termination termination, std::string message) {
@@ -166,7 +173,7 @@ std::optional<Termination> DescentRun::step() {
         step = m_trialStep;
         for (int backtrack = 0; backtrack < m_options.armijoMaxBacktracks; ++backtrack) {
             candidate = m_gamma - step * m_current.gradient;
-            const double trialLoss = evaluate(m_problem.R, m_problem.P, candidate, lossOnly).loss;
+            const double trialLoss = fusedEvaluation(candidate, lossOnly).loss;
             if (std::isfinite(trialLoss) &&
                 trialLoss <= m_current.loss - m_options.armijoSufficientDecrease * step * squaredNorm) {
                 accepted = true;

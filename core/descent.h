@@ -2,6 +2,7 @@
 
 #include "evaluation.h"
 #include "gradientforms.h"
+#include "pairedlayout.h"
 #include "problem.h"
 #include "status.h"
 
@@ -88,10 +89,12 @@ public:
 private:
     std::optional<Termination> block(Termination termination, std::string message);
     Evaluation evaluateAt(const Eigen::MatrixXd &gamma) const; // loss and the options' gradient variant
+    Evaluation fusedEvaluation(const Eigen::MatrixXd &gamma, const EvaluationOptions &options) const;
 
     const Problem &m_problem;
     DescentOptions m_options;
     EvaluationOptions m_evaluation;
+    PairedLayout m_pairedLayout; // general problems: P and R laid out once for the many evaluations
     Eigen::MatrixXd m_gamma;
     Evaluation m_current;
     double m_gradientNorm = 0;

@@ -1,5 +1,6 @@
 #include "descent.h"
 #include "generators.h"
+#include "gradientforms.h"
 #include "testhelpers.h"
 
 #include <cmath>
@@ -32,6 +33,29 @@ private slots:
         QVERIFY2(summary.finalLoss < 1e-6 * summary.initialLoss,
                  gradlens::test::describe(summary.finalLoss, 0, 1e-6 * summary.initialLoss).constData());
         GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
+    }
+
+    // General problems descend through the paired layout: its steps are those of the straightforward
+    // full-matrix gradient, taken here by hand.
+    void fixedStepsMatchTheStraightforwardGradient() {
+        const Problem problem = test::generatedProblem(37, 3, WeightKind::Dense, TargetKind::Random, 5);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 1e-4;
+        options.maxIterations = 5;
+        options.gradientTolerance = 0;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.iterations, 5);
+        MatrixXd gamma = problem.gamma;
+        for (int iteration = 0; iteration <= 5; ++iteration) {
+            const Evaluation reference =
+                evaluateStraightforward(problem.R, problem.P, gamma, Convention::Full);
+            const IterationRecord &record = summary.history[static_cast<std::size_t>(iteration)];
+            GL_COMPARE_NEAR(record.loss, reference.loss, 1e-13 * reference.loss);
+            GL_COMPARE_NEAR(record.gradientNorm, reference.gradient.norm(),
+                            1e-13 * reference.gradient.norm());
+            gamma -= options.learningRate * reference.gradient;
+        }
     }
 
     void fixedStepDescends() {

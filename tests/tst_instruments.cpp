@@ -227,7 +227,7 @@ private slots:
         QVERIFY(run.setOptions(options).ok);
         Problem moved = problem;
         moved.gamma = run.gamma();
-        GL_COMPARE_MATRICES(run.current().gradient, evaluate(moved).gradient, 0.0);
+        GL_COMPARE_MATRICES(run.current().gradient, evaluate(moved).gradient, 1e-13);
     }
 };
 
