@@ -42,7 +42,7 @@ DeviationReport compareGradients(const Eigen::Ref<const MatrixXd> &analytic,
     return report;
 }
 
-PrecisionGuard assessFiniteDifferences(const Problem &problem, const Eigen::Ref<const MatrixXd> &steps,
+PrecisionGuard assessFiniteDifferences(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &steps,
                                        const Eigen::Ref<const MatrixXd> &gradient, Convention convention,
                                        DifferenceMethod method) {
     const Index n = problem.n();

@@ -38,7 +38,7 @@ Eigen::MatrixXd gradientVariant(const Eigen::Ref<const Eigen::MatrixXd> &R,
                                 const Eigen::Ref<const Eigen::MatrixXd> &gamma, GradientVariant variant,
                                 Convention convention);
 
-inline Eigen::MatrixXd gradientVariant(const Problem &problem, GradientVariant variant,
+inline Eigen::MatrixXd gradientVariant(const ProblemView &problem, GradientVariant variant,
                                        Convention convention) {
     return gradientVariant(problem.R, problem.P, problem.gamma, variant, convention);
 }

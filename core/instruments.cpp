@@ -85,7 +85,7 @@ std::string_view taylorVerdictName(TaylorVerdict verdict) {
     return nameOf(kVerdictNames, verdict);
 }
 
-TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options) {
+TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options) {
     TaylorResult result;
     const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
     MatrixXd D = options.direction == TaylorDirection::NegativeGradient ? MatrixXd(-G)
@@ -154,7 +154,7 @@ TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options) {
     return result;
 }
 
-SweepResult stepSweep(const Problem &problem, const SweepOptions &options,
+SweepResult stepSweep(const ProblemView &problem, const SweepOptions &options,
                       const std::function<bool(double)> &progress) {
     SweepResult result;
     const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
@@ -196,8 +196,8 @@ double LineProfile::valueAt(double t) const {
     return c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * c[4])));
 }
 
-LineProfile lineProfile(const Problem &problem, const Eigen::Ref<const MatrixXd> &G, Convention convention) {
-    const MatrixXd &gamma = problem.gamma;
+LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &G, Convention convention) {
+    const auto &gamma = problem.gamma;
     const Index n = gamma.rows();
     // Sums over all entries of m0², m0·a1, a1², m0·a2, a1·a2, a2², column by column.
     double s00 = 0, s01 = 0, s11 = 0, s02 = 0, s12 = 0, s22 = 0;
@@ -270,7 +270,7 @@ std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c
     return trials;
 }
 
-EntryDetail entryDetail(const Problem &problem, Index row, Index column, GradientVariant variant,
+EntryDetail entryDetail(const ProblemView &problem, Index row, Index column, GradientVariant variant,
                         Convention convention) {
     EntryDetail detail;
     detail.row = row;
@@ -279,7 +279,7 @@ EntryDetail entryDetail(const Problem &problem, Index row, Index column, Gradien
     detail.analytic = gradientVariant(problem, variant, convention)(row, column);
     EvaluationOptions options;
     options.convention = convention;
-    const Evaluation evaluation = evaluate(problem, options);
+    const Evaluation evaluation = evaluate(problem.R, problem.P, problem.gamma, options);
     detail.correct = evaluation.gradient(row, column);
     detail.loss = evaluation.loss;
     detail.roundingNoise =

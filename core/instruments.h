@@ -47,7 +47,7 @@ struct TaylorResult {
 };
 
 // D is scaled to ‖D‖_F = max(‖γ‖_F, 1) so that t is a relative step. O(points · n²r).
-TaylorResult taylorTest(const Problem &problem, const TaylorOptions &options = {});
+TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options = {});
 
 // ---- Step-size sweep -------------------------------------------------------------------------------------
 // The max deviation max|G_num(h) − G| against h for forward, central and complex step: truncation falls
@@ -71,7 +71,7 @@ struct SweepResult {
 };
 
 // cancel: optional, called with the fraction done; return false to stop (the result is then partial).
-SweepResult stepSweep(const Problem &problem, const SweepOptions &options = {},
+SweepResult stepSweep(const ProblemView &problem, const SweepOptions &options = {},
                       const std::function<bool(double)> &progress = {});
 
 // ---- Line profile ----------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ struct LineProfile {
 };
 
 // G: n×r, any direction (the gradient, or a variant of it).
-LineProfile lineProfile(const Problem &problem, const Eigen::Ref<const Eigen::MatrixXd> &G,
+LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const Eigen::MatrixXd> &G,
                         Convention convention = Convention::Full);
 
 // The step lengths Armijo backtracking tries along −G from t0, shrinking by `shrink` until
@@ -119,7 +119,7 @@ struct EntryDetail {
     std::vector<EntryEstimate> estimates; // forward, backward, central, complex step, Ridders
 };
 
-EntryDetail entryDetail(const Problem &problem, Eigen::Index row, Eigen::Index column,
+EntryDetail entryDetail(const ProblemView &problem, Eigen::Index row, Eigen::Index column,
                         GradientVariant variant = GradientVariant::Correct,
                         Convention convention = Convention::Full);
 

@@ -161,10 +161,10 @@ double defaultStep(DifferenceMethod method, double entry, double maxAbsGamma) {
     return std::cbrt(kEpsilon) * scale;
 }
 
-NumericGradient structuredNumericGradient(const Problem &problem, const NumericOptions &options) {
-    const MatrixXd &P = problem.P;
-    const MatrixXd &R = problem.R;
-    const MatrixXd &gamma = problem.gamma;
+NumericGradient structuredNumericGradient(const ProblemView &problem, const NumericOptions &options) {
+    const auto &P = problem.P;
+    const auto &R = problem.R;
+    const auto &gamma = problem.gamma;
     const Index n = problem.n();
     const Index r = problem.r();
     const double maxAbs = gamma.cwiseAbs().maxCoeff();
@@ -183,8 +183,8 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
     auto processRow = [&](Index k) {
         // Row k of X = γγᵀ, evaluated from γ; X is symmetric, so it is column k too.
         const Eigen::VectorXd x = gamma * gamma.row(k).transpose();
-        const double *pCol = &P(0, k), *rCol = &R(0, k);   // P_jk, R_jk
-        const double *pRow = &Pt(0, k), *rRow = &Rt(0, k); // P_kj, R_kj
+        const double *pCol = P.col(k).data(), *rCol = R.col(k).data(); // P_jk, R_jk
+        const double *pRow = &Pt(0, k), *rRow = &Rt(0, k);             // P_kj, R_kj
         Eigen::VectorXd mRow(n), mCol(n);
         double noise = 0;
         for (Index j = 0; j < n; ++j) {
@@ -196,7 +196,7 @@ NumericGradient structuredNumericGradient(const Problem &problem, const NumericO
         noise *= 2.0 * kEpsilon;
 
         for (Index c = 0; c < r; ++c) {
-            const double *g = &gamma(0, c);
+            const double *g = gamma.col(c).data();
             // f(γ + δ e_kc) − f(γ) for δ = +step (and δ = −step in the same pass when BothSides): the changed
             // entries, evaluated, minus their old values, squared. X_kj = X_jk becomes X_kj + δ γ_jc for j ≠
             // k.

@@ -40,7 +40,7 @@ struct NumericGradient {
 // Structured path: a perturbation of γ_kc changes only row k and column k of γγᵀ. For each perturbed γ the
 // 2n − 1 changed residual entries are evaluated, and the change of f is the sum of their squared values'
 // changes: O(n) per perturbed loss after an O(nr) row of γγᵀ, O(n²r) for the whole gradient.
-NumericGradient structuredNumericGradient(const Problem &problem, const NumericOptions &options);
+NumericGradient structuredNumericGradient(const ProblemView &problem, const NumericOptions &options);
 
 // Black-box path: any scalar function of an n×r matrix (the options' convention is not applied: f is
 // whatever the function computes). Complex step needs complexF, the complex extension of f.

@@ -29,6 +29,27 @@ struct Problem {
     Status validate() const;
 };
 
+// R, P and γ read where they are, without copying them: what the checks and instruments take. A Problem
+// converts to it; so do three matrices held apart (say, a shared problem's R and P and a descent's γ).
+// The viewed matrices must outlive the view.
+struct ProblemView {
+    Eigen::Ref<const Eigen::MatrixXd> R, P, gamma;
+
+    ProblemView(const Problem &problem) // implicit: every Problem is a view of itself
+        : R(problem.R)
+        , P(problem.P)
+        , gamma(problem.gamma) {}
+    ProblemView(const Eigen::Ref<const Eigen::MatrixXd> &targetR,
+                const Eigen::Ref<const Eigen::MatrixXd> &weightsP,
+                const Eigen::Ref<const Eigen::MatrixXd> &factorGamma)
+        : R(targetR)
+        , P(weightsP)
+        , gamma(factorGamma) {}
+
+    Eigen::Index n() const { return gamma.rows(); }
+    Eigen::Index r() const { return gamma.cols(); }
+};
+
 // Shape check alone, for callers that hold the three matrices separately.
 Status validateShapes(Eigen::Index rRows, Eigen::Index rCols, Eigen::Index pRows, Eigen::Index pCols,
                       Eigen::Index gammaRows, Eigen::Index gammaCols);

@@ -186,6 +186,33 @@ private slots:
         QVERIFY(numeric.cancelled);
         QVERIFY(calls >= 1 && calls < 4); // 64-row chunks: 0.32 is reached on the second call
     }
+
+    // Checks read R, P and γ where they are (the window's worker passes a shared problem's R and P with the
+    // run's γ): blocks of larger matrices, with their own strides, give the very same numbers.
+    void viewsOfMatricesHeldApartGiveTheSameResults() {
+        const Problem problem = test::generatedProblem(23, 2, WeightKind::Dense, TargetKind::Random, 4);
+        MatrixXd bigR = MatrixXd::Zero(30, 26), bigP = MatrixXd::Zero(25, 24),
+                 bigGamma = MatrixXd::Zero(27, 5);
+        bigR.block(4, 2, 23, 23) = problem.R;
+        bigP.block(1, 1, 23, 23) = problem.P;
+        bigGamma.block(3, 2, 23, 2) = problem.gamma;
+        const ProblemView view{bigR.block(4, 2, 23, 23), bigP.block(1, 1, 23, 23),
+                               bigGamma.block(3, 2, 23, 2)};
+        QCOMPARE(view.n(), Eigen::Index(23));
+        QCOMPARE(view.r(), Eigen::Index(2));
+        NumericOptions central;
+        central.method = DifferenceMethod::Central;
+        const NumericGradient fromView = structuredNumericGradient(view, central);
+        const NumericGradient fromProblem = structuredNumericGradient(problem, central);
+        QVERIFY(fromView.gradient == fromProblem.gradient);
+        const Evaluation analytic = evaluate(problem);
+        const PrecisionGuard a = assessFiniteDifferences(view, fromView.steps, analytic.gradient,
+                                                         Convention::Full, DifferenceMethod::Central);
+        const PrecisionGuard b = assessFiniteDifferences(problem, fromProblem.steps, analytic.gradient,
+                                                         Convention::Full, DifferenceMethod::Central);
+        QVERIFY(a.roundingNoise == b.roundingNoise);
+        QVERIFY(a.informative && b.informative);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestNumericGradient)

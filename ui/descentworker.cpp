@@ -28,7 +28,6 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     m_generation = generation;
     m_stepsLeft = 0;
     m_run = std::make_unique<DescentRun>(*m_problem, m_options);
-    m_checked = *m_problem;
     m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
     m_publishedRecords = 0;
     m_newDeviations.clear();
@@ -158,9 +157,7 @@ void DescentWorker::continueRun(quint64 chain) {
 }
 
 bool DescentWorker::check(quint64 epoch) {
-    // R and P were copied into m_checked once per problem; only γ changes between checks.
-    m_checked.gamma = m_run->gamma();
-    const Problem &current = m_checked;
+    const ProblemView current{m_problem->R, m_problem->P, m_run->gamma()};
     NumericOptions numeric;
     numeric.method = m_check.method;
     numeric.step = m_check.step;

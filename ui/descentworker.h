@@ -46,7 +46,6 @@ private:
     void publish(bool running);
 
     std::shared_ptr<const Problem> m_problem;
-    Problem m_checked; // the problem at the current γ, for the checks (whose core API takes a Problem)
     std::unique_ptr<DescentRun> m_run;
     quint64 m_generation = 0;
     DescentOptions m_options;

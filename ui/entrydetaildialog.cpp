@@ -72,7 +72,7 @@ void EntryDetailDialog::showEntry(const SnapshotPointer &snapshot, int row, int 
     show();
     raise();
     m_watcher.setFuture(QtConcurrent::run([snapshot, row, column] {
-        const Problem current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
         return entryDetail(current, row, column, snapshot->variant, snapshot->convention);
     }));
 }

@@ -38,7 +38,7 @@ ProfilePanel::ProfilePanel(QWidget *parent)
 void ProfilePanel::start(const SnapshotPointer &snapshot) {
     m_watcher.setFuture(QtConcurrent::run([snapshot] {
         Result result;
-        const Problem current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
         result.profile = lineProfile(current, snapshot->gradient, snapshot->convention);
         result.trials = armijoTrials(result.profile, snapshot->learningRate);
         result.lastStep = snapshot->lastStep;

@@ -49,7 +49,7 @@ void SweepPanel::start(const SnapshotPointer &snapshot) {
     options.variant = snapshot->variant;
     options.convention = snapshot->convention;
     m_watcher.setFuture(QtConcurrent::run([snapshot, options] {
-        const Problem current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
         return stepSweep(current, options);
     }));
 }

@@ -51,7 +51,7 @@ void TaylorPanel::start(const SnapshotPointer &snapshot) {
     options.convention = snapshot->convention;
     options.direction = TaylorDirection(m_direction->currentData().toInt());
     m_watcher.setFuture(QtConcurrent::run([snapshot, options] {
-        const Problem current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
         return taylorTest(current, options);
     }));
 }
