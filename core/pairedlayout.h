@@ -12,16 +12,15 @@ namespace gradlens {
 
 // P and R laid out again, once per problem, for repeated general (non-symmetric) evaluations. For each
 // column panel J of 8 columns and each row i above its diagonal block, the entries (i, j) sit next to their
-// mirror images (j, i). An evaluation then reads one sequential stream, and treats each pair with one
-// γ_i·γ_j and one update of each of the two gradient rows: half the arithmetic of visiting the two entries
-// apart, without the strided reads of the mirrored tile. It costs one copy of P and R in memory and about
-// ten evaluations' time to build, so it pays off in descent, not in a single evaluation.
+// mirror images (j, i), in blocks of four rows. An evaluation then reads one sequential stream, and treats
+// each pair with one γ_i·γ_j and one update of each of the two gradient rows, in registers: half the
+// arithmetic of visiting the two entries apart, without the strided reads of the mirrored tile. It costs
+// one copy of P and R in memory and five to ten evaluations' time to build, so it pays off in descent, not
+// in a single evaluation.
 class PairedLayout {
 public:
     PairedLayout() = default;
-    // rowChunk: rows per tile (0: the tuned default); tests use small ones to exercise the tiling.
-    PairedLayout(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P,
-                 Eigen::Index rowChunk = 0);
+    PairedLayout(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P);
 
     Eigen::Index size() const { return m_n; }
     bool empty() const { return m_n == 0; }
@@ -34,7 +33,6 @@ public:
 
 private:
     Eigen::Index m_n = 0;
-    Eigen::Index m_rowChunk = 0;
     std::vector<std::size_t> m_panelOffsets; // start of each panel in m_data, plus the end
     std::unique_ptr<double[]> m_data;        // not value-initialised: every entry is written once
 };

@@ -230,32 +230,37 @@ private slots:
         GL_COMPARE_MATRICES(viaViews.gradient, direct.gradient, 1e-13);
     }
 
-    // The paired layout (descent's path for general problems) against the straightforward form: hand-worked,
-    // ragged last panels (n not a multiple of 8), several row chunks per panel, one and two threads.
+    // The paired layout (descent's path for general problems) against the straightforward form: ragged last
+    // panels (n not a multiple of 8: every kernel width), r below and above the panel width, 1–3 threads.
     void pairedLayoutMatchesStraightforward_data() {
         QTest::addColumn<int>("n");
         QTest::addColumn<int>("r");
         QTest::addColumn<WeightKind>("kind");
-        QTest::addColumn<int>("rowChunk");
         QTest::addColumn<int>("threads");
-        QTest::newRow("n=1 r=1") << 1 << 1 << WeightKind::Dense << 0 << 2;
-        QTest::newRow("n=8 r=2, one panel, diagonal only") << 8 << 2 << WeightKind::Dense << 0 << 1;
-        QTest::newRow("n=9 r=3, ragged panel of 1") << 9 << 3 << WeightKind::Dense << 0 << 2;
-        QTest::newRow("n=37 r=2, chunks of 5") << 37 << 2 << WeightKind::Nonnegative << 5 << 2;
-        QTest::newRow("n=130 r=8, chunks of 16") << 130 << 8 << WeightKind::Dense << 16 << 1;
-        QTest::newRow("n=130 r=8, chunks of 16, 2 threads") << 130 << 8 << WeightKind::Dense << 16 << 2;
-        QTest::newRow("n=200 r=5 mask") << 200 << 5 << WeightKind::Mask << 0 << 2;
-        QTest::newRow("n=65 r=1 zero diagonal, chunks of 7") << 65 << 1 << WeightKind::ZeroDiagonal << 7 << 2;
-        QTest::newRow("n=96 r=4 symmetric") << 96 << 4 << WeightKind::Symmetric << 0 << 2;
+        QTest::newRow("n=1 r=1") << 1 << 1 << WeightKind::Dense << 2;
+        QTest::newRow("n=8 r=2, one panel, diagonal only") << 8 << 2 << WeightKind::Dense << 1;
+        QTest::newRow("n=9 r=3, ragged panel of 1") << 9 << 3 << WeightKind::Dense << 2;
+        QTest::newRow("n=18 r=1, ragged panel of 2") << 18 << 1 << WeightKind::Dense << 1;
+        QTest::newRow("n=27 r=2, ragged panel of 3") << 27 << 2 << WeightKind::Nonnegative << 2;
+        QTest::newRow("n=36 r=4, ragged panel of 4") << 36 << 4 << WeightKind::Dense << 2;
+        QTest::newRow("n=37 r=2, ragged panel of 5") << 37 << 2 << WeightKind::Nonnegative << 2;
+        QTest::newRow("n=30 r=6, ragged panel of 6") << 30 << 6 << WeightKind::Dense << 2;
+        QTest::newRow("n=15 r=7, ragged panel of 7") << 15 << 7 << WeightKind::Dense << 3;
+        QTest::newRow("n=130 r=8, 1 thread") << 130 << 8 << WeightKind::Dense << 1;
+        QTest::newRow("n=130 r=8, 2 threads") << 130 << 8 << WeightKind::Dense << 2;
+        QTest::newRow("n=200 r=5 mask") << 200 << 5 << WeightKind::Mask << 2;
+        QTest::newRow("n=65 r=1 zero diagonal") << 65 << 1 << WeightKind::ZeroDiagonal << 2;
+        QTest::newRow("n=96 r=4 symmetric") << 96 << 4 << WeightKind::Symmetric << 2;
+        QTest::newRow("n=70 r=13, r above the panel width") << 70 << 13 << WeightKind::Dense << 2;
+        QTest::newRow("n=256 r=3, power of two") << 256 << 3 << WeightKind::Dense << 2;
     }
     void pairedLayoutMatchesStraightforward() {
         QFETCH(int, n);
         QFETCH(int, r);
         QFETCH(WeightKind, kind);
-        QFETCH(int, rowChunk);
         QFETCH(int, threads);
         const Problem problem = generated(n, r, kind);
-        const PairedLayout layout(problem.R, problem.P, rowChunk);
+        const PairedLayout layout(problem.R, problem.P);
         QCOMPARE(layout.size(), Eigen::Index(n));
         EvaluationOptions options;
         options.threads = threads;
@@ -290,8 +295,8 @@ private slots:
         MatrixXd bigR = MatrixXd::Zero(50, 49), bigP = MatrixXd::Zero(52, 47);
         bigR.block(2, 3, 45, 45) = problem.R;
         bigP.block(5, 1, 45, 45) = problem.P;
-        const PairedLayout fromViews(bigR.block(2, 3, 45, 45), bigP.block(5, 1, 45, 45), 4);
-        const PairedLayout direct(problem.R, problem.P, 4);
+        const PairedLayout fromViews(bigR.block(2, 3, 45, 45), bigP.block(5, 1, 45, 45));
+        const PairedLayout direct(problem.R, problem.P);
         EvaluationOptions options;
         options.threads = 2;
         const Evaluation a = fromViews.evaluate(problem.gamma, options);
