@@ -13,10 +13,13 @@
 #include <QAction>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QLegendMarker>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QValueAxis>
+#include <QXYSeries>
 
 #include <fstream>
 
@@ -169,6 +172,43 @@ private slots:
         QCOMPARE(after->R.rows(), Eigen::Index(2));
         GL_COMPARE_NEAR(after->R(1, 0), 3.0, 0.0);
         GL_COMPARE_NEAR(after->gamma(1, 0), -1.0, 0.0);
+    }
+
+    // A reference line (the slopes 1 and 2) spans exactly the x-axis, which grows in 1-2-5 steps; a narrow
+    // chart labels fewer x ticks, so that a projector's 1280 × 800 elides none; a reference line without a
+    // name keeps out of the legend.
+    void chartAxesAndReferenceLinesFollowTheData_data() {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<double>("tickInterval");
+        QTest::newRow("narrow: 2 intervals") << 200 << 25.0;
+        QTest::newRow("wide: 5 intervals") << 400 << 10.0;
+    }
+    void chartAxesAndReferenceLinesFollowTheData() {
+        QFETCH(int, width);
+        QFETCH(double, tickInterval);
+        LogChart chart(QStringLiteral("Taylor slope"), QStringLiteral("slope"));
+        chart.useLinearYAxis(0, 4);
+        const int slope = chart.addLineSeries(QStringLiteral("slope"), Qt::black, true);
+        chart.addReferenceLine(QString(), 2.0, Qt::green);
+        chart.resize(width, 250);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        for (int iteration = 0; iteration <= 37; ++iteration)
+            chart.append(slope, iteration, 2.0);
+        chart.flush();
+        const auto *xAxis = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Horizontal).constFirst());
+        QVERIFY(xAxis);
+        GL_COMPARE_NEAR(xAxis->max(), 50.0, 0.0); // 37 iterations: the axis steps 10 → 20 → 50
+        GL_COMPARE_NEAR(xAxis->tickInterval(), tickInterval, 0.0);
+        QXYSeries *reference = nullptr;
+        for (QAbstractSeries *series : chart.chart()->series())
+            if (series->name().isEmpty())
+                reference = qobject_cast<QXYSeries *>(series);
+        QVERIFY(reference);
+        QCOMPARE(reference->points(), QList<QPointF>({QPointF(0, 2), QPointF(50, 2)}));
+        QVERIFY(!chart.chart()->legend()->markers(reference).constFirst()->isVisible());
+        QVERIFY(
+            chart.chart()->legend()->markers(chart.chart()->series().constFirst()).constFirst()->isVisible());
     }
 
     // During a run on the demo problem the charts get a new frame about 30 times a second (the worker's

@@ -10,16 +10,26 @@ ChartPanel::ChartPanel(QWidget *parent)
     : QWidget(parent) {
     m_loss = new LogChart(tr("Loss"), tr("f"));
     m_lossSeries = m_loss->addLineSeries(tr("f(γ)"), QColor(0x21, 0x66, 0xac));
-    m_deviation = new LogChart(tr("Max deviation, analytic − numeric"), tr("max |Δ|"));
+    m_deviation = new LogChart(tr("Max |analytic − numeric|"), tr("max |Δ|"));
     m_informativeSeries = m_deviation->addLineSeries(tr("max |Δ|"), QColor(0xb2, 0x18, 0x2b), true);
-    m_uninformativeSeries = m_deviation->addScatterSeries(tr("below rounding"), QColor(0x80, 0x80, 0x80));
+    m_uninformativeSeries = m_deviation->addScatterSeries(tr("≤ rounding"), QColor(0x80, 0x80, 0x80));
     m_gradient = new LogChart(tr("Gradient norm"), tr("‖G‖"));
     m_gradientSeries = m_gradient->addLineSeries(tr("‖∂f/∂γ‖"), QColor(0x1b, 0x9e, 0x77));
-    m_slope = new LogChart(tr("Taylor slope at the checks"), tr("slope"));
+    m_slope = new LogChart(tr("Taylor slope at the checks"), tr("slope: 2 right, 1 wrong"));
     m_slope->useLinearYAxis(0, 4);
-    m_slopeSeries = m_slope->addLineSeries(tr("fitted slope"), QColor(0x54, 0x27, 0x88), true);
-    m_slope->addReferenceLine(tr("2: consistent"), 2.0, QColor(0x1b, 0x9e, 0x77));
-    m_slope->addReferenceLine(tr("1: wrong"), 1.0, QColor(0xd9, 0x5f, 0x02));
+    m_slopeSeries = m_slope->addLineSeries(tr("slope"), QColor(0x54, 0x27, 0x88), true);
+    m_slope->addReferenceLine(QString(), 2.0, QColor(0x1b, 0x9e, 0x77));
+    m_slope->addReferenceLine(QString(), 1.0, QColor(0xd9, 0x5f, 0x02));
+    m_loss->setToolTip(tr("The objective at every iteration, on a log scale."));
+    m_deviation->setToolTip(
+        tr("The largest |analytic − numeric| over all entries, at each gradient check.\n"
+           "Grey points: a step changes f by less than its rounding error there, so finite "
+           "differences cannot judge the gradient."));
+    m_slope->setToolTip(
+        tr("The slope of the Taylor remainder |f(γ + tD) − f(γ) − t⟨G, D⟩| against t, on "
+           "log–log axes, at each check.\n2: the analytic gradient is right; 1: it is wrong."));
+    m_gradient->setToolTip(
+        tr("‖∂f/∂γ‖ at every iteration; descent stops when it falls below the tolerance."));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_loss);

@@ -184,11 +184,16 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
     titleFont.setBold(true);
     painter.setFont(titleFont);
     painter.setPen(palette().windowText().color());
+    // The size goes first when the panel is narrow (a projector's 1280 × 800): the name matters more.
+    const QFontMetrics titleMetrics(titleFont);
     QString title = m_title;
-    if (m_matrix)
-        title += QStringLiteral("  (%1×%2)").arg(m_matrix->rows()).arg(m_matrix->cols());
+    if (m_matrix) {
+        const QString sized = title + QStringLiteral("  (%1×%2)").arg(m_matrix->rows()).arg(m_matrix->cols());
+        if (titleMetrics.horizontalAdvance(sized) <= width() - 8)
+            title = sized;
+    }
     painter.drawText(QRectF(4, 2, width() - 8, metrics.height() * 1.5), Qt::AlignLeft | Qt::AlignVCenter,
-                     QFontMetrics(titleFont).elidedText(title, Qt::ElideRight, width() - 8));
+                     titleMetrics.elidedText(title, Qt::ElideRight, width() - 8));
     painter.setFont(font());
     if (!m_notice.isEmpty()) {
         painter.setPen(QColor(0xb3, 0x58, 0x06));

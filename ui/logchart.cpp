@@ -1,5 +1,6 @@
 #include "logchart.h"
 
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
@@ -91,7 +92,10 @@ void LogChart::addReferenceLine(const QString &name, double y, const QColor &col
     line->attachAxis(m_x);
     line->attachAxis(m_linearY ? static_cast<QAbstractAxis *>(m_linearY) : m_y);
     line->setPen(QPen(color, 1.5, Qt::DashLine));
-    line->replace({QPointF(0, y), QPointF(1e9, y)});
+    line->replace({QPointF(0, y), QPointF(m_xEnd, y)}); // (ends far outside the range were not drawn)
+    if (name.isEmpty()) // explained elsewhere (the series' name, a tooltip): no room in a narrow legend
+        for (QLegendMarker *marker : chart()->legend()->markers(line))
+            marker->setVisible(false);
     m_references.append(line);
 }
 
@@ -155,9 +159,9 @@ void LogChart::flush() {
         for (double factor : {2.0, 5.0, 10.0})
             if (xEnd < xMax)
                 xEnd = factor * decade;
-    if (m_x->max() != xEnd) {
-        m_x->setRange(0, xEnd);
-        m_x->setTickInterval(xEnd / 5);
+    if (m_xEnd != xEnd) {
+        m_xEnd = xEnd;
+        updateXRange();
     }
     if (m_y && yMin <= yMax) {
         const double low = std::pow(10.0, std::floor(std::log10(yMin)));
@@ -175,8 +179,28 @@ void LogChart::clear() {
     }
     m_skipped = 0;
     m_dirty = false;
-    m_x->setRange(0, 10);
-    m_x->setTickInterval(2);
+    m_xEnd = 10;
+    updateXRange();
+}
+
+void LogChart::resizeEvent(QResizeEvent *event) {
+    QChartView::resizeEvent(event);
+    updateXTicks();
+}
+
+void LogChart::updateXRange() {
+    m_x->setRange(0, m_xEnd);
+    for (QXYSeries *line : m_references)
+        line->replace({QPointF(0, line->at(0).y()), QPointF(m_xEnd, line->at(0).y())});
+    updateXTicks();
+}
+
+void LogChart::updateXTicks() {
+    // Five intervals where each label has room (about 45 px for "10000" and its gap), else two.
+    const int intervals = width() >= 250 ? 5 : 2;
+    const double interval = m_xEnd / intervals;
+    if (m_x->tickInterval() != interval)
+        m_x->setTickInterval(interval);
 }
 
 } // namespace gradlens

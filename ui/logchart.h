@@ -19,7 +19,7 @@ public:
     LogChart(const QString &title, const QString &yLabel, QWidget *parent = nullptr);
     // A linear y-axis fixed at [low, high] instead (e.g. the Taylor slope, 0 … 4).
     void useLinearYAxis(double low, double high);
-    // A dashed horizontal line at y (e.g. the slopes 1 and 2), named in the legend.
+    // A dashed horizontal line at y (e.g. the slopes 1 and 2), named in the legend unless name is empty.
     void addReferenceLine(const QString &name, double y, const QColor &color);
 
     // markers: draw each point too (for sparse series, where a single point would not show as a line)
@@ -33,8 +33,13 @@ public:
     QList<QPointF> points(int series) const { return m_points.value(series); }
     int skippedPoints() const { return m_skipped; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     int add(QXYSeries *series, const QColor &color);
+    void updateXRange(); // the x-axis and the reference lines to [0, m_xEnd]
+    void updateXTicks(); // fewer x labels on a narrow chart, so that none is elided
 
     QValueAxis *m_x;
     QLogValueAxis *m_y;
@@ -43,6 +48,7 @@ private:
     QList<QXYSeries *> m_series;
     QList<QList<QPointF>> m_points;
     QList<bool> m_markers; // always draw the points (otherwise only while the series is short)
+    double m_xEnd = 10;
     bool m_dirty = false;
     int m_skipped = 0;
 };
