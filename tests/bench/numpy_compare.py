@@ -3,7 +3,9 @@
 
     tests/bench/numpy_compare.py --cli build/release/app/gradlens-cli [--n 4096] [--r 8] [--repeat 5]
 
-Prints one JSON object: both timings and "speedup_vs_numpy" (NumPy's median / the fused evaluation's median).
+Prints one JSON object: the timings, "speedup_vs_numpy" (NumPy's median / the evaluation descent runs, on
+the paired layout built once per run) and "direct_speedup_vs_numpy" (against the pass over P and R as stored,
+what a single evaluation costs).
 NumPy comes from Debian's python3-numpy; the script says so when it is missing.
 """
 import argparse
@@ -53,6 +55,8 @@ def main():
         "stream_read_seconds": ours["stream_read_seconds"],
         "numpy_ratio_to_stream": theirs / ours["stream_read_seconds"],
         "speedup_vs_numpy": theirs / ours["evaluate_seconds"],
+        "direct_evaluate_seconds": ours["direct_evaluate_seconds"],
+        "direct_speedup_vs_numpy": theirs / ours["direct_evaluate_seconds"],
     }))
 
 
