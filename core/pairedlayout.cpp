@@ -48,7 +48,7 @@ std::size_t panelSize(Index j0, Index w) {
 }
 
 // Per-thread scratch of one panel: γ_J's entries broadcast to vectors, and four-lane accumulators of
-// (Aᵀ γ_I) for the panel's rows; both W·r vectors, k-major.
+// Bᵀ γ_I for the panel's rows; both W·r vectors, k-major.
 struct PanelScratch {
     std::vector<double> gammaJ, towardJ;
 };
@@ -72,8 +72,8 @@ double panelPairs(const double *in, Index j0, const ConstRef &gamma, double *gra
     Vec4 sum{};
     for (Index i = 0; i < j0; i += kLanes) {
         // The hardware prefetcher stalls while a block computes; asking 16 KB ahead keeps memory busy
-        // (measured: 1.3× the stream-read instead of 1.7× at n = 4096, r = 8).
-        // (Integer arithmetic: near the end of the data the address lies past it; a prefetch never faults.)
+        // (1.3× the stream-read instead of 1.7× at n = 4096, r = 8). Integer arithmetic, because near the end
+        // the address lies past the data; a prefetch never faults.
         const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(in) + kPrefetchAheadBytes;
         for (std::uintptr_t line = 0; line < kBlockValues * W * sizeof(double); line += 64)
             __builtin_prefetch(reinterpret_cast<const void *>(ahead + line));
