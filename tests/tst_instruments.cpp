@@ -1,6 +1,7 @@
 #include "descent.h"
 #include "evaluation.h"
 #include "instruments.h"
+#include "pairedlayout.h"
 #include "random.h"
 #include "testhelpers.h"
 
@@ -227,7 +228,9 @@ private slots:
         QVERIFY(run.setOptions(options).ok);
         Problem moved = problem;
         moved.gamma = run.gamma();
-        GL_COMPARE_MATRICES(run.current().gradient, evaluate(moved).gradient, 1e-13);
+        // Descent evaluates a general problem through its paired layout: the same pass gives the same bits.
+        GL_COMPARE_MATRICES(run.current().gradient,
+                            PairedLayout(moved.R, moved.P).evaluate(moved.gamma).gradient, 0.0);
     }
 };
 
