@@ -40,7 +40,8 @@ struct PrecisionGuard {
 
 // informative ⇔ largestChange > 100 · roundingNoise (two digits to spare); always true for complex step,
 // which has no subtractive cancellation. steps and gradient are n×r; O(n²r), no n×n temporary.
-PrecisionGuard assessFiniteDifferences(const ProblemView &problem, const Eigen::Ref<const Eigen::MatrixXd> &steps,
+PrecisionGuard assessFiniteDifferences(const ProblemView &problem,
+                                       const Eigen::Ref<const Eigen::MatrixXd> &steps,
                                        const Eigen::Ref<const Eigen::MatrixXd> &gradient,
                                        Convention convention, DifferenceMethod method);
 

@@ -196,7 +196,8 @@ double LineProfile::valueAt(double t) const {
     return c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * c[4])));
 }
 
-LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &G, Convention convention) {
+LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &G,
+                        Convention convention) {
     const auto &gamma = problem.gamma;
     const Index n = gamma.rows();
     // Sums over all entries of m0², m0·a1, a1², m0·a2, a1·a2, a2², column by column.
