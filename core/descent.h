@@ -85,6 +85,8 @@ public:
     double gradientNorm() const { return m_gradientNorm; }
     int iteration() const { return m_iteration; }
     const std::vector<IterationRecord> &history() const { return m_history; }
+    // P and R laid out for this run's evaluations (general problems), or null (symmetric ones).
+    const PairedLayout *pairedLayout() const { return m_pairedLayout.empty() ? nullptr : &m_pairedLayout; }
 
 private:
     std::optional<Termination> block(Termination termination, std::string message);

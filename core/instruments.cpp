@@ -94,15 +94,26 @@ TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options
         D = randomDirection(G, options.seed);
     D *= std::max(problem.gamma.norm(), 1.0) / D.norm();
 
-    const Symmetry symmetry =
-        isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
-    const double f0 = evaluateLoss(problem.R, problem.P, problem.gamma, options.convention, symmetry);
+    // Losses through the caller's paired layout if there is one, else the direct pass (which reads one
+    // triangle of symmetric P and R).
+    const Symmetry symmetry = options.pairedLayout                       ? Symmetry::General
+                              : isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric
+                                                                         : Symmetry::General;
+    auto lossAt = [&](const Eigen::Ref<const MatrixXd> &gamma) {
+        if (!options.pairedLayout)
+            return evaluateLoss(problem.R, problem.P, gamma, options.convention, symmetry);
+        EvaluationOptions lossOnly;
+        lossOnly.wantGradient = false;
+        lossOnly.convention = options.convention;
+        return options.pairedLayout->evaluate(gamma, lossOnly).loss;
+    };
+    const double f0 = lossAt(problem.gamma);
     const double firstOrder = G.cwiseProduct(D).sum(); // ⟨G, D⟩
     const int points = std::max(options.points, 2);
     for (int k = 0; k < points; ++k) {
         const double t = options.tMin * std::pow(options.tMax / options.tMin, double(k) / (points - 1));
         const MatrixXd moved = problem.gamma + t * D;
-        const double f = evaluateLoss(problem.R, problem.P, moved, options.convention, symmetry);
+        const double f = lossAt(moved);
         result.t.push_back(t);
         result.error.push_back(std::abs(f - f0 - t * firstOrder));
     }

@@ -56,6 +56,35 @@ private slots:
         }
     }
 
+    // Through a descent's paired layout the Taylor test evaluates the same losses up to rounding: the
+    // remainders above the rounding floor agree, and so do the slope and the verdict, for a right and a
+    // wrong gradient.
+    void taylorThroughPairedLayoutAgrees_data() {
+        QTest::addColumn<int>("variant");
+        QTest::newRow("correct") << int(GradientVariant::Correct);
+        QTest::newRow("flip-sign") << int(GradientVariant::FlipSign);
+    }
+    void taylorThroughPairedLayoutAgrees() {
+        QFETCH(int, variant);
+        const Problem problem = nonSymmetric(12);
+        const PairedLayout layout(problem.R, problem.P);
+        TaylorOptions options;
+        options.variant = GradientVariant(variant);
+        const TaylorResult direct = taylorTest(problem, options);
+        options.pairedLayout = &layout;
+        const TaylorResult paired = taylorTest(problem, options);
+        QCOMPARE(paired.verdict, direct.verdict);
+        GL_COMPARE_NEAR(paired.slope, direct.slope, 1e-3);
+        QCOMPARE(paired.t, direct.t);
+        for (std::size_t k = 0; k < direct.t.size(); ++k)
+            if (direct.error[k] > 1e4 * direct.roundingFloor)
+                GL_COMPARE_NEAR(paired.error[k], direct.error[k], 1e-2 * direct.error[k]);
+        // The losses really come from the layout: one of another P gives other remainders.
+        const PairedLayout otherWeights(problem.R, 2.0 * problem.P);
+        options.pairedLayout = &otherWeights;
+        QVERIFY(taylorTest(problem, options).error != direct.error);
+    }
+
     // The random direction is not γ itself, even for a problem generated with the same seed: along D = γ
     // the dropped-transpose mistake cancels (⟨(A − Aᵀ)γ, γ⟩ = 0) and would pass.
     void randomDirectionIsNotGamma() {

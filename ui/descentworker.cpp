@@ -189,6 +189,7 @@ bool DescentWorker::check(quint64 epoch) {
     TaylorOptions taylorOptions;
     taylorOptions.variant = m_options.variant;
     taylorOptions.convention = m_options.convention;
+    taylorOptions.pairedLayout = m_run->pairedLayout();
     const TaylorResult taylor = taylorTest(current, taylorOptions);
     const bool failed = (guard.informative && report.maxRelative > consistencyThreshold(m_check.method)) ||
                         taylor.verdict == TaylorVerdict::Wrong;
