@@ -1,5 +1,7 @@
 #include "evaluation.h"
 
+#include "panelreduction.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -157,8 +159,7 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
                          std::min(rowChunk, n + width));
     const auto panels = static_cast<std::ptrdiff_t>((n + width - 1) / width);
     std::vector<double> panelSums(static_cast<std::size_t>(panels), 0.0);
-    const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-    const int teamSize = static_cast<int>(std::min<std::ptrdiff_t>(threads, panels));
+    const int teamSize = detail::teamSize(options, panels);
     std::vector<MatrixXd> gradients(static_cast<std::size_t>(teamSize));
 
 #pragma omp parallel num_threads(teamSize)
@@ -171,21 +172,9 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
         gradients[static_cast<std::size_t>(omp_get_thread_num())] = std::move(scratch.gradient);
     }
 
-    double sum = 0;
-    for (double panelSum : panelSums)
-        sum += panelSum;
-    const double factor = conventionFactor(options.convention);
-    result.loss = factor * sum;
+    detail::combinePartials(panelSums, gradients, n, r, options, result);
     if (options.wantResidual && result.symmetricPath)
         result.residual.triangularView<Eigen::StrictlyLower>() = result.residual.transpose();
-
-    if (options.wantGradient) {
-        result.gradient = MatrixXd::Zero(n, r);
-        for (const MatrixXd &partial : gradients)
-            if (partial.size() > 0)
-                result.gradient += partial;
-        result.gradient *= 2.0 * factor;
-    }
     return result;
 }
 

@@ -1,5 +1,7 @@
 #include "pairedlayout.h"
 
+#include "panelreduction.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -170,8 +172,7 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
     const Index r = gamma.cols();
     const Index panels = (n + kPanelWidth - 1) / kPanelWidth;
     std::vector<double> panelSums(static_cast<std::size_t>(panels), 0.0);
-    const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-    const int teamSize = static_cast<int>(std::max<Index>(1, std::min<Index>(threads, panels)));
+    const int teamSize = detail::teamSize(options, panels);
     std::vector<MatrixXd> gradients(static_cast<std::size_t>(teamSize));
 
 #pragma omp parallel num_threads(teamSize)
@@ -191,7 +192,7 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
             const PanelKernel kernel = kernelFor(w, std::make_integer_sequence<int, kPanelWidth>{});
             double sum = kernel(in, j0, gamma, options.wantGradient ? gradient.data() : nullptr,
                                 n + kGradientPadding, scratch);
-            in += kBlockValues * j0 / kLanes * w;
+            in += panelSize(j0, w) - 2 * w * w; // the diagonal blocks of P and R end the panel
 
             const auto gammaJ = gamma.middleRows(j0, w);
             const Eigen::Map<const MatrixXd> diagonalP(in, w, w);
@@ -207,19 +208,8 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
         gradients[static_cast<std::size_t>(omp_get_thread_num())] = std::move(gradient);
     }
 
-    double sum = 0;
-    for (double panelSum : panelSums)
-        sum += panelSum;
-    const double factor = conventionFactor(options.convention);
     Evaluation result;
-    result.loss = factor * sum;
-    if (options.wantGradient) {
-        result.gradient = MatrixXd::Zero(n, r);
-        for (const MatrixXd &partial : gradients)
-            if (partial.size() > 0)
-                result.gradient += partial.topRows(n);
-        result.gradient *= 2.0 * factor;
-    }
+    detail::combinePartials(panelSums, gradients, n, r, options, result);
     return result;
 }
 
