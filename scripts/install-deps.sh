@@ -1,12 +1,38 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Gradient Lens needs to build, test and run; does nothing when all are present.
+#   scripts/install-deps.sh           build, test and run
+#   scripts/install-deps.sh --fuzz    also the libFuzzer toolchain (scripts/fuzz.sh)
+#   scripts/install-deps.sh --check   only report what is missing (exit 1 when something is)
+# Without apt-get (another distribution) it installs nothing: it exits 0 when the build already
+# configures (build/release exists and CMake accepts it) and otherwise prints what to install.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(g++ cmake ninja-build pkg-config libeigen3-dev qt6-base-dev qt6-charts-dev qt6-svg-dev
-          libgl-dev fonts-dejavu-core xvfb xauth libmatio-dev)
-# --fuzz: also what the libFuzzer harnesses need (scripts/fuzz.sh).
-if [ "${1:-}" = "--fuzz" ]; then
+# Every package is named here, because we install with --no-install-recommends: qt6-base-dev only
+# *recommends* libqt6opengl6-dev, yet Qt6Charts' CMake package requires Qt6OpenGL.
+packages=(
+    g++ cmake ninja-build pkg-config make  # toolchain (make: the fuzz and example builds)
+    libeigen3-dev                          # core
+    qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libxkbcommon-dev  # ui
+    libmatio-dev                           # MATLAB .mat files
+    fonts-dejavu-core                      # legible text in offscreen screenshots and tests
+    help2man                               # man pages, generated at build time
+    desktop-file-utils appstream           # the install test validates the .desktop and metainfo files
+    dpkg-dev file                          # cpack -G DEB computes the package's dependencies with them
+)
+mode="${1:-}"
+if [ "$mode" = "--fuzz" ]; then
     packages+=(clang-14 libclang-rt-14-dev)
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    if cmake --preset release >/dev/null 2>&1; then
+        exit 0
+    fi
+    echo "This system has no apt-get and the build does not configure. Install the equivalents of these" >&2
+    echo "Debian packages and run again:" >&2
+    echo "  ${packages[*]}" >&2
+    exit 1
 fi
 
 missing=()
@@ -14,16 +40,14 @@ for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
         missing+=("$package")
     fi
-done 2>/dev/null || true
-
-if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    echo "This system has no apt-get. Install these packages (or their equivalents) and run again:" >&2
-    echo "  ${packages[*]}" >&2
-    exit 1
-fi
+done
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
+fi
+if [ "$mode" = "--check" ]; then
+    echo "Missing packages: ${missing[*]}" >&2
+    exit 1
 fi
 
 echo "Installing missing packages: ${missing[*]}"
