@@ -12,6 +12,7 @@
 #include "problem.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QJsonArray>
 
@@ -539,7 +540,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
         return outcome;
     }
     if (name == "--version") {
-        outcome.help = "gradlens-cli 0.1.0\n";
+        outcome.help = "gradlens-cli " + QCoreApplication::applicationVersion() + "\n";
         return outcome;
     }
     const auto command =

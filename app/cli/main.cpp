@@ -11,7 +11,7 @@
 int main(int argc, char *argv[]) {
     QCoreApplication application(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("gradlens-cli"));
-    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GRADLENS_VERSION));
 
     gradlens::cli::CommandOutcome outcome;
     try {

@@ -7,34 +7,84 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QRegularExpression>
 #include <QTimer>
 
 #include <cstdio>
+#include <optional>
+#include <vector>
 
 using namespace gradlens;
 
-int main(int argc, char *argv[]) {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("GradientLens"));
-    QApplication::setApplicationName(QStringLiteral("gradlens"));
-    QApplication::setApplicationVersion(QStringLiteral(GRADLENS_VERSION));
+namespace {
+
+// Bounds of --size: a screenshot larger than 8K would need gigabytes for one image (and 99999 × 99999 made Qt
+// crash); smaller than 320 × 240 leaves no room for the panels.
+constexpr int kMinimumShotWidth = 320, kMinimumShotHeight = 240;
+constexpr int kMaximumShotWidth = 7680, kMaximumShotHeight = 4320;
+
+int fail(const QString &message) {
+    std::fprintf(stderr, "gradlens: error: %s\n", qPrintable(message));
+    return 2;
+}
+
+// What the command line asks for, checked before any window system is touched.
+struct LaunchOptions {
+    bool takeScreenshot = false;
+    QString screenshotFile;
+    int steps = 0;
+    QSize size;
+    std::optional<GradientVariant> variant;
+    int tab = 0;
+    std::vector<std::pair<MatrixRole, QString>> files;
+};
+
+// Qt's own options (QGuiApplication's), accepted here so that the check below does not refuse them; the
+// application object reads them later.
+QList<QCommandLineOption> qtOwnOptions() {
+    QList<QCommandLineOption> options;
+    for (const char *name : {"platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry",
+                             "qwindowicon", "qwindowtitle", "session", "display", "geometry", "style",
+                             "stylesheet", "qmljsdebugger"})
+        options << QCommandLineOption(QString::fromLatin1(name), QString(), QStringLiteral("value"));
+    for (const char *name : {"reverse", "nograb", "dograb", "sync", "widgetcount", "testability"})
+        options << QCommandLineOption(QString::fromLatin1(name));
+    for (QCommandLineOption &option : options)
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+    return options;
+}
+
+// Parses and checks the arguments without a display. Returns the exit status when the program should stop
+// here (help, version, or an error: 2), nothing when the window should open.
+std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &launch) {
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
 
     QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(
         QStringLiteral("Gradient Lens: see the residual and the gradient, step descent, "
                        "check gradients."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the window to FILE.png and exit."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption steps(QStringLiteral("steps"),
                                    QStringLiteral("Descent steps before the screenshot (0)."),
                                    QStringLiteral("K"), QStringLiteral("0"));
-    const QCommandLineOption size(QStringLiteral("size"),
-                                  QStringLiteral("Window size for the screenshot (1600x1000)."),
-                                  QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    const QCommandLineOption size(
+        QStringLiteral("size"),
+        QStringLiteral("Window size for the screenshot, %1x%2 to %3x%4 (1600x1000).")
+            .arg(kMinimumShotWidth)
+            .arg(kMinimumShotHeight)
+            .arg(kMaximumShotWidth)
+            .arg(kMaximumShotHeight),
+        QStringLiteral("WxH"), QStringLiteral("1600x1000"));
     const QCommandLineOption r(QStringLiteral("R"), QStringLiteral("Read R from FILE."),
                                QStringLiteral("FILE"));
     const QCommandLineOption p(QStringLiteral("P"), QStringLiteral("Read P from FILE."),
@@ -49,50 +99,88 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Bottom tab to show: descent, taylor, sweep or profile."),
                                  QStringLiteral("NAME"), QStringLiteral("descent"));
-    parser.addOptions({screenshot, steps, size, r, p, gamma, variant, tab});
-    parser.process(app);
+    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab});
+    parser.addOptions(qtOwnOptions());
 
-    auto fail = [](const QString &message) {
-        std::fprintf(stderr, "gradlens: error: %s\n", qPrintable(message));
-        return 2;
-    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText() + QStringLiteral(" (see --help)"));
+    if (parser.isSet(help)) {
+        const QCoreApplication application(argc, argv); // helpText() names the program from it
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (parser.isSet(version)) {
+        std::printf("gradlens %s\n", GRADLENS_VERSION);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument \"%1\" (see --help)")
+                        .arg(parser.positionalArguments().first()));
+
     bool stepsOk = false;
-    const int stepCount = parser.value(steps).toInt(&stepsOk);
-    if (!stepsOk || stepCount < 0)
+    launch.steps = parser.value(steps).toInt(&stepsOk);
+    if (!stepsOk || launch.steps < 0)
         return fail(QStringLiteral("--steps needs a whole number ≥ 0, got \"%1\"").arg(parser.value(steps)));
-    const auto sizeMatch = QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)$")).match(parser.value(size));
-    if (!sizeMatch.hasMatch())
-        return fail(QStringLiteral("--size needs WxH, e.g. 1600x1000, got \"%1\"").arg(parser.value(size)));
-    const QSize windowSize(sizeMatch.captured(1).toInt(), sizeMatch.captured(2).toInt());
+    const auto sizeMatch = QRegularExpression(QStringLiteral("^(\\d{1,9})x(\\d{1,9})$")).match(parser.value(size));
+    launch.size = sizeMatch.hasMatch() ? QSize(sizeMatch.captured(1).toInt(), sizeMatch.captured(2).toInt())
+                                       : QSize();
+    if (launch.size.width() < kMinimumShotWidth || launch.size.width() > kMaximumShotWidth ||
+        launch.size.height() < kMinimumShotHeight || launch.size.height() > kMaximumShotHeight)
+        return fail(QStringLiteral("--size needs WxH from %1x%2 to %3x%4, e.g. 1600x1000, got \"%5\"")
+                        .arg(kMinimumShotWidth)
+                        .arg(kMinimumShotHeight)
+                        .arg(kMaximumShotWidth)
+                        .arg(kMaximumShotHeight)
+                        .arg(parser.value(size)));
 
-    const auto chosenVariant = parseGradientVariant(parser.value(variant).toStdString());
-    if (!chosenVariant)
+    launch.variant = parseGradientVariant(parser.value(variant).toStdString());
+    if (!launch.variant)
         return fail(
             QStringLiteral("--variant must be one of correct, entrywise, drop-transpose, drop-factor-two, "
                            "no-outer-p, flip-sign; got \"%1\"")
                 .arg(parser.value(variant)));
-    const auto tabIndex = QStringList{QStringLiteral("descent"), QStringLiteral("taylor"),
-                                      QStringLiteral("sweep"), QStringLiteral("profile")}
-                              .indexOf(parser.value(tab));
-    if (tabIndex < 0)
+    if (!parser.isSet(variant))
+        launch.variant.reset();
+    launch.tab = int(QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
+                                 QStringLiteral("profile")}
+                         .indexOf(parser.value(tab)));
+    if (launch.tab < 0)
         return fail(QStringLiteral("--tab must be descent, taylor, sweep or profile; got \"%1\"")
                         .arg(parser.value(tab)));
 
-    const bool takeScreenshot = parser.isSet(screenshot);
+    launch.takeScreenshot = parser.isSet(screenshot);
+    launch.screenshotFile = parser.value(screenshot);
+    const QCommandLineOption *fileOptions[3] = {&r, &p, &gamma};
+    for (int k = 0; k < 3; ++k)
+        if (parser.isSet(*fileOptions[k]))
+            launch.files.emplace_back(MatrixRole(k), parser.value(*fileOptions[k]));
+    return std::nullopt;
+}
+
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QCoreApplication::setOrganizationName(QStringLiteral("GradientLens"));
+    QCoreApplication::setApplicationName(QStringLiteral("gradlens"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GRADLENS_VERSION));
+    LaunchOptions launch;
+    if (const auto status = parseLaunchOptions(argc, argv, launch))
+        return *status;
+
+    QApplication app(argc, argv);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/gradlens.svg")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.gradlens.GradientLens"));
+
+    const bool takeScreenshot = launch.takeScreenshot;
     MainWindow window(takeScreenshot ? MainWindow::Settings::Ignore : MainWindow::Settings::Remember);
     if (takeScreenshot)
-        window.resize(windowSize);
-    if (parser.isSet(variant))
-        window.checkPanel()->setVariant(*chosenVariant);
+        window.resize(launch.size);
+    if (launch.variant)
+        window.checkPanel()->setVariant(*launch.variant);
     window.show();
 
     // Files given on the command line replace the demo problem, one after the other.
-    QStringList files[3];
-    const QCommandLineOption *fileOptions[3] = {&r, &p, &gamma};
-    std::vector<std::pair<MatrixRole, QString>> toOpen;
-    for (int k = 0; k < 3; ++k)
-        if (parser.isSet(*fileOptions[k]))
-            toOpen.emplace_back(MatrixRole(k), parser.value(*fileOptions[k]));
+    const std::vector<std::pair<MatrixRole, QString>> toOpen = launch.files;
 
     auto openNext = std::make_shared<std::function<void(std::size_t, std::function<void()>)>>();
     *openNext = [&window, toOpen, openNext](std::size_t index, std::function<void()> done) {
@@ -110,7 +198,7 @@ int main(int argc, char *argv[]) {
         (*openNext)(0, [] {});
         return app.exec();
     }
-    const QString target = parser.value(screenshot);
+    const QString target = launch.screenshotFile;
     int status = 0;
     (*openNext)(0, [&] {
         window.whenSettled([&] {
@@ -120,9 +208,9 @@ int main(int argc, char *argv[]) {
                 app.exit(status);
                 return;
             }
-            window.controller()->step(stepCount);
+            window.controller()->step(launch.steps);
             window.whenSettled([&] {
-                window.showTab(int(tabIndex));
+                window.showTab(launch.tab);
                 window.whenSettled([&] {
                     // One more turn of the event loop so that every widget has painted the last snapshot.
                     QTimer::singleShot(50, &app, [&] {
