@@ -5,8 +5,8 @@ set(CPACK_PACKAGE_VENDOR "Gradient Lens")
 set(CPACK_PACKAGE_CONTACT "Gradient Lens maintainers <gradlens@users.noreply.github.com>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "See, check and descend the gradient of a weighted low-rank fit")
 set(CPACK_PACKAGE_DESCRIPTION
-    "Gradient Lens shows the residual and the gradient of f(gamma) = ||R - P o (gamma gamma^T)||^2, checks the\n"
-    "gradient against numerical ones and runs gradient descent, in a Qt window and on the command line.")
+    "Gradient Lens shows the residual and the gradient of f(gamma) = ||R - P o (gamma gamma^T)||^2, checks the \
+gradient against numerical ones and runs gradient descent, in a Qt window and on the command line.")
 set(CPACK_PACKAGE_FILE_NAME "${CPACK_PACKAGE_NAME}_${PROJECT_VERSION}_amd64")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

@@ -2,6 +2,7 @@
 # Installs the Debian packages Gradient Lens needs to build, test and run; does nothing when all are present.
 #   scripts/install-deps.sh           build, test and run
 #   scripts/install-deps.sh --fuzz    also the libFuzzer toolchain (scripts/fuzz.sh)
+#   scripts/install-deps.sh --format  also clang-format (scripts/check-format.sh)
 #   scripts/install-deps.sh --check   only report what is missing (exit 1 when something is)
 # Without apt-get (another distribution) it installs nothing: it exits 0 when the build already
 # configures (build/release exists and CMake accepts it) and otherwise prints what to install.
@@ -21,9 +22,10 @@ packages=(
     dpkg-dev file                          # cpack -G DEB computes the package's dependencies with them
 )
 mode="${1:-}"
-if [ "$mode" = "--fuzz" ]; then
-    packages+=(clang-14 libclang-rt-14-dev)
-fi
+case "$mode" in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    --format) packages+=(clang-format) ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     if cmake --preset release >/dev/null 2>&1; then

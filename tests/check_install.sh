@@ -14,7 +14,7 @@ expected=(
     "share/applications/$app_id.desktop"
     "share/metainfo/$app_id.metainfo.xml"
     "share/icons/hicolor/scalable/apps/$app_id.svg"
-    share/doc/GradientLens/help/reading.html
+    share/doc/gradlens/help/reading.html
     share/man/man1/gradlens.1
     share/man/man1/gradlens-cli.1
 )

@@ -65,8 +65,8 @@ private slots:
         QTest::newRow("steps not a number") << QStringList{"--steps", "many"} << QByteArray("--steps");
         QTest::newRow("size not WxH") << QStringList{"--size", "big"} << QByteArray("--size");
         QTest::newRow("size beyond 8K") << QStringList{"--size", "99999x99999"} << QByteArray("7680x4320");
-        QTest::newRow("size overflowing int") << QStringList{"--size", "99999999999x100"}
-                                              << QByteArray("--size");
+        QTest::newRow("size overflowing int")
+            << QStringList{"--size", "99999999999x100"} << QByteArray("--size");
         QTest::newRow("size too small") << QStringList{"--size", "10x10"} << QByteArray("320x240");
         QTest::newRow("variant unknown") << QStringList{"--variant", "nope"} << QByteArray("--variant");
         QTest::newRow("tab unknown") << QStringList{"--tab", "nope"} << QByteArray("--tab");

@@ -44,9 +44,9 @@ struct LaunchOptions {
 // application object reads them later.
 QList<QCommandLineOption> qtOwnOptions() {
     QList<QCommandLineOption> options;
-    for (const char *name : {"platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry",
-                             "qwindowicon", "qwindowtitle", "session", "display", "geometry", "style",
-                             "stylesheet", "qmljsdebugger"})
+    for (const char *name :
+         {"platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry", "qwindowicon",
+          "qwindowtitle", "session", "display", "geometry", "style", "stylesheet", "qmljsdebugger"})
         options << QCommandLineOption(QString::fromLatin1(name), QString(), QStringLiteral("value"));
     for (const char *name : {"reverse", "nograb", "dograb", "sync", "widgetcount", "testability"})
         options << QCommandLineOption(QString::fromLatin1(name));
@@ -121,9 +121,10 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
     launch.steps = parser.value(steps).toInt(&stepsOk);
     if (!stepsOk || launch.steps < 0)
         return fail(QStringLiteral("--steps needs a whole number ≥ 0, got \"%1\"").arg(parser.value(steps)));
-    const auto sizeMatch = QRegularExpression(QStringLiteral("^(\\d{1,9})x(\\d{1,9})$")).match(parser.value(size));
-    launch.size = sizeMatch.hasMatch() ? QSize(sizeMatch.captured(1).toInt(), sizeMatch.captured(2).toInt())
-                                       : QSize();
+    const auto sizeMatch =
+        QRegularExpression(QStringLiteral("^(\\d{1,9})x(\\d{1,9})$")).match(parser.value(size));
+    launch.size =
+        sizeMatch.hasMatch() ? QSize(sizeMatch.captured(1).toInt(), sizeMatch.captured(2).toInt()) : QSize();
     if (launch.size.width() < kMinimumShotWidth || launch.size.width() > kMaximumShotWidth ||
         launch.size.height() < kMinimumShotHeight || launch.size.height() > kMaximumShotHeight)
         return fail(QStringLiteral("--size needs WxH from %1x%2 to %3x%4, e.g. 1600x1000, got \"%5\"")

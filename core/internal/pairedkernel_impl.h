@@ -95,14 +95,22 @@ template <int W> double panelPairs(const PanelArguments &a) {
 // The kernel for a panel of w = 1 … kPanelWidth columns.
 inline PanelKernel kernelForWidth(Index w) {
     switch (w) {
-    case 1: return &panelPairs<1>;
-    case 2: return &panelPairs<2>;
-    case 3: return &panelPairs<3>;
-    case 4: return &panelPairs<4>;
-    case 5: return &panelPairs<5>;
-    case 6: return &panelPairs<6>;
-    case 7: return &panelPairs<7>;
-    default: return &panelPairs<8>;
+    case 1:
+        return &panelPairs<1>;
+    case 2:
+        return &panelPairs<2>;
+    case 3:
+        return &panelPairs<3>;
+    case 4:
+        return &panelPairs<4>;
+    case 5:
+        return &panelPairs<5>;
+    case 6:
+        return &panelPairs<6>;
+    case 7:
+        return &panelPairs<7>;
+    default:
+        return &panelPairs<8>;
     }
 }
 
