@@ -1,5 +1,6 @@
 // The desktop application's command line, checked without a display: --help, --version and every refusal
 // must work before a window system is touched (help2man and package scripts run them headless).
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -93,6 +94,30 @@ private slots:
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QImage image(file);
         QCOMPARE(image.size(), QSize(1280, 800));
+    }
+
+    // A file that fails stops the screenshot with its own message, even when good files follow it (the
+    // error reading R used to be lost, and the screenshot taken with exit 0).
+    void screenshotStopsAtTheFirstBadFile() {
+        QTemporaryDir directory;
+        QVERIFY(directory.isValid());
+        const auto write = [&](const char *name, const QByteArray &content) {
+            QFile file(directory.filePath(QString::fromLatin1(name)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(content);
+        };
+        write("R.csv", "1,2\n3\n");
+        write("P.csv", "1,0\n0,1\n");
+        write("g.csv", "0.5\n-1\n");
+        const QString shot = directory.filePath(QStringLiteral("shot.png"));
+        const Run run = gradlens({QStringLiteral("--screenshot"), shot, QStringLiteral("--R"),
+                                  directory.filePath(QStringLiteral("R.csv")), QStringLiteral("--P"),
+                                  directory.filePath(QStringLiteral("P.csv")), QStringLiteral("--gamma"),
+                                  directory.filePath(QStringLiteral("g.csv"))},
+                                 QStringLiteral("offscreen"));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("R.csv:2"), run.err.constData());
+        QVERIFY(!QFile::exists(shot));
     }
 };
 

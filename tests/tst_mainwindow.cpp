@@ -147,6 +147,36 @@ private slots:
         QCOMPARE(window.controller()->problem(), before);
     }
 
+    // A NaN is blamed on the file that holds it, not on the file read last (it said "g.csv: R(1, 1) is NaN").
+    void nonFiniteEntryNamesItsOwnFile_data() {
+        QTest::addColumn<int>("badRole");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("NaN in R, read first")
+            << int(MatrixRole::Target) << QStringLiteral("R.csv: R(1, 2) is NaN");
+        QTest::newRow("NaN in P, read second")
+            << int(MatrixRole::Weights) << QStringLiteral("P.csv: P(1, 2) is NaN");
+    }
+    void nonFiniteEntryNamesItsOwnFile() {
+        QFETCH(int, badRole);
+        QFETCH(QString, mentions);
+        QTemporaryDir directory;
+        const QString names[3] = {QStringLiteral("R.csv"), QStringLiteral("P.csv"), QStringLiteral("g.csv")};
+        const char *good[3] = {"1,2\n3,4\n", "1,0\n0,1\n", "0.5\n-1\n"};
+        for (int role = 0; role < 3; ++role)
+            writeFile(directory.filePath(names[role]), role == badRole ? "1,nan\n3,4\n" : good[role]);
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        const auto before = window.controller()->problem();
+        for (int role = 0; role <= badRole; ++role) {
+            window.openMatrix(MatrixRole(role), directory.filePath(names[role]));
+            QVERIFY(settle(window));
+        }
+        QCOMPARE(window.messages()->kind(), MessageBar::Kind::Error);
+        QVERIFY2(window.messages()->text().contains(mentions), qPrintable(window.messages()->text()));
+        QCOMPARE(window.controller()->problem(), before);
+    }
+
     // A well-formed file of the right size replaces its matrix; one of another size waits for the rest.
     void fileOfAnotherSizeWaitsForTheRest() {
         QTemporaryDir directory;

@@ -34,9 +34,14 @@ void ProblemLoader::open(MatrixRole role, const QString &path, std::shared_ptr<c
     m_current = std::move(current);
     m_cancelled = false;
     emit busyChanged(true);
-    m_watcher.setFuture(QtConcurrent::run([file = path.toStdString()] {
+    m_watcher.setFuture(QtConcurrent::run([file = path.toStdString(), name = roleName(role).toStdString()] {
         Result result;
         result.status = readMatrix(file, result.matrix);
+        // A non-finite entry is the fault of this file, whatever was read before: say so now, naming it,
+        // rather than when the problem is assembled (where it looked like the last file's fault).
+        if (result.status)
+            if (const Status finite = checkFinite(result.matrix, name.c_str()); !finite)
+                result.status = Status::failure(file + ": " + finite.message);
         return result;
     }));
 }
@@ -51,7 +56,7 @@ void ProblemLoader::onRead() {
         return;
     Result result = m_watcher.result();
     if (!result.status) {
-        emit failed(QString::fromStdString(result.status.message));
+        emit failed(tr("%1. The current problem stays.").arg(QString::fromStdString(result.status.message)));
         return;
     }
     const QString name = QFileInfo(m_path).fileName();

@@ -190,6 +190,11 @@ int main(int argc, char *argv[]) {
             return;
         }
         window.whenSettled([&window, toOpen, openNext, index, done] {
+            // A file that failed stops the sequence, so that its message is the one left standing.
+            if (index > 0 && window.messages()->kind() == MessageBar::Kind::Error) {
+                done();
+                return;
+            }
             window.openMatrix(toOpen[index].first, toOpen[index].second);
             (*openNext)(index + 1, done);
         });
