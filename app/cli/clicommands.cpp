@@ -83,7 +83,7 @@ double doubleOption(const QCommandLineParser &parser, const QString &name, doubl
     const double value = parser.value(name).toDouble(&ok); // QString::toDouble ignores the locale
     if (!ok || !std::isfinite(value) || value < low || value > high)
         throw InputError{QStringLiteral("--%1: expected a number %2, got \"%3\"")
-                             .arg(name, QLatin1String(range), parser.value(name))};
+                             .arg(name, QString::fromUtf8(range), parser.value(name))};
     return value;
 }
 
