@@ -18,13 +18,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
-
 #include <QValueAxis>
 #include <QXYSeries>
-#include <algorithm>
-#include <vector>
 
+#include <algorithm>
 #include <fstream>
+#include <vector>
 
 using namespace gradlens;
 using Eigen::MatrixXd;
