@@ -206,6 +206,42 @@ private slots:
         GL_COMPARE_NEAR(after->gamma(1, 0), -1.0, 0.0);
     }
 
+    // No chart text is ever elided: axis labels over any span of decades, titles and legends, at the sizes a
+    // chart gets on a projector's 1280 × 800 and 1024 × 768.
+    void chartTextIsNeverElided_data() {
+        QTest::addColumn<double>("low");
+        QTest::addColumn<double>("high");
+        QTest::addColumn<QSize>("size");
+        for (const QSize size : {QSize(230, 200), QSize(300, 260), QSize(420, 300)}) {
+            const QByteArray at = QByteArray::number(size.width()) + "×" + QByteArray::number(size.height());
+            QTest::newRow("2 decades, " + at) << 1.0 << 100.0 << size;
+            QTest::newRow("12 decades, " + at) << 1e-9 << 1e3 << size;
+            QTest::newRow("40 decades, " + at) << 1e-30 << 1e10 << size;
+            QTest::newRow("600 decades, " + at) << 1e-300 << 1e300 << size;
+        }
+    }
+    void chartTextIsNeverElided() {
+        QFETCH(double, low);
+        QFETCH(double, high);
+        QFETCH(QSize, size);
+        LogChart chart(QStringLiteral("Max |analytic − numeric|"), QStringLiteral("max |Δ|"));
+        const int series = chart.addLineSeries(QStringLiteral("max |Δ|"), Qt::red);
+        const int floor = chart.addLineSeries(QStringLiteral("≤ rounding"), Qt::gray);
+        chart.resize(size);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        for (int iteration = 0; iteration <= 40; ++iteration) {
+            chart.append(
+                series, iteration,
+                std::pow(10.0, std::log10(low) + (std::log10(high) - std::log10(low)) * iteration / 40.0));
+            chart.append(floor, iteration, low);
+        }
+        chart.flush();
+        QTest::qWait(20);
+        const QStringList elided = test::elidedTexts(chart.scene());
+        QVERIFY2(elided.isEmpty(), qPrintable(elided.join(QStringLiteral(" | "))));
+    }
+
     // A reference line (the slopes 1 and 2) spans exactly the x-axis, which grows in 1-2-5 steps; a narrow
     // chart labels fewer x ticks, so that a projector's 1280 × 800 elides none; a reference line without a
     // name keeps out of the legend.

@@ -17,6 +17,8 @@ namespace {
 // shows, for each of kMaxDisplayed / 2 buckets of consecutive points, the lowest and the highest, in order:
 // the curve looks the same and no spike is lost.
 constexpr qsizetype kMaxDisplayed = 2000;
+// Vertical room one y-axis label needs, with its gap, at the chart's font size.
+constexpr double kPixelsPerYLabel = 26;
 
 QList<QPointF> forDisplay(const QList<QPointF> &points) {
     if (points.size() <= kMaxDisplayed)
@@ -163,13 +165,40 @@ void LogChart::flush() {
         m_xEnd = xEnd;
         updateXRange();
     }
-    if (m_y && yMin <= yMax) {
-        const double low = std::pow(10.0, std::floor(std::log10(yMin)));
-        const double high =
-            std::pow(10.0, std::max(std::ceil(std::log10(yMax)), std::floor(std::log10(yMin)) + 2));
-        if (m_y->min() != low || m_y->max() != high)
-            m_y->setRange(low, high);
+    if (yMin <= yMax) {
+        m_yMin = yMin;
+        m_yMax = yMax;
+        updateYRange();
     }
+}
+
+void LogChart::updateYRange() {
+    if (!m_y || !(m_yMin <= m_yMax))
+        return;
+    // Whole decades, at least two. A label per decade stops fitting when the data span many decades: Qt
+    // then elides every label to "...". So labels go every `step` decades (the axis' base is 10^step), as
+    // many as the plot's height has room for, and the range is widened to whole steps.
+    int lowExponent = int(std::floor(std::log10(m_yMin)));
+    int highExponent = std::max(int(std::ceil(std::log10(m_yMax))), lowExponent + 2);
+    const int roomForLabels = std::max(3, int(chart()->plotArea().height() / kPixelsPerYLabel));
+    int step = 1;
+    for (int candidate : {1, 2, 3, 5, 10, 20, 50, 100, 200})
+        if ((highExponent - lowExponent + candidate - 1) / candidate + 1 <= roomForLabels ||
+            candidate == 200) {
+            step = candidate;
+            break;
+        }
+    lowExponent = int(std::floor(double(lowExponent) / step)) * step;
+    highExponent = int(std::ceil(double(highExponent) / step)) * step;
+    // Doubles end near 1e±308: keep the ends inside them.
+    lowExponent = std::max(lowExponent, -300);
+    highExponent = std::min(highExponent, 300);
+    const double low = std::pow(10.0, lowExponent), high = std::pow(10.0, highExponent);
+    const double base = std::pow(10.0, step);
+    if (m_y->base() != base)
+        m_y->setBase(base);
+    if (m_y->min() != low || m_y->max() != high)
+        m_y->setRange(low, high);
 }
 
 void LogChart::clear() {
@@ -186,6 +215,7 @@ void LogChart::clear() {
 void LogChart::resizeEvent(QResizeEvent *event) {
     QChartView::resizeEvent(event);
     updateXTicks();
+    updateYRange();
 }
 
 void LogChart::updateXRange() {

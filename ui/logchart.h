@@ -4,6 +4,8 @@
 #include <QList>
 #include <QPointF>
 
+#include <cmath>
+
 class QLogValueAxis;
 class QValueAxis;
 class QXYSeries;
@@ -40,6 +42,7 @@ private:
     int add(QXYSeries *series, const QColor &color);
     void updateXRange(); // the x-axis and the reference lines to [0, m_xEnd]
     void updateXTicks(); // fewer x labels on a narrow chart, so that none is elided
+    void updateYRange(); // whole decades around the data, labelled as often as the height allows
 
     QValueAxis *m_x;
     QLogValueAxis *m_y;
@@ -49,6 +52,7 @@ private:
     QList<QList<QPointF>> m_points;
     QList<bool> m_markers; // always draw the points (otherwise only while the series is short)
     double m_xEnd = 10;
+    double m_yMin = HUGE_VAL, m_yMax = -HUGE_VAL; // of the data shown
     bool m_dirty = false;
     int m_skipped = 0;
 };
