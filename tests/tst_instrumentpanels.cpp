@@ -12,6 +12,7 @@
 #include "testhelpers.h"
 #include "uitesthelpers.h"
 
+#include <QChart>
 #include <QElapsedTimer>
 #include <QTableWidget>
 #include <QTest>
@@ -66,6 +67,41 @@ private slots:
             GL_COMPARE_NEAR(window.profilePanel()->result().profile.coefficients[k], profile.coefficients[k],
                             1e-12 * std::abs(profile.coefficients[k]));
         QVERIFY(!window.profilePanel()->result().trials.empty());
+    }
+
+    // At a projector's sizes no instrument chart elides a text, and the legends (below the charts, wrapping)
+    // hold every name whole: "fitted window:…" and "slope 2 refere…" were cut off.
+    void instrumentTextIsNeverElided_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1280×800") << QSize(1280, 800);
+        QTest::newRow("1024×768") << QSize(1024, 768);
+    }
+    void instrumentTextIsNeverElided() {
+        QFETCH(QSize, size);
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(size);
+        window.show();
+        QVERIFY(settle(window));
+        window.checkPanel()->setVariant(GradientVariant::DropTranspose);
+        window.controller()->step(5);
+        QVERIFY(settle(window));
+        const InstrumentPanel *panels[3] = {window.taylorPanel(), window.sweepPanel(), window.profilePanel()};
+        const QStringList names[3] = {{"E(t) measured", "fitted window: slope", "slope 2 reference",
+                                       "slope 1 reference", "rounding floor"},
+                                      {"forward", "central", "complex step", "automatic h, forward"},
+                                      {}};
+        for (int tab = 1; tab <= 3; ++tab) {
+            window.showTab(tab);
+            QVERIFY(settle(window));
+            QTest::qWait(20);
+            const InstrumentPanel *panel = panels[tab - 1];
+            const QStringList elided = test::elidedTexts(panel->chart()->scene());
+            QVERIFY2(elided.isEmpty(), qPrintable(elided.join(QStringLiteral(" | "))));
+            QString legend = panel->legendText();
+            legend.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
+            for (const QString &name : names[tab - 1])
+                QVERIFY2(legend.contains(name), qPrintable(name + QStringLiteral(" not in ") + legend));
+        }
     }
 
     // A mistake lights up the deviation heatmap, fails the check and turns the Taylor slope to 1.

@@ -7,20 +7,12 @@
 #include <QLogValueAxis>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <QXYSeries>
 
 #include <algorithm>
 #include <cmath>
 
 namespace gradlens {
-
-void setLogRange(QLogValueAxis *axis, double low, double high) {
-    const double first = std::floor(std::log10(low)), last = std::ceil(std::log10(high));
-    const int step = std::max(1, static_cast<int>(std::ceil((last - first) / 8.0)));
-    const double start = std::floor(first / step) * step, end = std::ceil(last / step) * step;
-    axis->setBase(std::pow(10.0, step));
-    axis->setMinorTickCount(0);
-    axis->setRange(std::pow(10.0, start), std::pow(10.0, std::max(end, start + step)));
-}
 
 InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     : QWidget(parent) {
@@ -34,10 +26,18 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     m_caption->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setVisible(false); // Qt's legend elides names it has no room for: m_legend wraps instead
     chart->setMargins(QMargins(4, 4, 4, 4));
     m_view = new QChartView(chart);
     m_view->setRenderHint(QPainter::Antialiasing);
+    m_legend = new QLabel;
+    m_legend->setWordWrap(true);
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->setAlignment(Qt::AlignHCenter);
+    m_legend->setObjectName(QStringLiteral("legend"));
+    auto *chartAndLegend = new QVBoxLayout;
+    chartAndLegend->addWidget(m_view, 1);
+    chartAndLegend->addWidget(m_legend);
     m_controls = new QHBoxLayout;
     m_controls->addWidget(m_button);
     auto *side = new QVBoxLayout;
@@ -45,9 +45,25 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     side->addWidget(m_caption, 1);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view, 1);
+    layout->addLayout(chartAndLegend, 1);
     layout->addLayout(side);
     connect(m_button, &QPushButton::clicked, this, &InstrumentPanel::compute);
+    m_view->installEventFilter(this);
+}
+
+bool InstrumentPanel::eventFilter(QObject *watched, QEvent *event) {
+    // Redrawn once the chart has laid out its new plot area, and once for a burst of resizes.
+    if (watched == m_view && event->type() == QEvent::Resize && m_drawn && !m_redrawPending) {
+        m_redrawPending = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_redrawPending = false;
+                redraw();
+            },
+            Qt::QueuedConnection);
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QChart *InstrumentPanel::chart() const {
@@ -77,7 +93,34 @@ void InstrumentPanel::compute() {
     start(m_snapshot);
 }
 
+QString InstrumentPanel::legendText() const {
+    return m_legend->text();
+}
+
+void InstrumentPanel::updateLegend() {
+    // One entry per named series: a glyph in its colour (a line, a dashed line or a dot) and the name, with
+    // non-breaking spaces inside an entry so that the label wraps only between entries.
+    QStringList entries;
+    for (QAbstractSeries *series : chart()->series()) {
+        const auto *xy = qobject_cast<QXYSeries *>(series);
+        if (!xy || xy->name().isEmpty())
+            continue;
+        const bool dot = series->type() == QAbstractSeries::SeriesTypeScatter;
+        const QColor color = dot ? xy->color() : xy->pen().color();
+        const Qt::PenStyle style = xy->pen().style();
+        const QString glyph = dot                      ? QStringLiteral("●")
+                              : style == Qt::SolidLine ? QStringLiteral("━━")
+                                                       : QStringLiteral("╍╍");
+        QString name = xy->name().toHtmlEscaped();
+        name.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+        entries << QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3").arg(color.name(), glyph, name);
+    }
+    m_legend->setText(entries.join(QStringLiteral(" &nbsp; ")));
+}
+
 void InstrumentPanel::finished() {
+    m_drawn = true;
+    updateLegend();
     m_button->setEnabled(true);
     emit computed();
     if (m_snapshot != m_computedFor && m_snapshot && !m_snapshot->running && isVisible())

@@ -13,10 +13,6 @@ class QHBoxLayout;
 
 namespace gradlens {
 
-// Sets a log axis to whole powers around [low, high] (both > 0), with a base of 10^k chosen so that at most
-// about eight labels fit: one label per decade over twenty decades would be unreadable.
-void setLogRange(QLogValueAxis *axis, double low, double high);
-
 // The frame of an instrument tab: a Compute button, controls of the instrument, a chart and a caption that
 // says in words what the chart shows. Computations run on a pool thread from the latest snapshot; the tab
 // recomputes when it is shown and its result is older than the snapshot.
@@ -30,6 +26,7 @@ public:
     virtual bool isBusy() const = 0;
     QString caption() const;
     QChart *chart() const;
+    QString legendText() const; // the legend below the chart, as rich text
 
 signals:
     void computed();
@@ -38,18 +35,26 @@ protected:
     void showEvent(QShowEvent *event) override;
     // Starts the computation for snapshot (non-null) on a pool thread.
     virtual void start(const SnapshotPointer &snapshot) = 0;
+    // Draws the last result again (after a resize: how many axis labels fit has changed).
+    virtual void redraw() = 0;
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void setCaption(const QString &text);
-    void finished(); // subclasses call this when their result is on the chart
+    void finished(); // subclasses call this when their result is on the chart (it updates the legend)
     QHBoxLayout *controls() const { return m_controls; }
 
     SnapshotPointer m_snapshot;
 
 private:
+    void updateLegend();
+
     QPushButton *m_button;
+    QLabel *m_legend;
     QLabel *m_caption;
     QChartView *m_view;
     QHBoxLayout *m_controls;
     SnapshotPointer m_computedFor;
+    bool m_drawn = false;         // a result is on the chart
+    bool m_redrawPending = false; // a redraw is queued after a resize
 };
 
 } // namespace gradlens

@@ -1,5 +1,6 @@
 #include "logchart.h"
 
+#include <QFontMetricsF>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -17,8 +18,8 @@ namespace {
 // shows, for each of kMaxDisplayed / 2 buckets of consecutive points, the lowest and the highest, in order:
 // the curve looks the same and no spike is lost.
 constexpr qsizetype kMaxDisplayed = 2000;
-// Vertical room one y-axis label needs, with its gap, at the chart's font size.
-constexpr double kPixelsPerYLabel = 26;
+// Vertical room one y-axis label needs, with its gap, in heights of the label font.
+constexpr double kLabelHeightsPerYLabel = 1.9;
 
 QList<QPointF> forDisplay(const QList<QPointF> &points) {
     if (points.size() <= kMaxDisplayed)
@@ -45,6 +46,29 @@ QList<QPointF> forDisplay(const QList<QPointF> &points) {
 }
 
 } // namespace
+
+void setLogRange(QLogValueAxis *axis, double low, double high, int maxLabels) {
+    const double first = std::max(-300.0, std::floor(std::log10(low)));
+    const double last = std::min(300.0, std::ceil(std::log10(high)));
+    const int step = std::max(1, static_cast<int>(std::ceil((last - first) / std::max(1, maxLabels - 1))));
+    const double start = std::max(-300.0, std::floor(first / step) * step);
+    const double end = std::min(300.0, std::max(std::ceil(last / step) * step, start + step));
+    const double base = std::pow(10.0, step);
+    if (axis->base() != base)
+        axis->setBase(base);
+    axis->setMinorTickCount(0);
+    if (axis->min() != std::pow(10.0, start) || axis->max() != std::pow(10.0, end))
+        axis->setRange(std::pow(10.0, start), std::pow(10.0, end));
+}
+
+int logLabelRoom(const QLogValueAxis *axis, const QRectF &plotArea) {
+    const QFontMetricsF metrics(axis->labelsFont());
+    const double pitch = axis->orientation() == Qt::Horizontal
+                             ? 1.5 * metrics.horizontalAdvance(QStringLiteral("1e-08"))
+                             : kLabelHeightsPerYLabel * metrics.height();
+    const double length = axis->orientation() == Qt::Horizontal ? plotArea.width() : plotArea.height();
+    return std::max(3, int(length / pitch));
+}
 
 LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
     : QChartView(parent) {
@@ -175,30 +199,11 @@ void LogChart::flush() {
 void LogChart::updateYRange() {
     if (!m_y || !(m_yMin <= m_yMax))
         return;
-    // Whole decades, at least two. A label per decade stops fitting when the data span many decades: Qt
-    // then elides every label to "...". So labels go every `step` decades (the axis' base is 10^step), as
-    // many as the plot's height has room for, and the range is widened to whole steps.
-    int lowExponent = int(std::floor(std::log10(m_yMin)));
-    int highExponent = std::max(int(std::ceil(std::log10(m_yMax))), lowExponent + 2);
-    const int roomForLabels = std::max(3, int(chart()->plotArea().height() / kPixelsPerYLabel));
-    int step = 1;
-    for (int candidate : {1, 2, 3, 5, 10, 20, 50, 100, 200})
-        if ((highExponent - lowExponent + candidate - 1) / candidate + 1 <= roomForLabels ||
-            candidate == 200) {
-            step = candidate;
-            break;
-        }
-    lowExponent = int(std::floor(double(lowExponent) / step)) * step;
-    highExponent = int(std::ceil(double(highExponent) / step)) * step;
-    // Doubles end near 1e±308: keep the ends inside them.
-    lowExponent = std::max(lowExponent, -300);
-    highExponent = std::min(highExponent, 300);
-    const double low = std::pow(10.0, lowExponent), high = std::pow(10.0, highExponent);
-    const double base = std::pow(10.0, step);
-    if (m_y->base() != base)
-        m_y->setBase(base);
-    if (m_y->min() != low || m_y->max() != high)
-        m_y->setRange(low, high);
+    // At least two decades, and as many labels as the plot's height has room for.
+    const double lowExponent = std::floor(std::log10(m_yMin));
+    const double highExponent = std::max(std::ceil(std::log10(m_yMax)), lowExponent + 2);
+    setLogRange(m_y, std::pow(10.0, lowExponent), std::pow(10.0, highExponent),
+                logLabelRoom(m_y, chart()->plotArea()));
 }
 
 void LogChart::clear() {

@@ -12,6 +12,13 @@ class QXYSeries;
 
 namespace gradlens {
 
+// Sets a log axis to whole powers of ten around [low, high] (both > 0), labelled every 10^k decades with k
+// chosen so that at most maxLabels labels appear: one label per decade over twenty decades would not fit,
+// and Qt would elide every one of them. Exponents are kept within ±300.
+void setLogRange(QLogValueAxis *axis, double low, double high, int maxLabels = 8);
+// How many labels of a log axis fit along a plot area of that size, at the axis' label font.
+int logLabelRoom(const QLogValueAxis *axis, const QRectF &plotArea);
+
 // A chart of values against iteration, on a logarithmic y-axis (positive values) or on a fixed linear one.
 // Points are buffered and handed to the series in one replace() per flush(), and the axes follow the data
 // in coarse steps: no animation, no flicker.

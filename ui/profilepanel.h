@@ -27,6 +27,7 @@ public:
 
 protected:
     void start(const SnapshotPointer &snapshot) override;
+    void redraw() override { show(m_result); }
 
 private:
     void show(const Result &result);

@@ -1,5 +1,7 @@
 #include "sweeppanel.h"
 
+#include "logchart.h"
+
 #include <QChart>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -74,8 +76,8 @@ void SweepPanel::show(const SweepResult &result) {
         series->setPointsVisible(true);
     }
     if (yMax > 0) {
-        setLogRange(m_x, result.steps.back(), result.steps.front());
-        setLogRange(m_y, yMin / 10, yMax);
+        setLogRange(m_x, result.steps.back(), result.steps.front(), logLabelRoom(m_x, chart()->plotArea()));
+        setLogRange(m_y, yMin / 10, yMax, logLabelRoom(m_y, chart()->plotArea()));
         const double low = m_y->min(), high = m_y->max();
         // Each method's automatic step, where it falls inside the sweep.
         for (std::size_t m = 0; m < SweepResult::kMethods.size(); ++m) {

@@ -1,5 +1,7 @@
 #include "taylorpanel.h"
 
+#include "logchart.h"
+
 #include <QChart>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -104,8 +106,8 @@ void TaylorPanel::show(const TaylorResult &result) {
         yMin = std::min(yMin, result.roundingFloor);
     }
     if (yMax > 0) {
-        setLogRange(m_x, result.t.front(), result.t.back());
-        setLogRange(m_y, yMin / 10, yMax * 10);
+        setLogRange(m_x, result.t.front(), result.t.back(), logLabelRoom(m_x, chart()->plotArea()));
+        setLogRange(m_y, yMin / 10, yMax * 10, logLabelRoom(m_y, chart()->plotArea()));
     }
     const char *color = result.verdict == TaylorVerdict::Consistent ? "#1b7837"
                         : result.verdict == TaylorVerdict::Wrong    ? "#b2182b"
