@@ -55,6 +55,10 @@ std::string_view viewSymbol(ViewKind kind) {
 ViewScale viewScale(ViewKind kind) {
     return describe(kind).scale;
 }
+bool isFactorShaped(ViewKind kind) {
+    return kind == ViewKind::Gradient || kind == ViewKind::Deviation || kind == ViewKind::Gamma ||
+           kind == ViewKind::GradientFirstTerm || kind == ViewKind::GradientSecondTerm;
+}
 
 std::optional<ViewKind> parseViewKind(std::string_view symbol) {
     for (ViewKind kind : kAllViews)

@@ -31,6 +31,8 @@ enum class ViewScale {
 std::string_view viewName(ViewKind kind);   // "Residual M", "∂f/∂γ", ...
 std::string_view viewSymbol(ViewKind kind); // "M", "G", "|G − G_num|", ...
 ViewScale viewScale(ViewKind kind);
+// n×r views, whose cells are entries γ_kc (the gradient, the deviation, γ, the two terms); the rest are n×n.
+bool isFactorShaped(ViewKind kind);
 std::optional<ViewKind> parseViewKind(std::string_view symbol);
 
 // The inputs a view is computed from; residual, gradient and deviation may be empty when not available.

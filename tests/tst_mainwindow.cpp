@@ -10,10 +10,17 @@
 #include "testhelpers.h"
 #include "uitesthelpers.h"
 
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QChartView>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QLegendMarker>
+#include <QLineEdit>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -240,6 +247,65 @@ private slots:
         QTest::qWait(20);
         const QStringList elided = test::elidedTexts(chart.scene());
         QVERIFY2(elided.isEmpty(), qPrintable(elided.join(QStringLiteral(" | "))));
+    }
+
+    // At a projector's 1280 × 800 and 1024 × 768, in normal and presentation mode, on every tab: the window
+    // keeps the size asked for, no chart text is elided, and every control in the side panels is wholly
+    // visible across (a panel too short for its controls scrolls down).
+    void fitsAProjector_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("presentation");
+        QTest::addColumn<int>("tab");
+        for (const QSize size : {QSize(1280, 800), QSize(1024, 768)})
+            for (const bool presentation : {false, true})
+                for (int tab = 0; tab < 4; ++tab)
+                    QTest::addRow("%dx%d%s tab %d", size.width(), size.height(),
+                                  presentation ? " presentation" : "", tab)
+                        << size << presentation << tab;
+    }
+    void fitsAProjector() {
+        QFETCH(QSize, size);
+        QFETCH(bool, presentation);
+        QFETCH(int, tab);
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(size);
+        window.show();
+        QVERIFY(settle(window));
+        window.setPresentationMode(presentation);
+        window.resize(size);
+        window.controller()->step(12);
+        QVERIFY(settle(window));
+        window.showTab(tab);
+        QVERIFY(settle(window));
+        QTest::qWait(50);
+        QVERIFY(settle(window));
+        QCOMPARE(window.size(), size);
+        QStringList elided;
+        for (const QChartView *view : window.findChildren<QChartView *>())
+            if (view->isVisible())
+                elided += test::elidedTexts(view->scene());
+        QVERIFY2(elided.isEmpty(), qPrintable(elided.join(QStringLiteral(" | "))));
+        for (const QDockWidget *dock : window.findChildren<QDockWidget *>()) {
+            const auto *scroll = qobject_cast<const QScrollArea *>(dock->widget());
+            QVERIFY(scroll);
+            if (!dock->isVisible() || dock->visibleRegion().isEmpty())
+                continue; // a tab behind another: reached by its tab
+            for (const QWidget *control : scroll->widget()->findChildren<QWidget *>()) {
+                if (!control->isVisibleTo(scroll->widget()) ||
+                    !(qobject_cast<const QAbstractButton *>(control) ||
+                      qobject_cast<const QComboBox *>(control) ||
+                      qobject_cast<const QAbstractSpinBox *>(control) ||
+                      qobject_cast<const QLineEdit *>(control)))
+                    continue;
+                const QRect inViewport(control->mapTo(scroll->viewport(), QPoint(0, 0)), control->size());
+                QVERIFY2(inViewport.left() >= 0 && inViewport.right() < scroll->viewport()->width(),
+                         qPrintable(QStringLiteral("%1 in %2 is cut off: x %3…%4 of %5")
+                                        .arg(control->metaObject()->className(), dock->windowTitle())
+                                        .arg(inViewport.left())
+                                        .arg(inViewport.right())
+                                        .arg(scroll->viewport()->width())));
+            }
+        }
     }
 
     // A reference line (the slopes 1 and 2) spans exactly the x-axis, which grows in 1-2-5 steps; a narrow

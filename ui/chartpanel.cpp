@@ -2,7 +2,11 @@
 
 #include "logchart.h"
 
-#include <QHBoxLayout>
+#include <QGridLayout>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace gradlens {
 
@@ -15,11 +19,12 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_uninformativeSeries = m_deviation->addScatterSeries(tr("≤ rounding"), QColor(0x80, 0x80, 0x80));
     m_gradient = new LogChart(tr("Gradient norm"), tr("‖G‖"));
     m_gradientSeries = m_gradient->addLineSeries(tr("‖∂f/∂γ‖"), QColor(0x1b, 0x9e, 0x77));
-    m_slope = new LogChart(tr("Taylor slope at the checks"), tr("slope: 2 right, 1 wrong"));
+    m_slope = new LogChart(tr("Taylor slope at the checks"), tr("slope"));
     m_slope->useLinearYAxis(0, 4);
     m_slopeSeries = m_slope->addLineSeries(tr("slope"), QColor(0x54, 0x27, 0x88), true);
-    m_slope->addReferenceLine(QString(), 2.0, QColor(0x1b, 0x9e, 0x77));
-    m_slope->addReferenceLine(QString(), 1.0, QColor(0xd9, 0x5f, 0x02));
+    m_slope->hideFromLegend(m_slopeSeries); // the title says what the points are
+    m_slope->addReferenceLine(tr("2 right"), 2.0, QColor(0x1b, 0x9e, 0x77));
+    m_slope->addReferenceLine(tr("1 wrong"), 1.0, QColor(0xd9, 0x5f, 0x02));
     m_loss->setToolTip(tr("The objective at every iteration, on a log scale."));
     m_deviation->setToolTip(
         tr("The largest |analytic − numeric| over all entries, at each gradient check.\n"
@@ -30,12 +35,48 @@ ChartPanel::ChartPanel(QWidget *parent)
            "log–log axes, at each check.\n2: the analytic gradient is right; 1: it is wrong."));
     m_gradient->setToolTip(
         tr("‖∂f/∂γ‖ at every iteration; descent stops when it falls below the tolerance."));
-    auto *layout = new QHBoxLayout(this);
+    // The charts sit in a grid that reflows with the width (four in a row, two by two, or one above the
+    // other) and scrolls when the height is short: a chart never shrinks below the size where its texts
+    // fit, so none is elided, on a projector's 1024 × 768 in large text too.
+    m_grid = new QWidget;
+    m_gridLayout = new QGridLayout(m_grid);
+    m_gridLayout->setContentsMargins(0, 0, 0, 0);
+    m_scroll = new QScrollArea;
+    m_scroll->setWidget(m_grid);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_loss);
-    layout->addWidget(m_deviation);
-    layout->addWidget(m_slope);
-    layout->addWidget(m_gradient);
+    layout->addWidget(m_scroll);
+    reflow();
+}
+
+void ChartPanel::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    reflow();
+}
+
+void ChartPanel::changeEvent(QEvent *event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        reflow();
+}
+
+void ChartPanel::reflow() {
+    const LogChart *charts[4] = {m_loss, m_deviation, m_slope, m_gradient};
+    QSize smallest;
+    for (const LogChart *chart : charts)
+        smallest = smallest.expandedTo(chart->minimumSizeHint());
+    const int available = m_scroll->viewport()->width();
+    const int columns = std::clamp(available / std::max(1, smallest.width()), 1, 4);
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    for (int k = 0; k < 4; ++k) {
+        m_gridLayout->removeWidget(const_cast<LogChart *>(charts[k]));
+        m_gridLayout->addWidget(const_cast<LogChart *>(charts[k]), k / columns, k % columns);
+    }
 }
 
 void ChartPanel::clear() {

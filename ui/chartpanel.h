@@ -4,6 +4,9 @@
 
 #include <QWidget>
 
+class QGridLayout;
+class QScrollArea;
+
 namespace gradlens {
 
 class LogChart;
@@ -22,7 +25,17 @@ public:
     LogChart *gradientChart() const { return m_gradient; }
     LogChart *slopeChart() const { return m_slope; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
 private:
+    void reflow(); // as many charts in a row as fit at their minimum size
+
+    QScrollArea *m_scroll;
+    QWidget *m_grid;
+    QGridLayout *m_gridLayout;
+    int m_columns = 0;
     LogChart *m_loss, *m_deviation, *m_gradient, *m_slope;
     int m_lossSeries, m_informativeSeries, m_uninformativeSeries, m_gradientSeries, m_slopeSeries;
 };

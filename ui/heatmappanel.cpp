@@ -2,7 +2,8 @@
 
 #include "heatmapwidget.h"
 
-#include <QComboBox>
+#include <QActionGroup>
+#include <QMenu>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -24,17 +25,28 @@ QString titleOf(ViewKind kind) {
 
 HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent)
     : QWidget(parent) {
-    m_selector = new QComboBox;
-    for (ViewKind kind : kSelectable)
-        m_selector->addItem(titleOf(kind), int(kind));
-    m_selector->setToolTip(tr("What this heatmap shows"));
+    // What the heatmap shows is chosen from a menu on its title: the title wraps where the panel is
+    // narrow, where a selector of its own would have needed the longest name's width.
+    m_menu = new QMenu(this);
+    auto *group = new QActionGroup(this);
+    for (ViewKind kind : kSelectable) {
+        QAction *action = m_menu->addAction(titleOf(kind));
+        action->setCheckable(true);
+        action->setData(int(kind));
+        group->addAction(action);
+    }
     m_heatmap = new HeatmapWidget;
+    m_heatmap->setTitleMenuHint(tr("Click the title to choose what this heatmap shows"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_selector);
     layout->addWidget(m_heatmap, 1);
-    setView(initial);
-    connect(m_selector, &QComboBox::currentIndexChanged, this, &HeatmapPanel::refresh);
+    m_view = initial;
+    for (QAction *action : group->actions())
+        action->setChecked(action->data().toInt() == int(initial));
+    connect(group, &QActionGroup::triggered, this,
+            [this](QAction *action) { setView(ViewKind(action->data().toInt())); });
+    connect(m_heatmap, &HeatmapWidget::titleClicked, this,
+            [this](const QPoint &globalPosition) { m_menu->popup(globalPosition); });
     connect(m_heatmap, &HeatmapWidget::cellClicked, this,
             [this](int row, int column) { emit cellClicked(view(), row, column); });
     connect(&m_compute, &QFutureWatcher<std::shared_ptr<const Eigen::MatrixXd>>::finished, this, [this] {
@@ -46,11 +58,16 @@ HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent)
 }
 
 ViewKind HeatmapPanel::view() const {
-    return ViewKind(m_selector->currentData().toInt());
+    return m_view;
 }
 
 void HeatmapPanel::setView(ViewKind kind) {
-    m_selector->setCurrentIndex(m_selector->findData(int(kind)));
+    for (QAction *action : m_menu->actions())
+        action->setChecked(action->data().toInt() == int(kind));
+    if (kind == m_view)
+        return;
+    m_view = kind;
+    refresh();
 }
 
 bool HeatmapPanel::isBusy() const {
@@ -69,6 +86,8 @@ void HeatmapPanel::refresh() {
         return;
     const ViewKind kind = view();
     const QString title = titleOf(kind);
+    m_heatmap->setClickHint(isFactorShaped(kind) ? tr("everything about that entry of the gradient")
+                                                 : QString());
     // What the snapshot already holds is shown as is (shared, not copied).
     std::shared_ptr<const Eigen::MatrixXd> direct;
     switch (kind) {

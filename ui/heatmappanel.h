@@ -6,7 +6,7 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
-class QComboBox;
+class QMenu;
 
 namespace gradlens {
 
@@ -31,7 +31,8 @@ signals:
 private:
     void refresh();
 
-    QComboBox *m_selector;
+    QMenu *m_menu; // the views, opened from the heatmap's title
+    ViewKind m_view;
     HeatmapWidget *m_heatmap;
     SnapshotPointer m_snapshot;
     QFutureWatcher<std::shared_ptr<const Eigen::MatrixXd>> m_compute;

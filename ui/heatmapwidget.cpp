@@ -28,7 +28,7 @@ HeatmapWidget::HeatmapWidget(QWidget *parent)
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-    setToolTip(tr("Wheel: zoom · drag: pan · double-click or 0: show everything · click: entry detail"));
+    setToolTip(plotToolTip());
     connect(&m_watcher, &QFutureWatcher<HeatmapImage>::finished, this, &HeatmapWidget::onRenderFinished);
 }
 
@@ -81,11 +81,72 @@ void HeatmapWidget::setViewRegion(const QRectF &region) {
     update();
 }
 
+QFont HeatmapWidget::titleFont() const {
+    QFont bold = font();
+    bold.setBold(true);
+    return bold;
+}
+
+QString HeatmapWidget::titleText() const {
+    // The size goes first when the panel is narrow (a projector's 1280 × 800): the name matters more.
+    const QString menu = m_titleMenuHint.isEmpty() ? QString() : QStringLiteral(" ▾");
+    if (!m_matrix)
+        return m_title + menu;
+    const QString sized =
+        m_title + QStringLiteral("  (%1×%2)").arg(m_matrix->rows()).arg(m_matrix->cols()) + menu;
+    return QFontMetrics(titleFont()).horizontalAdvance(sized) <= width() - 8 ? sized : m_title + menu;
+}
+
+QString HeatmapWidget::plotToolTip() const {
+    QString tip = tr("Wheel: zoom · drag: pan · double-click or 0: show everything");
+    if (!m_clickHint.isEmpty())
+        tip += QStringLiteral(" · click: ") + m_clickHint;
+    return tip;
+}
+
+void HeatmapWidget::setClickHint(const QString &hint) {
+    m_clickHint = hint;
+    setToolTip(plotToolTip());
+}
+
+void HeatmapWidget::setTitleMenuHint(const QString &tooltip) {
+    m_titleMenuHint = tooltip;
+    update();
+}
+
+QString HeatmapWidget::footerText() const {
+    return m_readout.isEmpty() ? tr("hover for values · wheel to zoom") : m_readout;
+}
+
+// Texts wrap onto more lines where the panel is narrow, rather than being elided.
+QRectF HeatmapWidget::textRect(const QFont &textFont, const QString &text, double top) const {
+    const QRect bounds = QFontMetrics(textFont).boundingRect(QRect(4, 0, std::max(20, width() - 8), 10000),
+                                                             Qt::TextWordWrap | Qt::AlignLeft, text);
+    return QRectF(4, top, std::max(20, width() - 8), bounds.height() + 2);
+}
+
+QRectF HeatmapWidget::titleRect() const {
+    return textRect(titleFont(), titleText(), 2);
+}
+
+QRectF HeatmapWidget::noticeRect() const {
+    return m_notice.isEmpty() ? QRectF(4, titleRect().bottom(), 0, 0)
+                              : textRect(font(), m_notice, titleRect().bottom());
+}
+
+QRectF HeatmapWidget::footerRect() const {
+    // Sized for the longer of the hint and the read-out, so that hovering does not move the plot.
+    const QRectF hint = textRect(font(), tr("hover for values · wheel to zoom"), 0);
+    const QRectF readout = textRect(font(), m_readout, 0);
+    const QRectF size = readout.height() > hint.height() ? readout : hint;
+    return QRectF(4, height() - size.height() - 2, size.width(), size.height());
+}
+
 QRectF HeatmapWidget::colorBarRect() const {
     const QFontMetrics metrics(font());
     const double labelWidth = metrics.horizontalAdvance(QStringLiteral("−8.888e−88")) + 8;
-    const double top = metrics.height() * (m_notice.isEmpty() ? 1.8 : 2.9);
-    const double bottom = height() - metrics.height() * 1.6;
+    const double top = noticeRect().bottom() + metrics.height() * 0.5;
+    const double bottom = footerRect().top() - metrics.height() * 0.3;
     return QRectF(width() - labelWidth - 18, top, 14, std::max(10.0, bottom - top));
 }
 
@@ -180,26 +241,13 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().window());
     const QFontMetrics metrics(font());
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    painter.setFont(titleFont);
+    painter.setFont(titleFont());
     painter.setPen(palette().windowText().color());
-    // The size goes first when the panel is narrow (a projector's 1280 × 800): the name matters more.
-    const QFontMetrics titleMetrics(titleFont);
-    QString title = m_title;
-    if (m_matrix) {
-        const QString sized = title + QStringLiteral("  (%1×%2)").arg(m_matrix->rows()).arg(m_matrix->cols());
-        if (titleMetrics.horizontalAdvance(sized) <= width() - 8)
-            title = sized;
-    }
-    painter.drawText(QRectF(4, 2, width() - 8, metrics.height() * 1.5), Qt::AlignLeft | Qt::AlignVCenter,
-                     titleMetrics.elidedText(title, Qt::ElideRight, width() - 8));
+    painter.drawText(titleRect(), Qt::AlignLeft | Qt::TextWordWrap, titleText());
     painter.setFont(font());
     if (!m_notice.isEmpty()) {
         painter.setPen(QColor(0xb3, 0x58, 0x06));
-        painter.drawText(QRectF(4, metrics.height() * 1.5, width() - 8, metrics.height() * 1.3),
-                         Qt::AlignLeft | Qt::AlignVCenter,
-                         metrics.elidedText(m_notice, Qt::ElideRight, width() - 8));
+        painter.drawText(noticeRect(), Qt::AlignLeft | Qt::TextWordWrap, m_notice);
         painter.setPen(palette().windowText().color());
     }
 
@@ -275,11 +323,9 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
                          QColor(ColorMap::nanColor()));
         painter.drawText(QPointF(bar.right() + 6, bar.bottom() + metrics.ascent() + 2), tr("NaN"));
     }
-    const QString status = m_readout.isEmpty() ? tr("hover for values · wheel to zoom") : m_readout;
     painter.setPen(m_readout.isEmpty() ? palette().placeholderText().color()
                                        : palette().windowText().color());
-    painter.drawText(QRectF(4, height() - metrics.height() * 1.5, width() - 8, metrics.height() * 1.4),
-                     Qt::AlignLeft | Qt::AlignVCenter, status);
+    painter.drawText(footerRect(), Qt::AlignLeft | Qt::TextWordWrap, footerText());
 }
 
 void HeatmapWidget::resizeEvent(QResizeEvent *) {
@@ -296,11 +342,19 @@ void HeatmapWidget::mouseMoveEvent(QMouseEvent *event) {
                                             -delta.y() / plot.height() * m_dragView.height()));
     }
     updateReadout(event->position());
+    // Over a title that opens a menu: a hand, and the hint.
+    const bool overMenu = !m_titleMenuHint.isEmpty() && titleRect().contains(event->position());
+    setCursor(overMenu ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    setToolTip(overMenu ? m_titleMenuHint : plotToolTip());
 }
 
 void HeatmapWidget::mousePressEvent(QMouseEvent *event) {
     if (event->button() != Qt::LeftButton)
         return;
+    if (!m_titleMenuHint.isEmpty() && titleRect().contains(event->position())) {
+        emit titleClicked(mapToGlobal(titleRect().bottomLeft().toPoint()));
+        return;
+    }
     m_dragging = true;
     m_dragged = false;
     m_dragStart = event->position();

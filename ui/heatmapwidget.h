@@ -23,6 +23,10 @@ public:
     void setPlaceholder(const QString &title, const QString &text);
     // A line under the title, e.g. the precision guard's warning; empty hides it.
     void setNotice(const QString &notice);
+    // The title opens a menu (titleClicked): it gets a ▾ and this tooltip.
+    void setTitleMenuHint(const QString &tooltip);
+    // What clicking a cell does, for the tooltip ("entry detail"); empty when a click does nothing.
+    void setClickHint(const QString &hint);
 
     std::shared_ptr<const Eigen::MatrixXd> matrix() const { return m_matrix; }
     QRectF viewRegion() const { return m_view; } // visible cells: x columns, y rows
@@ -40,6 +44,7 @@ public:
 signals:
     void rendered(); // a new image is on screen
     void cellClicked(int row, int column);
+    void titleClicked(const QPoint &globalPosition); // where the menu should open
     void hovered(const QString &readout);
 
 protected:
@@ -56,6 +61,12 @@ protected:
 private:
     QRectF plotRect() const; // where the matrix region is drawn
     QRectF colorBarRect() const;
+    QFont titleFont() const;
+    QString titleText() const;  // the title, with the size where it fits on one line
+    QString footerText() const; // the hover read-out, or how to read one
+    QRectF textRect(const QFont &textFont, const QString &text, double top) const;
+    QRectF titleRect() const, noticeRect() const, footerRect() const;
+    QString plotToolTip() const;
     void requestRender();
     void startRender();
     void onRenderFinished();
@@ -65,7 +76,7 @@ private:
 
     std::shared_ptr<const Eigen::MatrixXd> m_matrix;
     ViewScale m_scale = ViewScale::Signed;
-    QString m_title, m_placeholder, m_notice, m_readout;
+    QString m_title, m_placeholder, m_notice, m_readout, m_titleMenuHint, m_clickHint;
     QRectF m_view;
     HeatmapImage m_image;
     QFutureWatcher<HeatmapImage> m_watcher;

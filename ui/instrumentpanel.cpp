@@ -1,11 +1,14 @@
 #include "instrumentpanel.h"
 
+#include "logchart.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLogValueAxis>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <QXYSeries>
 
@@ -21,8 +24,6 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     m_caption = new QLabel;
     m_caption->setWordWrap(true);
     m_caption->setTextFormat(Qt::RichText);
-    m_caption->setMinimumWidth(260);
-    m_caption->setMaximumWidth(420);
     m_caption->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
@@ -43,12 +44,62 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     auto *side = new QVBoxLayout;
     side->addLayout(m_controls);
     side->addWidget(m_caption, 1);
-    auto *layout = new QHBoxLayout(this);
+    // The caption stands beside the chart where there is room, below it where not; the whole scrolls
+    // when even that is too tall (large text on a small projector).
+    auto *content = new QWidget;
+    m_layout = new QBoxLayout(QBoxLayout::LeftToRight, content);
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    m_layout->addLayout(chartAndLegend, 1);
+    m_layout->addLayout(side);
+    m_scroll = new QScrollArea;
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(chartAndLegend, 1);
-    layout->addLayout(side);
+    layout->addWidget(m_scroll);
+    fitToFont();
     connect(m_button, &QPushButton::clicked, this, &InstrumentPanel::compute);
     m_view->installEventFilter(this);
+}
+
+void InstrumentPanel::fitToFont() {
+    // The chart never smaller than where its title and axis labels fit; the caption a readable column.
+    const QFontMetrics metrics(font());
+    QFont bold = font();
+    bold.setBold(true);
+    m_view->setMinimumSize(
+        std::max(QFontMetrics(bold).horizontalAdvance(chart()->title()) + 3 * metrics.height(),
+                 20 * metrics.height()),
+        40 + 13 * metrics.height());
+    m_caption->setMinimumWidth(18 * metrics.height());
+    m_caption->setMaximumWidth(30 * metrics.height());
+    arrange();
+}
+
+void InstrumentPanel::arrange() {
+    const int besideWidth = m_view->minimumWidth() + m_caption->minimumWidth() + 12;
+    const auto direction = width() >= besideWidth ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (m_layout->direction() != direction)
+        m_layout->setDirection(direction);
+    m_caption->setMaximumWidth(direction == QBoxLayout::LeftToRight ? 30 * QFontMetrics(font()).height()
+                                                                    : QWIDGETSIZE_MAX);
+}
+
+void InstrumentPanel::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    arrange();
+}
+
+void InstrumentPanel::changeEvent(QEvent *event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        fitToFont();
+        applyChartFont(chart(), font());
+        if (m_drawn)
+            redraw();
+    }
 }
 
 bool InstrumentPanel::eventFilter(QObject *watched, QEvent *event) {
@@ -129,6 +180,7 @@ void InstrumentPanel::finished() {
 
 void InstrumentPanel::showEvent(QShowEvent *event) {
     QWidget::showEvent(event);
+    applyChartFont(chart(), font()); // the subclasses' axes exist by now
     if (m_snapshot && m_snapshot != m_computedFor && !m_snapshot->running)
         compute();
 }

@@ -9,7 +9,9 @@ class QLogValueAxis;
 class QChartView;
 class QLabel;
 class QPushButton;
+class QBoxLayout;
 class QHBoxLayout;
+class QScrollArea;
 
 namespace gradlens {
 
@@ -38,6 +40,8 @@ protected:
     // Draws the last result again (after a resize: how many axis labels fit has changed).
     virtual void redraw() = 0;
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void setCaption(const QString &text);
     void finished(); // subclasses call this when their result is on the chart (it updates the legend)
     QHBoxLayout *controls() const { return m_controls; }
@@ -46,9 +50,13 @@ protected:
 
 private:
     void updateLegend();
+    void fitToFont(); // minimum sizes that hold the chart's texts at the current font
+    void arrange();   // the caption beside the chart, or below it when the panel is narrow
 
     QPushButton *m_button;
     QLabel *m_legend;
+    QBoxLayout *m_layout;
+    QScrollArea *m_scroll;
     QLabel *m_caption;
     QChartView *m_view;
     QHBoxLayout *m_controls;

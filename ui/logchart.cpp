@@ -20,6 +20,9 @@ namespace {
 constexpr qsizetype kMaxDisplayed = 2000;
 // Vertical room one y-axis label needs, with its gap, in heights of the label font.
 constexpr double kLabelHeightsPerYLabel = 1.9;
+// A legend entry's marker and gap, in heights of the legend font; the chart's frame and margins, in pixels.
+constexpr double kLegendMarkerHeights = 2.0;
+constexpr int kChartFramePixels = 40;
 
 QList<QPointF> forDisplay(const QList<QPointF> &points) {
     if (points.size() <= kMaxDisplayed)
@@ -61,6 +64,17 @@ void setLogRange(QLogValueAxis *axis, double low, double high, int maxLabels) {
         axis->setRange(std::pow(10.0, start), std::pow(10.0, end));
 }
 
+void applyChartFont(QChart *chart, const QFont &font) {
+    QFont bold = font;
+    bold.setBold(true);
+    chart->setTitleFont(bold);
+    chart->legend()->setFont(font);
+    for (QAbstractAxis *axis : chart->axes()) {
+        axis->setLabelsFont(font);
+        axis->setTitleFont(bold);
+    }
+}
+
 int logLabelRoom(const QLogValueAxis *axis, const QRectF &plotArea) {
     const QFontMetricsF metrics(axis->labelsFont());
     const double pitch = axis->orientation() == Qt::Horizontal
@@ -77,9 +91,6 @@ LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    chart->setTitleFont(titleFont);
     m_x = new QValueAxis;
     m_x->setTitleText(tr("iteration"));
     m_x->setLabelFormat(QStringLiteral("%d"));
@@ -95,8 +106,29 @@ LogChart::LogChart(const QString &title, const QString &yLabel, QWidget *parent)
     chart->addAxis(m_x, Qt::AlignBottom);
     chart->addAxis(m_y, Qt::AlignLeft);
     setChart(chart);
+    applyChartFont(chart, font());
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(180);
+}
+
+QSize LogChart::minimumSizeHint() const {
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics metrics(font()), boldMetrics(bold);
+    int legendWidth = 0;
+    for (QXYSeries *series : m_series)
+        if (chart()->legend()->markers(series).value(0) &&
+            chart()->legend()->markers(series).value(0)->isVisible())
+            legendWidth +=
+                metrics.horizontalAdvance(series->name()) + int(kLegendMarkerHeights * metrics.height());
+    for (const QXYSeries *line : m_references)
+        if (!line->name().isEmpty())
+            legendWidth +=
+                metrics.horizontalAdvance(line->name()) + int(kLegendMarkerHeights * metrics.height());
+    const int width = std::max({boldMetrics.horizontalAdvance(chart()->title()) + 2 * metrics.height(),
+                                legendWidth + metrics.height(), 13 * metrics.height()});
+    // The frame and margins, then about eleven lines: title, legend, x labels and title, and a plot tall
+    // enough for three y labels.
+    return {width, kChartFramePixels + 11 * metrics.height()};
 }
 
 void LogChart::useLinearYAxis(double low, double high) {
@@ -152,6 +184,11 @@ int LogChart::addScatterSeries(const QString &name, const QColor &color) {
     series->setMarkerSize(9);
     series->setBorderColor(color);
     return add(series, color);
+}
+
+void LogChart::hideFromLegend(int series) {
+    for (QLegendMarker *marker : chart()->legend()->markers(m_series[series]))
+        marker->setVisible(false);
 }
 
 void LogChart::append(int series, double x, double y) {
@@ -217,8 +254,20 @@ void LogChart::clear() {
     updateXRange();
 }
 
+void LogChart::changeEvent(QEvent *event) {
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        applyChartFont(chart(), font());
+        setMinimumSize(minimumSizeHint());
+        updateXTicks();
+        updateYRange();
+    }
+}
+
 void LogChart::resizeEvent(QResizeEvent *event) {
     QChartView::resizeEvent(event);
+    // QChartView sets its minimum size to the chart's own, which lets titles and labels be elided.
+    setMinimumSize(minimumSizeHint());
     updateXTicks();
     updateYRange();
 }

@@ -16,6 +16,9 @@ namespace gradlens {
 // chosen so that at most maxLabels labels appear: one label per decade over twenty decades would not fit,
 // and Qt would elide every one of them. Exponents are kept within ±300.
 void setLogRange(QLogValueAxis *axis, double low, double high, int maxLabels = 8);
+// Every text of a chart in the given font (titles bold): Qt Charts do not follow the widget's font, so
+// presentation mode's larger text reaches charts through this.
+void applyChartFont(QChart *chart, const QFont &font);
 // How many labels of a log axis fit along a plot area of that size, at the axis' label font.
 int logLabelRoom(const QLogValueAxis *axis, const QRectF &plotArea);
 
@@ -34,16 +37,21 @@ public:
     // markers: draw each point too (for sparse series, where a single point would not show as a line)
     int addLineSeries(const QString &name, const QColor &color, bool markers = false);
     int addScatterSeries(const QString &name, const QColor &color);
+    // Keeps a series out of the legend (when the title already names it).
+    void hideFromLegend(int series);
     // Non-positive and non-finite values cannot sit on a log axis: they are skipped (and counted).
     void append(int series, double x, double y);
     void flush();
     void clear();
 
     QList<QPointF> points(int series) const { return m_points.value(series); }
+    // Where the title, the axes' labels and the legend fit at the current font without being elided.
+    QSize minimumSizeHint() const override;
     int skippedPoints() const { return m_skipped; }
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     int add(QXYSeries *series, const QColor &color);

@@ -19,11 +19,13 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -35,6 +37,9 @@
 namespace gradlens {
 
 namespace {
+
+// Presentation mode's text, relative to the normal size: 10 pt becomes 15 pt.
+constexpr double kPresentationScale = 1.5;
 
 const QString kMatrixFilter =
     QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy *.mat);;Matrix Market (*.mtx);;"
@@ -70,18 +75,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_messages = new MessageBar;
     m_status = new StatusPanel;
 
-    auto *controls = new QWidget;
-    auto *controlsLayout = new QVBoxLayout(controls);
-    controlsLayout->addWidget(m_problemPanel);
-    controlsLayout->addWidget(m_descentPanel);
-    controlsLayout->addWidget(m_checkPanel);
-    controlsLayout->addStretch(1);
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(controls);
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(controls->sizeHint().width() + 20);
-    scroll->setMaximumWidth(controls->sizeHint().width() + 60);
+    m_controlDocks[0] = addControlDock(tr("Problem"), m_problemPanel, "problemDock");
+    m_controlDocks[1] = addControlDock(tr("Descent"), m_descentPanel, "descentDock");
+    m_controlDocks[2] = addControlDock(tr("Gradient check"), m_checkPanel, "checkDock");
 
     m_heatmapSplitter = new QSplitter(Qt::Horizontal);
     for (HeatmapPanel *panel : m_heatmaps)
@@ -100,16 +96,13 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(m_messages);
     rightLayout->addWidget(m_verticalSplitter, 1);
-    auto *central = new QSplitter(Qt::Horizontal);
-    central->addWidget(scroll);
-    central->addWidget(right);
-    central->setStretchFactor(1, 1);
-    central->setChildrenCollapsible(false);
-    setCentralWidget(central);
+    setCentralWidget(right);
     statusBar()->addWidget(m_status, 1);
     statusBar()->setSizeGripEnabled(true);
 
+    m_normalFont = font();
     buildMenus();
+    fitControlDocks();
 
     connect(m_problemPanel, &ProblemPanel::generateRequested, this, &MainWindow::generate);
     connect(m_problemPanel, &ProblemPanel::randomizeGammaRequested, this, [this](quint64 seed) {
@@ -132,8 +125,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         connect(panel, &HeatmapPanel::cellClicked, this, [this](ViewKind view, int row, int column) {
             // Cells of n×r views are entries of γ: show everything about that entry of the gradient.
             const SnapshotPointer snapshot = m_controller->latest();
-            if (snapshot && view != ViewKind::Residual && view != ViewKind::Target &&
-                view != ViewKind::Weights && view != ViewKind::Outer && view != ViewKind::WeightedResidual)
+            if (snapshot && isFactorShaped(view))
                 m_entryDetail->showEntry(snapshot, row, column);
         });
     connect(m_controller, &DescentController::generationStarted, m_charts, &ChartPanel::clear);
@@ -172,6 +164,55 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+QDockWidget *MainWindow::addControlDock(const QString &title, QGroupBox *panel, const char *name) {
+    panel->setTitle(QString()); // the dock's title bar names it
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(QString::fromLatin1(name));
+    dock->setWidget(scroll);
+    dock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    return dock;
+}
+
+void MainWindow::fitControlDocks() {
+    // Each dock as wide as its panel needs at the current font, so that no control is cut off; a dock
+    // too short for its panel scrolls.
+    for (QDockWidget *dock : m_controlDocks) {
+        auto *scroll = static_cast<QScrollArea *>(dock->widget());
+        const int width =
+            scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4;
+        scroll->setMinimumWidth(width);
+    }
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    if (on == m_presentation)
+        return;
+    m_presentation = on;
+    // On the window (children inherit it) and its dialogs; the application's font stays as it was.
+    QFont font = m_normalFont;
+    if (on)
+        font.setPointSizeF(m_normalFont.pointSizeF() * kPresentationScale);
+    setFont(font);
+    m_entryDetail->setFont(font);
+    // At a projector's 1024 × 768 the three panels do not fit one above the other in large text: as tabs,
+    // each gets the whole height. Back in normal mode they stack again.
+    if (on) {
+        tabifyDockWidget(m_controlDocks[0], m_controlDocks[1]);
+        tabifyDockWidget(m_controlDocks[1], m_controlDocks[2]);
+        m_controlDocks[1]->raise();
+    } else {
+        splitDockWidget(m_controlDocks[0], m_controlDocks[1], Qt::Vertical);
+        splitDockWidget(m_controlDocks[1], m_controlDocks[2], Qt::Vertical);
+    }
+    fitControlDocks();
+    m_presentationAction->setChecked(on);
+}
+
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *generateAction =
@@ -202,16 +243,13 @@ void MainWindow::buildMenus() {
         view->addAction(tabNames[k], this, [this, k] { showTab(k); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
     view->addSeparator();
-    QAction *presentation = view->addAction(tr("&Presentation mode (larger text)"));
-    presentation->setCheckable(true);
-    presentation->setShortcut(QKeySequence(Qt::Key_F11));
-    connect(presentation, &QAction::toggled, this, [this](bool on) {
-        QFont font = QApplication::font();
-        font.setPointSizeF(on ? 15 : 10);
-        QApplication::setFont(font);
-        for (QWidget *widget : findChildren<QWidget *>())
-            widget->setFont(font);
-    });
+    for (QDockWidget *dock : m_controlDocks)
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    m_presentationAction = view->addAction(tr("&Presentation mode (larger text)"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_descentPanel->stepAction());
@@ -357,6 +395,7 @@ void MainWindow::showTab(int index) {
 void MainWindow::restoreSettings() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
     m_heatmapSplitter->restoreState(settings.value(QStringLiteral("window/heatmaps")).toByteArray());
     m_verticalSplitter->restoreState(settings.value(QStringLiteral("window/vertical")).toByteArray());
     m_lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
@@ -397,6 +436,7 @@ void MainWindow::restoreSettings() {
 void MainWindow::saveSettings() const {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/docks"), saveState());
     settings.setValue(QStringLiteral("window/heatmaps"), m_heatmapSplitter->saveState());
     settings.setValue(QStringLiteral("window/vertical"), m_verticalSplitter->saveState());
     settings.setValue(QStringLiteral("files/lastDirectory"), m_lastDirectory);

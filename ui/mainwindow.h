@@ -4,9 +4,13 @@
 #include "problemloader.h"
 #include "snapshot.h"
 
+#include <QFont>
 #include <QFutureWatcher>
 #include <QMainWindow>
 
+class QAction;
+class QDockWidget;
+class QGroupBox;
 class QSplitter;
 class QTabWidget;
 
@@ -57,12 +61,17 @@ public:
     EntryDetailDialog *entryDetail() const { return m_entryDetail; }
     // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile.
     void showTab(int index);
+    // Larger text everywhere (charts too), the control panels as tabs: for a projector. F11 toggles it.
+    void setPresentationMode(bool on);
+    bool isPresentationMode() const { return m_presentation; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildMenus();
+    QDockWidget *addControlDock(const QString &title, QGroupBox *panel, const char *name);
+    void fitControlDocks();
     void applyOptions();
     void onSnapshot(const SnapshotPointer &snapshot);
     void chooseAndOpen(MatrixRole role);
@@ -88,6 +97,10 @@ private:
     MessageBar *m_messages;
     StatusPanel *m_status;
     QSplitter *m_heatmapSplitter, *m_verticalSplitter;
+    QDockWidget *m_controlDocks[3];
+    QAction *m_presentationAction = nullptr;
+    QFont m_normalFont;
+    bool m_presentation = false;
     QFutureWatcher<GeneratedProblem> m_generator;
     QString m_lastDirectory;
 };

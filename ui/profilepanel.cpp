@@ -21,7 +21,7 @@ QString number(double value) {
 
 ProfilePanel::ProfilePanel(QWidget *parent)
     : InstrumentPanel(tr("Draw line profile"), parent) {
-    chart()->setTitle(tr("Line profile φ(t) = f(γ − tG), a quartic in t"));
+    chart()->setTitle(tr("Line profile φ(t) = f(γ − tG)"));
     m_x = new QValueAxis;
     m_x->setTitleText(tr("step t along −G"));
     m_y = new QValueAxis;

@@ -30,6 +30,7 @@ StatusPanel::StatusPanel(QWidget *parent)
     : QWidget(parent) {
     m_text = new QLabel;
     m_text->setTextFormat(Qt::PlainText);
+    m_text->setWordWrap(true); // a second line on a narrow window, rather than a cut-off last item
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(200);
@@ -61,12 +62,17 @@ void StatusPanel::showSnapshot(const Snapshot &snapshot) {
         deviation = snapshot.lastDeviation.informative
                         ? number(snapshot.lastDeviation.maxAbsolute)
                         : number(snapshot.lastDeviation.maxAbsolute) + tr(" (below rounding)");
-    m_text->setText(tr("n = %1   r = %2   iteration %3   loss %4   ‖G‖ %5   max deviation %6   %7 per step")
-                        .arg(n)
-                        .arg(r)
-                        .arg(snapshot.iteration)
-                        .arg(number(snapshot.loss), number(snapshot.gradientNorm), deviation,
-                             duration(m_secondsPerStep)));
+    // Spaces inside an item do not break (U+00A0), so a line breaks only between items.
+    QStringList items{tr("n = %1").arg(n),
+                      tr("r = %1").arg(r),
+                      tr("iteration %1").arg(snapshot.iteration),
+                      tr("loss %1").arg(number(snapshot.loss)),
+                      tr("‖G‖ %1").arg(number(snapshot.gradientNorm)),
+                      tr("max deviation %1").arg(deviation),
+                      tr("%1 per step").arg(duration(m_secondsPerStep))};
+    for (QString &item : items)
+        item.replace(QLatin1Char(' '), QChar(0x00a0));
+    m_text->setText(items.join(QStringLiteral("   ")));
 }
 
 void StatusPanel::setBusy(const QString &what, double fraction) {

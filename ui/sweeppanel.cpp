@@ -28,7 +28,7 @@ QString scientific(double value) {
 
 SweepPanel::SweepPanel(QWidget *parent)
     : InstrumentPanel(tr("Run step sweep"), parent) {
-    chart()->setTitle(tr("Max deviation |G_num(h) − G| against the step h"));
+    chart()->setTitle(tr("Deviation against the step h"));
     for (QLogValueAxis **axis : {&m_x, &m_y}) {
         *axis = new QLogValueAxis;
         (*axis)->setBase(10);

@@ -35,7 +35,7 @@ TaylorPanel::TaylorPanel(QWidget *parent)
     m_direction->setToolTip(tr("The direction D of E(t) = |f(γ + tD) − f(γ) − t⟨G, D⟩|"));
     controls()->addWidget(m_direction);
     connect(m_direction, &QComboBox::currentIndexChanged, this, &InstrumentPanel::compute);
-    chart()->setTitle(tr("Taylor remainder E(t) = |f(γ + tD) − f(γ) − t⟨G, D⟩|"));
+    chart()->setTitle(tr("Taylor remainder E(t)")); // its formula heads the caption
     m_x = logAxis(tr("t"));
     m_y = logAxis(tr("E(t)"));
     chart()->addAxis(m_x, Qt::AlignBottom);
@@ -112,12 +112,12 @@ void TaylorPanel::show(const TaylorResult &result) {
     const char *color = result.verdict == TaylorVerdict::Consistent ? "#1b7837"
                         : result.verdict == TaylorVerdict::Wrong    ? "#b2182b"
                                                                     : "#5a5a5a";
-    setCaption(
-        tr("<p><b style='color:%1'>%2</b></p>"
-           "<p>With the right gradient the first-order term cancels and E(t) falls like t²: slope 2 on "
-           "these axes. A wrong gradient leaves a term in t: slope 1. At the smallest t the curve "
-           "flattens at the rounding floor; at the largest, the t³ and t⁴ terms bend it up.</p>")
-            .arg(QLatin1String(color), QString::fromStdString(result.explanation).toHtmlEscaped()));
+    setCaption(tr("<p><b style='color:%1'>%2</b></p>"
+                  "<p>E(t) = |f(γ + tD) − f(γ) − t⟨G, D⟩|. With the right gradient the first-order term "
+                  "cancels and E(t) falls like t²: slope 2 on "
+                  "these axes. A wrong gradient leaves a term in t: slope 1. At the smallest t the curve "
+                  "flattens at the rounding floor; at the largest, the t³ and t⁴ terms bend it up.</p>")
+                   .arg(QLatin1String(color), QString::fromStdString(result.explanation).toHtmlEscaped()));
 }
 
 } // namespace gradlens

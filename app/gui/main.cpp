@@ -37,6 +37,7 @@ struct LaunchOptions {
     QSize size;
     std::optional<GradientVariant> variant;
     int tab = 0;
+    bool presentation = false;
     std::vector<std::pair<MatrixRole, QString>> files;
 };
 
@@ -99,7 +100,9 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Bottom tab to show: descent, taylor, sweep or profile."),
                                  QStringLiteral("NAME"), QStringLiteral("descent"));
-    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab});
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+                                          QStringLiteral("Start in presentation mode (larger text; F11)."));
+    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation});
     parser.addOptions(qtOwnOptions());
 
     if (!parser.parse(arguments))
@@ -149,6 +152,7 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         return fail(QStringLiteral("--tab must be descent, taylor, sweep or profile; got \"%1\"")
                         .arg(parser.value(tab)));
 
+    launch.presentation = parser.isSet(presentation);
     launch.takeScreenshot = parser.isSet(screenshot);
     launch.screenshotFile = parser.value(screenshot);
     const QCommandLineOption *fileOptions[3] = {&r, &p, &gamma};
@@ -178,6 +182,8 @@ int main(int argc, char *argv[]) {
         window.resize(launch.size);
     if (launch.variant)
         window.checkPanel()->setVariant(*launch.variant);
+    if (launch.presentation)
+        window.setPresentationMode(true);
     window.show();
 
     // Files given on the command line replace the demo problem, one after the other.
