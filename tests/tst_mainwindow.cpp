@@ -308,6 +308,43 @@ private slots:
         }
     }
 
+    // A message belongs to the state it describes: "Descent diverged" goes after Reset, and after a run
+    // that succeeds; a message about a file is not cleared by descent.
+    void messagesGoWithTheirState() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        DescentOptions options = window.controller()->descentOptions();
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 10.0;
+        options.maxIterations = 1000;
+        window.controller()->setDescentOptions(options);
+        window.controller()->run();
+        QVERIFY(settle(window));
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("diverged")),
+                 qPrintable(window.messages()->text()));
+        window.controller()->reset();
+        QVERIFY(settle(window));
+        QVERIFY2(window.messages()->text().isEmpty(), qPrintable(window.messages()->text()));
+
+        window.controller()->run();
+        QVERIFY(settle(window));
+        QVERIFY(window.messages()->text().contains(QStringLiteral("diverged")));
+        options.learningRate = 1e-3;
+        window.controller()->setDescentOptions(options);
+        window.controller()->reset();
+        window.controller()->step(3);
+        QVERIFY(settle(window));
+        QVERIFY2(window.messages()->text().isEmpty(), qPrintable(window.messages()->text()));
+
+        window.openMatrix(MatrixRole::Target, QStringLiteral("/no/such/R.mtx"));
+        QVERIFY(settle(window));
+        window.controller()->step(2);
+        QVERIFY(settle(window));
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("R.mtx")),
+                 qPrintable(window.messages()->text()));
+    }
+
     // A reference line (the slopes 1 and 2) spans exactly the x-axis, which grows in 1-2-5 steps; a narrow
     // chart labels fewer x ticks, so that a projector's 1280 × 800 elides none; a reference line without a
     // name keeps out of the legend.

@@ -351,19 +351,25 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile})
         panel->setSnapshot(snapshot);
     m_status->showSnapshot(*snapshot);
+    // A message describes the snapshot it came with: the next one without a message clears it (after a
+    // reset, a successful step, a new problem), unless the message is about something else (a file).
+    using Topic = MessageBar::Topic;
     if (snapshot->diverged)
-        m_messages->showMessage(MessageBar::Kind::Warning, tr("Descent diverged: ") + snapshot->message);
+        m_messages->showMessage(MessageBar::Kind::Warning, tr("Descent diverged: ") + snapshot->message,
+                                Topic::Descent);
     else if (!snapshot->message.isEmpty())
         m_messages->showMessage(snapshot->lastDeviation.failed ? MessageBar::Kind::Warning
                                                                : MessageBar::Kind::Information,
-                                snapshot->message);
+                                snapshot->message, Topic::Descent);
     else if (snapshot->variant == GradientVariant::DropTranspose && snapshot->symmetricProblem)
         m_messages->showMessage(
             MessageBar::Kind::Information,
             tr("P and R are symmetric, so Pᵀ∘Mᵀ equals P∘M: dropping the transpose term and doubling the "
-               "other "
-               "gives exactly the right gradient here, and every check passes. Generate a non-symmetric P "
-               "(e.g. Dense Gaussian) to see this mistake."));
+               "other gives exactly the right gradient here, and every check passes. Generate a "
+               "non-symmetric P (e.g. Dense Gaussian) to see this mistake."),
+            Topic::Descent);
+    else
+        m_messages->clear(Topic::Descent);
 }
 
 bool MainWindow::isSettled() const {

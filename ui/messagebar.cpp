@@ -24,8 +24,14 @@ MessageBar::MessageBar(QWidget *parent)
     hide();
 }
 
-void MessageBar::showMessage(Kind kind, const QString &text) {
+void MessageBar::clear(Topic topic) {
+    if (m_topic == topic && isVisibleTo(parentWidget()))
+        showMessage(Kind::Information, QString(), topic);
+}
+
+void MessageBar::showMessage(Kind kind, const QString &text, Topic topic) {
     m_kind = kind;
+    m_topic = topic;
     m_label->setText(text);
     // Colour-blind safe: errors and warnings differ in lightness and in the word that starts them.
     const char *style = kind == Kind::Error     ? "background:#fde0dd; color:#67001f;"

@@ -12,15 +12,21 @@ class MessageBar : public QFrame {
     Q_OBJECT
 public:
     enum class Kind { Information, Warning, Error };
+    // What a message is about: it goes when that state goes (a descent message when the descent moves on
+    // or is reset), while a message about something else stays.
+    enum class Topic { General, Descent };
     explicit MessageBar(QWidget *parent = nullptr);
 
-    void showMessage(Kind kind, const QString &text);
+    void showMessage(Kind kind, const QString &text, Topic topic = Topic::General);
+    void clear(Topic topic); // hides the message if it is about topic
+    Topic topic() const { return m_topic; }
     QString text() const;
     Kind kind() const { return m_kind; }
 
 private:
     QLabel *m_label;
     Kind m_kind = Kind::Information;
+    Topic m_topic = Topic::General;
 };
 
 } // namespace gradlens
