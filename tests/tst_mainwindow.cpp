@@ -7,6 +7,7 @@
 #include "logchart.h"
 #include "mainwindow.h"
 #include "messagebar.h"
+#include "problempanel.h"
 #include "testhelpers.h"
 #include "uitesthelpers.h"
 
@@ -20,6 +21,8 @@
 #include <QEventLoop>
 #include <QLegendMarker>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -201,6 +204,9 @@ private slots:
         QVERIFY2(window.messages()->text().contains(QStringLiteral("current problem stays")),
                  qPrintable(window.messages()->text()));
         QCOMPARE(window.controller()->problem(), before);
+        // The matrix kept aside is listed in the Problem panel.
+        QVERIFY2(window.problemPanel()->heldText().contains(QStringLiteral("R = R.csv (2×2)")),
+                 qPrintable(window.problemPanel()->heldText()));
         writeFile(directory.filePath(QStringLiteral("P.csv")), "1,0\n0,1\n");
         writeFile(directory.filePath(QStringLiteral("g.csv")), "0.5\n-1\n");
         window.openMatrix(MatrixRole::Weights, directory.filePath(QStringLiteral("P.csv")));
@@ -211,6 +217,60 @@ private slots:
         QCOMPARE(after->R.rows(), Eigen::Index(2));
         GL_COMPARE_NEAR(after->R(1, 0), 3.0, 0.0);
         GL_COMPARE_NEAR(after->gamma(1, 0), -1.0, 0.0);
+        // The panel shows the problem in use, with its files; nothing waits any more.
+        const QString source = window.problemPanel()->sourceText();
+        QVERIFY2(source.contains(QStringLiteral("n = 2, r = 1")) &&
+                     source.contains(QStringLiteral("R.csv")) && source.contains(QStringLiteral("P.csv")) &&
+                     source.contains(QStringLiteral("g.csv")),
+                 qPrintable(source));
+        QCOMPARE(window.problemPanel()->options().n, Eigen::Index(2));
+        QVERIFY(window.problemPanel()->heldText().isEmpty());
+
+        // Generate over loaded files asks first; Cancel keeps them.
+        QPushButton *generate = nullptr;
+        for (QPushButton *button : window.problemPanel()->findChildren<QPushButton *>())
+            if (button->text() == QStringLiteral("&Generate"))
+                generate = button;
+        QVERIFY(generate);
+        generate->click();
+        auto *question = window.findChild<QMessageBox *>();
+        QVERIFY(question);
+        QVERIFY2(question->text().contains(QStringLiteral("R.csv")), qPrintable(question->text()));
+        question->button(QMessageBox::Cancel)->click();
+        QVERIFY(settle(window));
+        QCOMPARE(window.controller()->problem()->R.rows(), Eigen::Index(2));
+    }
+
+    // A matrix of another size can be cleared from the Problem panel, and then no longer holds up others.
+    void heldMatrixCanBeCleared() {
+        QTemporaryDir directory;
+        writeFile(directory.filePath(QStringLiteral("R5.csv")),
+                  "1,2,3,4,5\n1,2,3,4,5\n1,2,3,4,5\n1,2,3,4,5\n1,2,3,4,5\n");
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        window.openMatrix(MatrixRole::Target, directory.filePath(QStringLiteral("R5.csv")));
+        QVERIFY(settle(window));
+        QVERIFY(window.problemPanel()->heldText().contains(QStringLiteral("R5.csv")));
+        QPushButton *clear = nullptr;
+        for (QPushButton *button : window.problemPanel()->findChildren<QPushButton *>())
+            if (button->text() == QStringLiteral("Clear"))
+                clear = button;
+        QVERIFY(clear && clear->isVisible());
+        clear->click();
+        QVERIFY(window.problemPanel()->heldText().isEmpty());
+        QVERIFY(!clear->isVisible());
+        // A 2×2 set now assembles without the 5×5 R in the way.
+        writeFile(directory.filePath(QStringLiteral("R.csv")), "1,2\n3,4\n");
+        writeFile(directory.filePath(QStringLiteral("P.csv")), "1,0\n0,1\n");
+        writeFile(directory.filePath(QStringLiteral("g.csv")), "0.5\n-1\n");
+        for (const auto &[role, name] :
+             {std::pair{MatrixRole::Target, "R.csv"}, std::pair{MatrixRole::Weights, "P.csv"},
+              std::pair{MatrixRole::Gamma, "g.csv"}}) {
+            window.openMatrix(role, directory.filePath(QLatin1String(name)));
+            QVERIFY(settle(window));
+        }
+        QCOMPARE(window.controller()->problem()->R.rows(), Eigen::Index(2));
     }
 
     // No chart text is ever elided: axis labels over any span of decades, titles and legends, at the sizes a

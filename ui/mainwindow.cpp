@@ -104,7 +104,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     buildMenus();
     fitControlDocks();
 
-    connect(m_problemPanel, &ProblemPanel::generateRequested, this, &MainWindow::generate);
+    connect(m_problemPanel, &ProblemPanel::generateRequested, this, &MainWindow::generateAsked);
     connect(m_problemPanel, &ProblemPanel::randomizeGammaRequested, this, [this](quint64 seed) {
         const auto problem = m_controller->problem();
         if (!problem)
@@ -112,6 +112,8 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         Problem next = *problem;
         next.gamma = generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed);
         m_controller->setProblem(next);
+        m_sources[int(MatrixRole::Gamma)].clear(); // γ no longer comes from its file
+        showProblemSource(next);
     });
     connect(m_descentPanel, &DescentPanel::optionsChanged, this, &MainWindow::applyOptions);
     connect(m_checkPanel, &CheckPanel::settingsChanged, this, &MainWindow::applyOptions);
@@ -147,13 +149,22 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         m_messages->showMessage(MessageBar::Kind::Information, notice);
     });
     connect(m_loader, &ProblemLoader::problemReady, this,
-            [this](const Problem &problem, const QString &notice) {
+            [this](const Problem &problem, const QString &notice, const QStringList &files) {
                 m_messages->showMessage(MessageBar::Kind::Information, notice);
+                for (int k = 0; k < 3; ++k)
+                    if (!files.value(k).isEmpty())
+                        m_sources[k] = files.value(k);
                 m_controller->setProblem(problem);
+                showProblemSource(problem);
             });
+    connect(m_loader, &ProblemLoader::heldChanged, m_problemPanel, &ProblemPanel::showHeld);
+    connect(m_problemPanel, &ProblemPanel::clearHeldRequested, m_loader, &ProblemLoader::clearHeld);
     connect(&m_generator, &QFutureWatcher<GeneratedProblem>::finished, this, [this] {
         m_status->setBusy(QString(), 0);
+        for (QString &source : m_sources)
+            source.clear();
         m_controller->setProblem(m_generator.result().problem);
+        showProblemSource(m_generator.result().problem);
     });
 
     if (m_settings == Settings::Remember)
@@ -216,7 +227,7 @@ void MainWindow::setPresentationMode(bool on) {
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *generateAction =
-        file->addAction(tr("&Generate problem"), this, [this] { generate(m_problemPanel->options()); });
+        file->addAction(tr("&Generate problem"), this, [this] { generateAsked(m_problemPanel->options()); });
     generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     file->addSeparator();
     file->addAction(tr("Open &R…"), this, [this] { chooseAndOpen(MatrixRole::Target); })
@@ -277,8 +288,44 @@ void MainWindow::generate(const GeneratorOptions &options) {
     }
     if (m_generator.isRunning())
         return;
+    m_generatedSeed = options.seed;
     m_status->setBusy(tr("Generating"), -1);
     m_generator.setFuture(QtConcurrent::run([options] { return generateProblem(options); }));
+}
+
+void MainWindow::generateAsked(const GeneratorOptions &options) {
+    // Files the user opened are not replaced without a word: ask first (without blocking the window).
+    if (!loadedFiles().isEmpty()) {
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Replace the loaded files?"),
+                                    tr("The problem in use was read from %1. Generate a new problem in its "
+                                       "place?")
+                                        .arg(loadedFiles().join(QStringLiteral(", "))),
+                                    QMessageBox::Yes | QMessageBox::Cancel, this);
+        box->setDefaultButton(QMessageBox::Cancel);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::accepted, this, [this, options] { generate(options); });
+        box->open();
+        return;
+    }
+    generate(options);
+}
+
+QStringList MainWindow::loadedFiles() const {
+    QStringList files;
+    for (const QString &source : m_sources)
+        if (!source.isEmpty())
+            files << source;
+    return files;
+}
+
+void MainWindow::showProblemSource(const Problem &problem) {
+    QStringList parts;
+    for (int k = 0; k < 3; ++k)
+        parts << QStringLiteral("%1 %2").arg(roleName(MatrixRole(k)),
+                                             m_sources[k].isEmpty() ? tr("generated") : m_sources[k]);
+    const QString source = loadedFiles().isEmpty() ? tr("generated, seed %1").arg(m_generatedSeed)
+                                                   : parts.join(QStringLiteral(", "));
+    m_problemPanel->showProblem(problem.n(), problem.r(), source);
 }
 
 void MainWindow::openMatrix(MatrixRole role, const QString &path) {

@@ -70,6 +70,9 @@ protected:
 
 private:
     void buildMenus();
+    void generateAsked(const GeneratorOptions &options); // asks first when files are in use
+    QStringList loadedFiles() const;
+    void showProblemSource(const Problem &problem);
     QDockWidget *addControlDock(const QString &title, QGroupBox *panel, const char *name);
     void fitControlDocks();
     void applyOptions();
@@ -103,6 +106,8 @@ private:
     bool m_presentation = false;
     QFutureWatcher<GeneratedProblem> m_generator;
     QString m_lastDirectory;
+    QString m_sources[3]; // the file R, P and γ came from, or empty when generated
+    std::uint64_t m_generatedSeed = 0;
 };
 
 } // namespace gradlens

@@ -63,6 +63,7 @@ void ProblemLoader::onRead() {
     const auto rows = result.matrix.rows(), cols = result.matrix.cols();
     const int slot = int(m_role);
     m_staged[slot] = std::move(result.matrix);
+    m_stagedFile[slot] = name;
 
     // The candidate: staged matrices where there are any, the current problem's elsewhere.
     Problem candidate;
@@ -88,17 +89,42 @@ void ProblemLoader::onRead() {
                     tr(" It does not fit the current problem yet (%1); open the other matrices of this "
                        "size to use it. The current problem stays.")
                         .arg(QString::fromStdString(shapes.message)));
+        emit heldChanged(heldDescription());
         return;
     }
     if (const Status valid = candidate.validate(); !valid) {
         m_staged[slot].reset();
         emit failed(
             tr("%1: %2. The current problem stays.").arg(name, QString::fromStdString(valid.message)));
+        emit heldChanged(heldDescription());
         return;
     }
-    for (auto &staged : m_staged)
-        staged.reset();
-    emit problemReady(candidate, read);
+    QStringList files;
+    for (int k = 0; k < 3; ++k)
+        files << (m_staged[k] ? m_stagedFile[k] : QString());
+    clearHeld();
+    emit problemReady(candidate, read, files);
+}
+
+QString ProblemLoader::heldDescription() const {
+    QStringList held;
+    for (int k = 0; k < 3; ++k)
+        if (m_staged[k])
+            held << tr("%1 = %2 (%3×%4)")
+                        .arg(roleName(MatrixRole(k)), m_stagedFile[k])
+                        .arg(m_staged[k]->rows())
+                        .arg(m_staged[k]->cols());
+    return held.join(QStringLiteral(", "));
+}
+
+void ProblemLoader::clearHeld() {
+    const bool any = m_staged[0] || m_staged[1] || m_staged[2];
+    for (int k = 0; k < 3; ++k) {
+        m_staged[k].reset();
+        m_stagedFile[k].clear();
+    }
+    if (any)
+        emit heldChanged(QString());
 }
 
 } // namespace gradlens

@@ -21,12 +21,17 @@ public:
     explicit ProblemLoader(QObject *parent = nullptr);
 
     void open(MatrixRole role, const QString &path, std::shared_ptr<const Problem> current);
-    void cancel(); // the file being read is discarded when it arrives
+    void cancel();                   // the file being read is discarded when it arrives
+    void clearHeld();                // drops the matrices kept aside for a problem of another size
+    QString heldDescription() const; // "R.csv (2×2), P.csv (2×2)", or empty
     bool isBusy() const { return m_watcher.isRunning(); }
 
 signals:
-    void problemReady(const gradlens::Problem &problem, const QString &notice);
-    void staged(const QString &notice); // read, but waiting for the other matrices of its size
+    // files: for R, P and γ, the file each came from in this problem, or empty where the matrix was kept
+    // from the current problem.
+    void problemReady(const gradlens::Problem &problem, const QString &notice, const QStringList &files);
+    void heldChanged(const QString &description); // what is kept aside; empty when nothing
+    void staged(const QString &notice);           // read, but waiting for the other matrices of its size
     void failed(const QString &message);
     void busyChanged(bool busy);
 
@@ -43,6 +48,7 @@ private:
     std::shared_ptr<const Problem> m_current;
     bool m_cancelled = false;
     std::optional<Eigen::MatrixXd> m_staged[3];
+    QString m_stagedFile[3]; // the file name of each staged matrix
 };
 
 QString roleName(MatrixRole role);

@@ -55,6 +55,23 @@ ProblemPanel::ProblemPanel(QWidget *parent)
     form->addRow(tr("R"), m_targetKind);
     form->addRow(tr("Noise"), m_noise);
 
+    m_source = new QLabel;
+    m_source->setWordWrap(true);
+    m_source->setToolTip(tr("Where the matrices in use came from"));
+    form->addRow(tr("In use"), m_source);
+    m_held = new QLabel;
+    m_held->setWordWrap(true);
+    m_held->setToolTip(tr("Read, but of another size than the problem in use: they are used once the other "
+                          "matrices of their size are opened"));
+    m_clearHeld = new QPushButton(tr("Clear"));
+    m_clearHeld->setToolTip(tr("Forget the matrices waiting for the others of their size"));
+    m_heldRow = new QHBoxLayout;
+    m_heldRow->addWidget(m_held, 1);
+    m_heldRow->addWidget(m_clearHeld, 0, Qt::AlignTop);
+    form->addRow(tr("Waiting"), m_heldRow);
+    connect(m_clearHeld, &QPushButton::clicked, this, &ProblemPanel::clearHeldRequested);
+    showHeld(QString());
+
     auto *generate = new QPushButton(tr("&Generate"));
     generate->setToolTip(tr("Make R, P and γ from these settings (Ctrl+G)"));
     auto *randomize = new QPushButton(tr("Randomize &γ"));
@@ -74,6 +91,25 @@ ProblemPanel::ProblemPanel(QWidget *parent)
     connect(randomize, &QPushButton::clicked, this,
             [this] { emit randomizeGammaRequested(QRandomGenerator::global()->generate64()); });
     setOptions(GeneratorOptions{});
+}
+
+void ProblemPanel::showProblem(Eigen::Index n, Eigen::Index r, const QString &source) {
+    m_n->setValue(static_cast<int>(std::min<Eigen::Index>(n, m_n->maximum())));
+    m_r->setValue(static_cast<int>(std::min<Eigen::Index>(r, m_r->maximum())));
+    m_source->setText(tr("n = %1, r = %2: %3").arg(n).arg(r).arg(source));
+}
+
+void ProblemPanel::showHeld(const QString &description) {
+    m_held->setText(description);
+    static_cast<QFormLayout *>(layout())->setRowVisible(m_heldRow, !description.isEmpty());
+}
+
+QString ProblemPanel::sourceText() const {
+    return m_source->text();
+}
+
+QString ProblemPanel::heldText() const {
+    return m_held->text();
 }
 
 GeneratorOptions ProblemPanel::options() const {
