@@ -24,7 +24,10 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -51,7 +54,29 @@ void writeFile(const QString &path, const std::string &text) {
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { qRegisterMetaType<SnapshotPointer>(); }
+    void initTestCase() {
+        qRegisterMetaType<SnapshotPointer>();
+        QStandardPaths::setTestModeEnabled(true); // settings go to a test location, not the user's
+        QCoreApplication::setOrganizationName(QStringLiteral("GradientLensTest"));
+        QSettings().clear();
+    }
+
+    // Settings are written when they change, not only on a clean quit: a killed session keeps them.
+    void settingsAreSavedWhenTheyChange() {
+        MainWindow window(MainWindow::Settings::Remember);
+        window.show();
+        QVERIFY(settle(window));
+        QSpinBox *iterations = nullptr;
+        for (QSpinBox *box : window.descentPanel()->findChildren<QSpinBox *>())
+            if (box->maximum() == 10000000)
+                iterations = box;
+        QVERIFY(iterations);
+        iterations->setValue(4321);
+        QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("descent/iterations")).toInt(), 4321,
+                                  5000);
+        QVERIFY(window.isVisible()); // not closed: saved while it runs
+        QSettings().clear();
+    }
 
     // The demo problem is the generator's default, non-symmetric, and all three heatmaps show it.
     void startsOnTheDemoProblem() {

@@ -9,6 +9,7 @@
 #include "heatmapwidget.h"
 #include "matrixio.h"
 #include "messagebar.h"
+#include "panelsettings.h"
 #include "problempanel.h"
 #include "profilepanel.h"
 #include "statuspanel.h"
@@ -167,8 +168,18 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         showProblemSource(m_generator.result().problem);
     });
 
-    if (m_settings == Settings::Remember)
+    if (m_settings == Settings::Remember) {
         restoreSettings();
+        // Written when they change (after a short pause), so that a killed session loses nothing.
+        m_saveSettings = new QTimer(this);
+        m_saveSettings->setSingleShot(true);
+        m_saveSettings->setInterval(500);
+        connect(m_saveSettings, &QTimer::timeout, this, &MainWindow::saveSettings);
+        connect(m_descentPanel, &DescentPanel::optionsChanged, m_saveSettings, qOverload<>(&QTimer::start));
+        connect(m_checkPanel, &CheckPanel::settingsChanged, m_saveSettings, qOverload<>(&QTimer::start));
+        connect(m_problemPanel, &ProblemPanel::generateRequested, m_saveSettings,
+                qOverload<>(&QTimer::start));
+    }
     applyOptions();
     generate(m_problemPanel->options());
 }
@@ -452,38 +463,7 @@ void MainWindow::restoreSettings() {
     m_heatmapSplitter->restoreState(settings.value(QStringLiteral("window/heatmaps")).toByteArray());
     m_verticalSplitter->restoreState(settings.value(QStringLiteral("window/vertical")).toByteArray());
     m_lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
-    GeneratorOptions problem = m_problemPanel->options();
-    problem.n = settings.value(QStringLiteral("problem/n"), qlonglong(problem.n)).toLongLong();
-    problem.r = settings.value(QStringLiteral("problem/r"), qlonglong(problem.r)).toLongLong();
-    problem.seed = settings.value(QStringLiteral("problem/seed"), quint64(problem.seed)).toULongLong();
-    problem.weightKind =
-        WeightKind(settings.value(QStringLiteral("problem/weights"), int(problem.weightKind)).toInt());
-    problem.maskDensity = settings.value(QStringLiteral("problem/density"), problem.maskDensity).toDouble();
-    problem.targetKind =
-        TargetKind(settings.value(QStringLiteral("problem/target"), int(problem.targetKind)).toInt());
-    problem.noise = settings.value(QStringLiteral("problem/noise"), problem.noise).toDouble();
-    if (problem.validate())
-        m_problemPanel->setOptions(problem);
-    DescentOptions descent = m_descentPanel->options();
-    descent.optimizer =
-        OptimizerKind(settings.value(QStringLiteral("descent/optimizer"), int(descent.optimizer)).toInt());
-    descent.learningRate =
-        settings.value(QStringLiteral("descent/learningRate"), descent.learningRate).toDouble();
-    descent.maxIterations =
-        settings.value(QStringLiteral("descent/iterations"), descent.maxIterations).toInt();
-    descent.gradientTolerance =
-        settings.value(QStringLiteral("descent/tolerance"), descent.gradientTolerance).toDouble();
-    if (descent.validate())
-        m_descentPanel->setOptions(descent);
-    CheckSettings check = m_checkPanel->settings();
-    check.method =
-        DifferenceMethod(settings.value(QStringLiteral("check/method"), int(check.method)).toInt());
-    check.step = settings.value(QStringLiteral("check/step"), check.step).toDouble();
-    check.everyIterations = settings.value(QStringLiteral("check/every"), check.everyIterations).toInt();
-    check.pauseOnFailure = settings.value(QStringLiteral("check/pauseOnFailure"), false).toBool();
-    m_checkPanel->setSettings(check);
-    m_checkPanel->setConvention(Convention(settings.value(QStringLiteral("check/convention"), 0).toInt()));
-    m_checkPanel->setVariant(GradientVariant(settings.value(QStringLiteral("check/variant"), 0).toInt()));
+    restorePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }
 
 void MainWindow::saveSettings() const {
@@ -493,26 +473,7 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("window/heatmaps"), m_heatmapSplitter->saveState());
     settings.setValue(QStringLiteral("window/vertical"), m_verticalSplitter->saveState());
     settings.setValue(QStringLiteral("files/lastDirectory"), m_lastDirectory);
-    const GeneratorOptions problem = m_problemPanel->options();
-    settings.setValue(QStringLiteral("problem/n"), qlonglong(problem.n));
-    settings.setValue(QStringLiteral("problem/r"), qlonglong(problem.r));
-    settings.setValue(QStringLiteral("problem/seed"), quint64(problem.seed));
-    settings.setValue(QStringLiteral("problem/weights"), int(problem.weightKind));
-    settings.setValue(QStringLiteral("problem/density"), problem.maskDensity);
-    settings.setValue(QStringLiteral("problem/target"), int(problem.targetKind));
-    settings.setValue(QStringLiteral("problem/noise"), problem.noise);
-    const DescentOptions descent = m_descentPanel->options();
-    settings.setValue(QStringLiteral("descent/optimizer"), int(descent.optimizer));
-    settings.setValue(QStringLiteral("descent/learningRate"), descent.learningRate);
-    settings.setValue(QStringLiteral("descent/iterations"), descent.maxIterations);
-    settings.setValue(QStringLiteral("descent/tolerance"), descent.gradientTolerance);
-    const CheckSettings check = m_checkPanel->settings();
-    settings.setValue(QStringLiteral("check/method"), int(check.method));
-    settings.setValue(QStringLiteral("check/step"), check.step);
-    settings.setValue(QStringLiteral("check/every"), check.everyIterations);
-    settings.setValue(QStringLiteral("check/pauseOnFailure"), check.pauseOnFailure);
-    settings.setValue(QStringLiteral("check/convention"), int(m_checkPanel->convention()));
-    settings.setValue(QStringLiteral("check/variant"), int(m_checkPanel->variant()));
+    savePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

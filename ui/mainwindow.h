@@ -12,6 +12,7 @@ class QAction;
 class QDockWidget;
 class QGroupBox;
 class QSplitter;
+class QTimer;
 class QTabWidget;
 
 #include <functional>
@@ -106,7 +107,8 @@ private:
     bool m_presentation = false;
     QFutureWatcher<GeneratedProblem> m_generator;
     QString m_lastDirectory;
-    QString m_sources[3]; // the file R, P and γ came from, or empty when generated
+    QTimer *m_saveSettings = nullptr; // debounces saving the settings after a change
+    QString m_sources[3];             // the file R, P and γ came from, or empty when generated
     std::uint64_t m_generatedSeed = 0;
 };
 
