@@ -161,6 +161,29 @@ private slots:
         QVERIFY(sawNewRate);
     }
 
+    // A paced run takes its steps one at a time, publishing each, and never faster than asked; a new speed
+    // applies while it runs. The bounds are loose (shared machines), but a pace of 4 steps a second that
+    // took 100 steps in a second would be caught.
+    void pacedRunShowsEveryStep() {
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(100000));
+        controller.setProblem(demo(3));
+        QVERIFY(waitIdle(controller));
+        controller.setStepsPerSecond(4);
+        QSignalSpy snapshots(&controller, &DescentController::snapshotReady);
+        controller.run();
+        QTest::qWait(1100);
+        const int paced = controller.latest()->iteration;
+        QVERIFY2(paced >= 1 && paced <= 8, qPrintable(QString::number(paced)));
+        QVERIFY(snapshots.count() >= paced); // every step was published
+        controller.setStepsPerSecond(0);     // as fast as it goes, while running
+        QTest::qWait(500);
+        controller.pause();
+        QVERIFY(waitIdle(controller));
+        QVERIFY2(controller.latest()->iteration > paced + 20,
+                 qPrintable(QStringLiteral("%1 then %2").arg(paced).arg(controller.latest()->iteration)));
+    }
+
     // Divergence pauses the run, keeps the last finite γ and says what to try.
     void divergencePausesWithASuggestion() {
         DescentController controller;

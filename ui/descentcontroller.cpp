@@ -95,6 +95,10 @@ void DescentController::setDescentOptions(const DescentOptions &options) {
     post([worker = m_worker, options] { worker->setDescentOptions(options); });
 }
 
+void DescentController::setStepsPerSecond(int stepsPerSecond) {
+    m_worker->setStepsPerSecond(stepsPerSecond); // an atomic: read by the run at its next step
+}
+
 void DescentController::setCheckSettings(const CheckSettings &settings) {
     m_check = settings;
     send();

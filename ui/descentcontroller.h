@@ -28,6 +28,8 @@ public:
     void checkNow();
     void setDescentOptions(const DescentOptions &options);
     void setCheckSettings(const CheckSettings &settings);
+    // Steps per second while running (0: as fast as it goes); applies at once, also to a run under way.
+    void setStepsPerSecond(int stepsPerSecond);
 
     bool isRunning() const { return m_running; }
     bool isBusy() const { return m_pendingCommands > 0 || m_running; }

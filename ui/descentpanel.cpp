@@ -5,6 +5,7 @@
 #include <QDoubleValidator>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QSlider>
@@ -12,6 +13,7 @@
 #include <QToolButton>
 
 #include <cmath>
+#include <iterator>
 
 namespace gradlens {
 
@@ -19,6 +21,9 @@ namespace {
 
 // The slider covers 1e-8 … 10 in tenths of a decade.
 constexpr int kSliderMinimum = -80, kSliderMaximum = 10;
+// The speed slider's notches: steps per second, then 0 for as fast as it goes.
+constexpr int kSpeeds[] = {1, 2, 3, 5, 10, 20, 30, 60, 0};
+constexpr int kSpeedCount = int(std::size(kSpeeds));
 
 QString formatNumber(double value) {
     return QLocale::c().toString(value, 'g', 6);
@@ -57,6 +62,17 @@ DescentPanel::DescentPanel(QWidget *parent)
     m_tolerance->setValidator(new QDoubleValidator(0, 1e6, 12, m_tolerance));
     m_tolerance->setToolTip(tr("Converged when the gradient norm ‖G‖ is at or below this"));
 
+    m_speedSlider = new QSlider(Qt::Horizontal);
+    m_speedSlider->setRange(0, kSpeedCount - 1);
+    m_speedSlider->setPageStep(1);
+    m_speedSlider->setToolTip(tr("How fast a run steps, so that a class can watch it: from 1 step a second "
+                                 "to as fast as it goes. It can change while running."));
+    m_speedLabel = new QLabel;
+    m_speedLabel->setMinimumWidth(m_speedLabel->fontMetrics().horizontalAdvance(tr("fastest")) + 4);
+    auto *speed = new QHBoxLayout;
+    speed->addWidget(m_speedSlider, 1);
+    speed->addWidget(m_speedLabel);
+
     auto *rate = new QHBoxLayout;
     rate->addWidget(m_rateSlider, 1);
     rate->addWidget(m_rateField);
@@ -64,6 +80,7 @@ DescentPanel::DescentPanel(QWidget *parent)
     form->addRow(tr("Learning rate"), rate);
     form->addRow(tr("Iterations"), m_iterations);
     form->addRow(tr("Tolerance"), m_tolerance);
+    form->addRow(tr("Speed"), speed);
 
     m_step = new QAction(tr("Step →"), this);
     m_step->setShortcut(QKeySequence(Qt::Key_Right));
@@ -95,7 +112,28 @@ DescentPanel::DescentPanel(QWidget *parent)
             m_rateField->setText(formatNumber(m_learningRate));
     });
     connect(m_tolerance, &QLineEdit::editingFinished, this, &DescentPanel::optionsChanged);
+    connect(m_speedSlider, &QSlider::valueChanged, this, [this](int notch) {
+        m_speedLabel->setText(kSpeeds[notch] == 0 ? tr("fastest") : tr("%1/s").arg(kSpeeds[notch]));
+        emit speedChanged(kSpeeds[notch]);
+    });
     setOptions(DescentOptions{});
+    setStepsPerSecond(0);
+    m_speedLabel->setText(tr("fastest"));
+}
+
+int DescentPanel::stepsPerSecond() const {
+    return kSpeeds[m_speedSlider->value()];
+}
+
+void DescentPanel::setStepsPerSecond(int stepsPerSecond) {
+    // The nearest notch at or above the speed asked for (0, the fastest, is the last).
+    int notch = kSpeedCount - 1;
+    for (int k = 0; k < kSpeedCount - 1; ++k)
+        if (stepsPerSecond > 0 && kSpeeds[k] >= stepsPerSecond) {
+            notch = k;
+            break;
+        }
+    m_speedSlider->setValue(notch);
 }
 
 void DescentPanel::setLearningRate(double rate, bool fromSlider) {

@@ -4,6 +4,8 @@
 
 #include <QGroupBox>
 
+class QLabel;
+
 class QAction;
 class QComboBox;
 class QLineEdit;
@@ -22,6 +24,9 @@ public:
     DescentOptions options() const; // convention is left at its default: the check panel owns it
     void setOptions(const DescentOptions &options);
     void setRunning(bool running); // Run shows Pause while a run is under way
+    // Steps per second while running, so that a class can watch descent; 0: as fast as it goes.
+    int stepsPerSecond() const;
+    void setStepsPerSecond(int stepsPerSecond);
 
     QAction *stepAction() const { return m_step; }
     QAction *runAction() const { return m_run; }
@@ -29,12 +34,14 @@ public:
 
 signals:
     void optionsChanged();
+    void speedChanged(int stepsPerSecond);
 
 private:
     void setLearningRate(double rate, bool fromSlider);
 
     QComboBox *m_optimizer;
-    QSlider *m_rateSlider;
+    QSlider *m_rateSlider, *m_speedSlider;
+    QLabel *m_speedLabel;
     QLineEdit *m_rateField, *m_tolerance;
     QSpinBox *m_iterations;
     QAction *m_step, *m_run, *m_reset;

@@ -4,7 +4,9 @@
 #include "instruments.h"
 
 #include <QMetaObject>
+#include <QTimer>
 
+#include <algorithm>
 #include <chrono>
 
 namespace gradlens {
@@ -12,7 +14,8 @@ namespace gradlens {
 namespace {
 
 constexpr qint64 kChunkMilliseconds = 15;
-constexpr qint64 kPublishMilliseconds = 33; // about 30 snapshots a second
+constexpr qint64 kPublishMilliseconds = 33;   // about 30 snapshots a second
+constexpr qint64 kPaceSliceMilliseconds = 40; // a paced run looks at pause and speed this often
 
 } // namespace
 
@@ -114,9 +117,19 @@ void DescentWorker::checkNow(quint64 epoch) {
 void DescentWorker::continueRun(quint64 chain) {
     if (!m_running || chain != m_chain)
         return;
+    const int pace = m_stepsPerSecond.load();
+    // A paced run waits for its next tick in short slices, so that a pause or a change of speed is
+    // seen within kPaceSliceMilliseconds.
+    if (pace > 0 && m_runEpoch == m_stopEpoch.load() && m_sinceStep.isValid() &&
+        m_sinceStep.elapsed() < 1000 / pace) {
+        const qint64 wait = std::min<qint64>(1000 / pace - m_sinceStep.elapsed(), kPaceSliceMilliseconds);
+        QTimer::singleShot(int(wait), this, [this, chain] { continueRun(chain); });
+        return;
+    }
     QElapsedTimer chunk;
     chunk.start();
-    // A chunk also ends when a snapshot is due, so that snapshots keep their ~30 a second.
+    // A chunk also ends when a snapshot is due, so that snapshots keep their ~30 a second; a paced run's
+    // chunk is one step, and every step is published.
     while (m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load() && chunk.elapsed() < kChunkMilliseconds &&
            m_sincePublish.elapsed() < kPublishMilliseconds) {
         const auto start = std::chrono::steady_clock::now();
@@ -130,6 +143,7 @@ void DescentWorker::continueRun(quint64 chain) {
         m_stepSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         ++m_stepsTimed;
         --m_stepsLeft;
+        m_sinceStep.start();
         if (m_check.everyIterations > 0 && m_run->iteration() % m_check.everyIterations == 0) {
             if (!check(m_runEpoch))
                 break;
@@ -143,9 +157,11 @@ void DescentWorker::continueRun(quint64 chain) {
                 break;
             }
         }
+        if (pace > 0)
+            break;
     }
     const bool more = m_running && m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load();
-    if (!more || m_sincePublish.elapsed() >= kPublishMilliseconds)
+    if (!more || pace > 0 || m_sincePublish.elapsed() >= kPublishMilliseconds)
         publish(more);
     if (more)
         QMetaObject::invokeMethod(

@@ -24,6 +24,9 @@ public:
     // Thread-safe, callable from any thread: stops a run (and a gradient check) at the next step.
     void requestStop() { ++m_stopEpoch; }
     quint64 stopEpoch() const { return m_stopEpoch.load(); }
+    // Thread-safe: steps per second while running, 0 for as fast as it goes. A paced run takes one step,
+    // publishes it and waits for the next tick, so that every step is seen.
+    void setStepsPerSecond(int stepsPerSecond) { m_stepsPerSecond = stepsPerSecond; }
 
 public slots:
     void setProblem(std::shared_ptr<const gradlens::Problem> problem, quint64 generation);
@@ -51,6 +54,8 @@ private:
     DescentOptions m_options;
     CheckSettings m_check;
     std::atomic<quint64> m_stopEpoch{0};
+    std::atomic<int> m_stepsPerSecond{0};
+    QElapsedTimer m_sinceStep; // of a paced run
     quint64 m_runEpoch = 0;
     int m_stepsLeft = 0;
     bool m_running = false;

@@ -117,6 +117,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         showProblemSource(next);
     });
     connect(m_descentPanel, &DescentPanel::optionsChanged, this, &MainWindow::applyOptions);
+    connect(m_descentPanel, &DescentPanel::speedChanged, m_controller, &DescentController::setStepsPerSecond);
     connect(m_checkPanel, &CheckPanel::settingsChanged, this, &MainWindow::applyOptions);
     connect(m_descentPanel->stepAction(), &QAction::triggered, m_controller,
             [this] { m_controller->step(1); });
