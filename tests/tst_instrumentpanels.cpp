@@ -1,4 +1,5 @@
 #include "checkpanel.h"
+#include "derivationpanel.h"
 #include "descentcontroller.h"
 #include "entrydetaildialog.h"
 #include "heatmappanel.h"
@@ -102,6 +103,49 @@ private slots:
             for (const QString &name : names[tab - 1])
                 QVERIFY2(legend.contains(name), qPrintable(name + QStringLiteral(" not in ") + legend));
         }
+    }
+
+    // The derivation tab's numbers are the core's at the selected entry; clicking a gradient cell selects
+    // it; a mistake is marked at the step of the derivation it breaks.
+    void derivationShowsTheCoreNumbers() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(settle(window));
+        window.checkPanel()->setVariant(GradientVariant::DropTranspose);
+        window.controller()->step(4);
+        QVERIFY(settle(window));
+        window.showTab(4);
+        QVERIFY(settle(window));
+        HeatmapWidget *gradient = window.heatmapPanel(1)->heatmap();
+        QVERIFY(gradient->matrix());
+        // The cell (row 5, column 2) of the gradient heatmap, clicked.
+        QPoint cell;
+        for (int y = 0; y < gradient->height() && cell.isNull(); ++y)
+            for (int x = 0; x < gradient->width(); ++x)
+                if (gradient->cellAt(QPointF(x, y)) == QPoint(1, 4)) {
+                    cell = QPoint(x + 1, y + 1);
+                    break;
+                }
+        QVERIFY(!cell.isNull());
+        QTest::mouseClick(gradient, Qt::LeftButton, {}, cell);
+        QVERIFY(settle(window));
+        window.entryDetail()->close();
+        const DerivationPanel::Result &shown = window.derivationPanel()->result();
+        QCOMPARE(shown.derivation.row, Eigen::Index(4));
+        QCOMPARE(shown.derivation.column, Eigen::Index(1));
+        const Problem problem = currentProblem(window);
+        const EntryDerivation expected = deriveEntry(problem, 4, 1, Convention::Full);
+        GL_COMPARE_NEAR(shown.derivation.firstTerm, expected.firstTerm, 0.0);
+        GL_COMPARE_NEAR(shown.derivation.secondTerm, expected.secondTerm, 0.0);
+        const MatrixXd correct = gradientVariant(problem, GradientVariant::Correct, Convention::Full);
+        GL_COMPARE_NEAR(shown.derivation.total(), correct(4, 1), 1e-12 * correct.cwiseAbs().maxCoeff());
+        const MatrixXd mistaken = gradientVariant(problem, GradientVariant::DropTranspose, Convention::Full);
+        GL_COMPARE_NEAR(shown.detail.analytic, mistaken(4, 1), 1e-12 * mistaken.cwiseAbs().maxCoeff());
+        const QString text = window.derivationPanel()->text();
+        QVERIFY2(text.contains(QStringLiteral("Entry k = 5, c = 2")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("← the selected formula takes ⟨P∘M, γ dγᵀ⟩")),
+                 qPrintable(text));
     }
 
     // A mistake lights up the deviation heatmap, fails the check and turns the Taylor slope to 1.

@@ -2,6 +2,7 @@
 
 #include "chartpanel.h"
 #include "checkpanel.h"
+#include "derivationpanel.h"
 #include "descentcontroller.h"
 #include "descentpanel.h"
 #include "entrydetaildialog.h"
@@ -69,6 +70,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_tabs->addTab(m_taylor, tr("Taylor test"));
     m_tabs->addTab(m_sweep, tr("Step sweep"));
     m_tabs->addTab(m_profile, tr("Line profile"));
+    m_derivation = new DerivationPanel;
+    m_tabs->addTab(m_derivation, tr("Derivation"));
+    m_tabs->setTabToolTip(4, tr("How the gradient is obtained, with the numbers of one entry"));
     m_tabs->setTabToolTip(1, tr("Is the gradient consistent with f? Slope 2 yes, slope 1 no"));
     m_tabs->setTabToolTip(2, tr("Which step h makes finite differences most accurate"));
     m_tabs->setTabToolTip(3, tr("The loss along −G: a quartic, with Armijo's trial steps"));
@@ -129,8 +133,10 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         connect(panel, &HeatmapPanel::cellClicked, this, [this](ViewKind view, int row, int column) {
             // Cells of n×r views are entries of γ: show everything about that entry of the gradient.
             const SnapshotPointer snapshot = m_controller->latest();
-            if (snapshot && isFactorShaped(view))
+            if (snapshot && isFactorShaped(view)) {
+                m_derivation->selectEntry(row, column);
                 m_entryDetail->showEntry(snapshot, row, column);
+            }
         });
     connect(m_controller, &DescentController::generationStarted, m_charts, &ChartPanel::clear);
     connect(m_controller, &DescentController::runningChanged, m_descentPanel, &DescentPanel::setRunning);
@@ -261,8 +267,8 @@ void MainWindow::buildMenus() {
     });
     view->addSeparator();
     const QString tabNames[] = {tr("&Descent charts"), tr("&Taylor test"), tr("Step &sweep"),
-                                tr("&Line profile")};
-    for (int k = 0; k < 4; ++k)
+                                tr("&Line profile"), tr("De&rivation")};
+    for (int k = 0; k < 5; ++k)
         view->addAction(tabNames[k], this, [this, k] { showTab(k); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
     view->addSeparator();
@@ -409,6 +415,7 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     m_charts->append(*snapshot);
     for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile})
         panel->setSnapshot(snapshot);
+    m_derivation->setSnapshot(snapshot);
     m_status->showSnapshot(*snapshot);
     // A message describes the snapshot it came with: the next one without a message clears it (after a
     // reset, a successful step, a new problem), unless the message is about something else (a file).
@@ -437,7 +444,8 @@ bool MainWindow::isSettled() const {
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())
             return false;
-    return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_entryDetail->isBusy();
+    return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_entryDetail->isBusy() &&
+           !m_derivation->isBusy();
 }
 
 void MainWindow::whenSettled(const std::function<void()> &done) {

@@ -24,6 +24,7 @@ class CheckPanel;
 class EntryDetailDialog;
 class InstrumentPanel;
 class ProfilePanel;
+class DerivationPanel;
 class SweepPanel;
 class TaylorPanel;
 class DescentController;
@@ -59,8 +60,9 @@ public:
     TaylorPanel *taylorPanel() const { return m_taylor; }
     SweepPanel *sweepPanel() const { return m_sweep; }
     ProfilePanel *profilePanel() const { return m_profile; }
+    DerivationPanel *derivationPanel() const { return m_derivation; }
     EntryDetailDialog *entryDetail() const { return m_entryDetail; }
-    // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile.
+    // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile, 4 derivation.
     void showTab(int index);
     // Larger text everywhere (charts too), the control panels as tabs: for a projector. F11 toggles it.
     void setPresentationMode(bool on);
@@ -96,6 +98,7 @@ private:
     TaylorPanel *m_taylor;
     SweepPanel *m_sweep;
     ProfilePanel *m_profile;
+    DerivationPanel *m_derivation;
     QTabWidget *m_tabs;
     EntryDetailDialog *m_entryDetail;
     MessageBar *m_messages;

@@ -97,9 +97,10 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("Gradient formula: correct, entrywise, drop-transpose, drop-factor-two, "
                        "no-outer-p or flip-sign."),
         QStringLiteral("V"), QStringLiteral("correct"));
-    const QCommandLineOption tab(QStringLiteral("tab"),
-                                 QStringLiteral("Bottom tab to show: descent, taylor, sweep or profile."),
-                                 QStringLiteral("NAME"), QStringLiteral("descent"));
+    const QCommandLineOption tab(
+        QStringLiteral("tab"),
+        QStringLiteral("Bottom tab to show: descent, taylor, sweep, profile or derivation."),
+        QStringLiteral("NAME"), QStringLiteral("descent"));
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Start in presentation mode (larger text; F11)."));
     parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation});
@@ -146,10 +147,10 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
     if (!parser.isSet(variant))
         launch.variant.reset();
     launch.tab = int(QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
-                                 QStringLiteral("profile")}
+                                 QStringLiteral("profile"), QStringLiteral("derivation")}
                          .indexOf(parser.value(tab)));
     if (launch.tab < 0)
-        return fail(QStringLiteral("--tab must be descent, taylor, sweep or profile; got \"%1\"")
+        return fail(QStringLiteral("--tab must be descent, taylor, sweep, profile or derivation; got \"%1\"")
                         .arg(parser.value(tab)));
 
     launch.presentation = parser.isSet(presentation);
