@@ -343,7 +343,7 @@ private slots:
         QTest::addColumn<int>("tab");
         for (const QSize size : {QSize(1280, 800), QSize(1024, 768)})
             for (const bool presentation : {false, true})
-                for (int tab = 0; tab < 4; ++tab)
+                for (int tab = 0; tab < 5; ++tab)
                     QTest::addRow("%dx%d%s tab %d", size.width(), size.height(),
                                   presentation ? " presentation" : "", tab)
                         << size << presentation << tab;
