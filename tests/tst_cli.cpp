@@ -295,6 +295,31 @@ private slots:
         GL_COMPARE_NEAR(converted.json.value("loss").toDouble(), original.json.value("loss").toDouble(), 0.0);
     }
 
+    // A reader's notice (duplicates summed) reaches stderr with the file's name, as γ's transpose does.
+    void duplicateEntriesAreSummedWithANotice() {
+        QVERIFY(writeMatrix(path("R3.mtx").toStdString(), MatrixXd::Ones(3, 3)).ok);
+        QVERIFY(writeMatrix(path("gamma3.mtx").toStdString(), MatrixXd::Ones(3, 1)).ok);
+        const QString duplicates = QDir(GRADLENS_TEST_DATA).filePath("valid/mm_coord_duplicates.mtx");
+        const Run run =
+            cli({"eval", "--R", path("R3.mtx"), "--P", duplicates, "--gamma", path("gamma3.mtx")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.err, "gradlens-cli: notice: " + duplicates.toUtf8() +
+                              ": 2 duplicate entries were summed, as SciPy and GraphBLAS do\n");
+        // f = Σ (R − P∘γγᵀ)² with R = 1, γγᵀ = 1 and P = [[1.5 2.5 0] [2.5 0 0] [0 0 3]].
+        GL_COMPARE_NEAR(run.json.value("loss").toDouble(), 0.25 + 2 * 2.25 + 2 * 1 + 1 + 1 + 1 + 4, 1e-12);
+    }
+
+    // A FIFO as input is refused at once (it used to block forever), with exit 2 and one line.
+    void fifoInputIsRefused() {
+        const QString fifo = path("pipe.mtx");
+        QVERIFY(QProcess::execute("mkfifo", {fifo}) == 0);
+        const Run run = cli({"eval", "--R", fifo, "--P", path("P3.mtx"), "--gamma", path("gamma3.mtx")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err, "gradlens-cli: error: " + fifo.toUtf8() +
+                              ": is a named pipe (FIFO), not a regular file: save the matrix to a file first "
+                              "(reading a pipe could wait forever)\n");
+    }
+
     // A γ file holding a row is used as a column, with a notice on stderr; stdout stays one JSON object.
     void rowGammaIsTransposed() {
         MatrixXd gamma;

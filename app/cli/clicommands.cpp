@@ -106,10 +106,14 @@ GradientVariant variantOption(const QCommandLineParser &parser) {
                         parseGradientVariant);
 }
 
+// A reader's notice (duplicate entries summed) goes to stderr like γ's transpose: stdout stays one object.
 Eigen::MatrixXd readInput(const QString &path) {
     Eigen::MatrixXd matrix;
-    if (Status status = readMatrix(toStd(path), matrix); !status)
+    std::string notice;
+    if (Status status = readMatrix(toStd(path), matrix, &notice); !status)
         throw InputError{fromStd(status.message)};
+    if (!notice.empty())
+        std::fprintf(stderr, "gradlens-cli: notice: %s: %s\n", qPrintable(path), notice.c_str());
     return matrix;
 }
 

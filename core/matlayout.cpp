@@ -1,0 +1,164 @@
+#include "matlayout.h"
+
+#include <array>
+#include <optional>
+
+namespace gradlens {
+
+namespace {
+
+// MAT 5 data types (the tag's type field) and array classes, as the format's documentation numbers them.
+enum : std::uint32_t { miINT8 = 1, miUINT32 = 6, miINT32 = 5, miMATRIX = 14, miCOMPRESSED = 15 };
+constexpr std::uint64_t kHeaderBytes = 128;
+
+// Bytes per element of a numeric data type, 0 for the others.
+std::uint64_t elementBytes(std::uint32_t type) {
+    constexpr std::array<std::uint64_t, 14> sizes = {0, 1, 1, 2, 2, 4, 4, 4, 0, 8, 0, 0, 8, 8};
+    return type < sizes.size() ? sizes[type] : 0;
+}
+
+Status errorAt(const std::string &name, std::uint64_t offset, const std::string &message) {
+    return Status::failure(name + ": byte " + std::to_string(offset) + ": " + message);
+}
+
+std::uint64_t padded8(std::uint64_t bytes) {
+    return (bytes + 7) / 8 * 8;
+}
+
+// Reads tags and small fields at offsets, in the file's byte order.
+class Reader {
+public:
+    Reader(std::istream &file, bool bigEndian)
+        : m_file(file)
+        , m_bigEndian(bigEndian) {}
+
+    bool u32(std::uint64_t offset, std::uint32_t &value) {
+        unsigned char bytes[4];
+        m_file.clear();
+        m_file.seekg(std::streamoff(offset));
+        if (!m_file.read(reinterpret_cast<char *>(bytes), 4))
+            return false;
+        value = 0;
+        for (int k = 0; k < 4; ++k)
+            value = (value << 8) | bytes[m_bigEndian ? k : 3 - k];
+        return true;
+    }
+
+    // A data element's tag at offset: type, size of its data, where the data start and where the next
+    // element starts. The small format packs up to 4 bytes of data into the tag itself.
+    struct Tag {
+        std::uint32_t type = 0;
+        std::uint64_t bytes = 0, data = 0, next = 0;
+    };
+    bool tag(std::uint64_t offset, Tag &tag) {
+        std::uint32_t first = 0, second = 0;
+        if (!u32(offset, first) || !u32(offset + 4, second))
+            return false;
+        if (first >> 16) { // small data element: size in the upper half, data in the second word
+            tag = {first & 0xffff, first >> 16, offset + 4, offset + 8};
+            return true;
+        }
+        tag = {first, second, offset + 8, 0};
+        tag.next = tag.data + (first == miCOMPRESSED ? second : padded8(second));
+        return true;
+    }
+
+private:
+    std::istream &m_file;
+    bool m_bigEndian;
+};
+
+std::string quotedName(std::istream &file, const Reader::Tag &tag) {
+    std::string text(std::size_t(std::min<std::uint64_t>(tag.bytes, 63)), '\0');
+    file.clear();
+    file.seekg(std::streamoff(tag.data));
+    file.read(text.data(), std::streamsize(text.size()));
+    return "'" + text + "'";
+}
+
+// Inside one uncompressed variable [start, end): flags, dimensions, name, then the real (and imaginary)
+// data, which must hold what the dimensions need.
+Status checkVariable(std::istream &file, Reader &reader, std::uint64_t start, std::uint64_t end,
+                     const std::string &name) {
+    Reader::Tag flags, dims, label;
+    auto inside = [&](const Reader::Tag &t) { return t.data + t.bytes <= end && t.next <= end + 7; };
+    if (!reader.tag(start, flags) || !inside(flags) || flags.bytes < 8)
+        return errorAt(name, start, "a variable's array flags are damaged");
+    std::uint32_t flagWord = 0;
+    reader.u32(flags.data, flagWord);
+    const std::uint32_t arrayClass = flagWord & 0xff;
+    if (arrayClass < 6 || arrayClass > 15)
+        return Status::success(); // cell, struct, char, sparse, object: libmatio reads or refuses them
+    if (!reader.tag(flags.next, dims) || !inside(dims) || dims.type != miINT32 || dims.bytes % 4 != 0)
+        return errorAt(name, flags.next, "a variable's dimensions are damaged");
+    if (!reader.tag(dims.next, label) || !inside(label))
+        return errorAt(name, dims.next, "a variable's name is damaged");
+    const std::string variable = "variable " + quotedName(file, label);
+    unsigned __int128 count = 1;
+    std::string shape;
+    for (std::uint64_t k = 0; k < dims.bytes / 4; ++k) {
+        std::uint32_t extent = 0;
+        reader.u32(dims.data + 4 * k, extent);
+        if (extent > 0x7fffffff)
+            return errorAt(name, dims.data + 4 * k, variable + " has a negative dimension");
+        count *= extent;
+        count = count > (std::uint64_t(1) << 62) ? (std::uint64_t(1) << 62) : count; // no overflow below
+        shape += (k ? "×" : "") + std::to_string(extent);
+    }
+    std::uint64_t offset = label.next;
+    for (const char *part : {"real", "imaginary"}) {
+        if (part[0] == 'i' && !(flagWord & 0x800))
+            break;
+        Reader::Tag data;
+        if (!reader.tag(offset, data) || !inside(data))
+            return errorAt(name, offset,
+                           variable + ": the " + part + " data are cut short: the file is damaged");
+        const std::uint64_t size = elementBytes(data.type);
+        if (size == 0)
+            return errorAt(name, offset, variable + ": unknown data type " + std::to_string(data.type));
+        const unsigned __int128 needed = count * size;
+        if (needed > data.bytes)
+            return errorAt(name, offset,
+                           variable + ": its " + part + " data hold " + std::to_string(data.bytes) +
+                               " bytes but " + shape + " values need " +
+                               std::to_string(std::uint64_t(needed)) + ": the file is damaged");
+        offset = data.next;
+    }
+    return Status::success();
+}
+
+} // namespace
+
+Status checkMat5Layout(std::istream &file, std::uint64_t size, const std::string &name) {
+    char header[kHeaderBytes];
+    file.clear();
+    file.seekg(0);
+    if (size < kHeaderBytes || !file.read(header, kHeaderBytes))
+        return Status::success(); // too short for MAT 5: a v4 file, or libmatio refuses it
+    const bool little = header[126] == 'I' && header[127] == 'M',
+               big = header[126] == 'M' && header[127] == 'I';
+    const unsigned version = little ? unsigned((unsigned char)header[125]) << 8 | (unsigned char)header[124]
+                                    : unsigned((unsigned char)header[124]) << 8 | (unsigned char)header[125];
+    if ((!little && !big) || version != 0x0100)
+        return Status::success(); // v4 or v7.3 (HDF5)
+    Reader reader(file, big);
+    for (std::uint64_t offset = kHeaderBytes; offset < size;) {
+        Reader::Tag element;
+        if (size - offset < 8 || !reader.tag(offset, element))
+            return errorAt(name, offset,
+                           "the file ends inside a variable's tag (" + std::to_string(size - offset) +
+                               " bytes): the file is truncated");
+        if (element.data + element.bytes > size)
+            return errorAt(name, offset,
+                           "a variable declares " + std::to_string(element.bytes) + " bytes but only " +
+                               std::to_string(size - element.data) + " follow: the file is truncated");
+        if (element.type == miMATRIX && element.bytes > 0)
+            if (Status inner = checkVariable(file, reader, element.data, element.data + element.bytes, name);
+                !inner)
+                return inner;
+        offset = element.next;
+    }
+    return Status::success();
+}
+
+} // namespace gradlens
