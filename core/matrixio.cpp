@@ -307,31 +307,8 @@ Status readMatrix(const std::string &path, MatrixXd &out, std::string *notice) {
     return Status::failure(path + ": unknown format");
 }
 
-Status writeTextFile(const std::string &path, std::string_view text) {
-    const std::string temporary = path + ".part";
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        if (!file)
-            return Status::failure(path + ": cannot write: " + std::strerror(errno));
-        file.write(text.data(), static_cast<std::streamsize>(text.size()));
-        file.close();
-        if (!file) {
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            return Status::failure(path + ": write failed (disk full?)");
-        }
-    }
-    std::error_code error;
-    std::filesystem::rename(temporary, path, error);
-    if (error) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        return Status::failure(path + ": cannot replace the file: " + error.message());
-    }
-    return Status::success();
-}
-
-Status writeMatrix(const std::string &path, const Eigen::Ref<const MatrixXd> &matrix) {
+Status matrixFileBytes(const std::string &path, const Eigen::Ref<const MatrixXd> &matrix,
+                       std::string &bytes) {
     const auto format = formatForPath(path);
     if (!format)
         return Status::failure(path + ": unknown file type \"" +
@@ -339,14 +316,15 @@ Status writeMatrix(const std::string &path, const Eigen::Ref<const MatrixXd> &ma
                                "\" (expected .mtx, .csv, .tsv, .txt or .npy)");
     switch (*format) {
     case MatrixFormat::MatrixMarket:
-        return writeTextFile(path, toMatrixMarket(matrix));
+        bytes = toMatrixMarket(matrix);
+        return Status::success();
     case MatrixFormat::Npy:
-        return writeTextFile(path, toNpy(matrix));
+        bytes = toNpy(matrix);
+        return Status::success();
     case MatrixFormat::Delimited: {
         const std::string extension = extensionOf(path);
-        return writeTextFile(path, toDelimited(matrix, extension == ".tsv"   ? '\t'
-                                                       : extension == ".txt" ? ' '
-                                                                             : ','));
+        bytes = toDelimited(matrix, extension == ".tsv" ? '\t' : extension == ".txt" ? ' ' : ',');
+        return Status::success();
     }
     }
     return Status::failure(path + ": unknown format");

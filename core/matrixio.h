@@ -26,10 +26,12 @@ Status readMatrix(const std::string &path, Eigen::MatrixXd &out, std::string *no
 // success for a regular file; otherwise "path: is a named pipe (FIFO), not a regular file ..." and so on.
 Status checkRegularFile(const std::string &path);
 
-// Writes by extension (.csv comma, .tsv tab, .txt space separated; .npy binary '<f8') with 17 significant
-// digits, so that what is read back is bit-identical. The file is written to a temporary name first and
-// renamed, so a failed write never destroys an existing file.
-Status writeMatrix(const std::string &path, const Eigen::Ref<const Eigen::MatrixXd> &matrix);
+// The bytes of a matrix file by the path's extension (.mtx array real general; .csv comma, .tsv tab, .txt
+// space separated; .npy binary '<f8'), with 17 significant digits so that what is read back is
+// bit-identical. The core only serialises: the CLI and the window write the bytes through QSaveFile
+// (ui/savefile.h: writeMatrix, saveFiles). Fails, naming the path, for an unknown extension.
+Status matrixFileBytes(const std::string &path, const Eigen::Ref<const Eigen::MatrixXd> &matrix,
+                       std::string &bytes);
 
 // Parsers over text already in memory; name is used in messages (usually the file name).
 // Matrix Market: array (general, symmetric, skew-symmetric) and coordinate (real, integer, pattern;
@@ -47,9 +49,6 @@ Status parseDelimited(std::string_view text, const std::string &name, Eigen::Mat
 
 std::string toMatrixMarket(const Eigen::Ref<const Eigen::MatrixXd> &matrix); // array real general
 std::string toDelimited(const Eigen::Ref<const Eigen::MatrixXd> &matrix, char delimiter = ',');
-
-// Writes text to path through a temporary file and a rename: a failed write leaves any old file intact.
-Status writeTextFile(const std::string &path, std::string_view text);
 
 // Shortest text of 17 significant digits that reads back to the same double ("-0", "inf", "nan" included);
 // independent of the C and C++ locales.

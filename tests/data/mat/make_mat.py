@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Writes small MATLAB .mat (MAT 5) files next to this script, laid out by hand as the format's
+documentation describes them (no SciPy needed): valid ones, and truncated and corrupted ones that must be
+refused. They seed the .mat fuzzer (scripts/fuzz.sh) and tst_matrixio reads each one. Re-run after editing;
+the files are committed."""
+import os
+import struct
+import zlib
+
+here = os.path.dirname(os.path.abspath(__file__))
+miINT8, miUINT8, miINT32, miUINT32, miDOUBLE, miMATRIX, miCOMPRESSED = 1, 2, 5, 6, 9, 14, 15
+mxDOUBLE, mxINT32, mxUINT8 = 6, 12, 9
+
+
+def pad8(data):
+    return data + b"\0" * (-len(data) % 8)
+
+
+def element(kind, data):
+    return struct.pack("<II", kind, len(data)) + pad8(data)
+
+
+def variable(name, cls, kind, dims, data, logical=False, complex_part=None):
+    flags = cls | (0x200 if logical else 0) | (0x800 if complex_part is not None else 0)
+    body = element(miUINT32, struct.pack("<II", flags, 0))
+    body += element(miINT32, struct.pack("<%di" % len(dims), *dims))
+    body += element(miINT8, name.encode())
+    body += element(kind, data)
+    if complex_part is not None:
+        body += element(kind, complex_part)
+    return element(miMATRIX, body)
+
+
+def compressed(matrix_element):
+    z = zlib.compress(matrix_element)
+    return struct.pack("<II", miCOMPRESSED, len(z)) + z
+
+
+def mat(*variables):
+    text = b"MATLAB 5.0 MAT-file, written by Gradient Lens tests/data/mat/make_mat.py"
+    return text.ljust(116, b" ") + b"\0" * 8 + struct.pack("<H", 0x0100) + b"IM" + b"".join(variables)
+
+
+doubles = lambda values: struct.pack("<%dd" % len(values), *values)
+gamma = variable("gamma", mxDOUBLE, miDOUBLE, [3, 3], doubles([1, 2, 3, 4, 5, 6, 7, 8, 9]))
+valid = mat(gamma)
+files = {
+    "valid_double.mat": valid,
+    "valid_compressed.mat": mat(compressed(gamma)),
+    # MATLAB stores small whole numbers of a double array in a narrower type: still a double class
+    "valid_double_stored_as_uint8.mat": mat(variable("g", mxDOUBLE, miUINT8, [2, 2], bytes([1, 2, 3, 4]))),
+    "valid_int32.mat": mat(variable("n", mxINT32, miINT32, [2, 1], struct.pack("<2i", -5, 7))),
+    "valid_logical.mat": mat(variable("mask", mxUINT8, miUINT8, [1, 3], bytes([1, 0, 1]), logical=True)),
+    "valid_two_variables.mat": mat(gamma, variable("R", mxDOUBLE, miDOUBLE, [1, 1], doubles([2.5]))),
+    "bad_truncated_by_20.mat": valid[:-20],
+    "bad_truncated_by_72.mat": valid[:-72],
+    "bad_truncated_in_tag.mat": valid[:132],
+    "bad_compressed_truncated.mat": mat(compressed(gamma))[:-8],
+    "bad_dims_larger_than_data.mat": mat(variable("gamma", mxDOUBLE, miDOUBLE, [3, 4],
+                                                  doubles([1, 2, 3, 4, 5, 6, 7, 8, 9]))),
+    "bad_complex.mat": mat(variable("z", mxDOUBLE, miDOUBLE, [1, 2], doubles([1, 2]),
+                                    complex_part=doubles([0, 1]))),
+    "bad_three_dims.mat": mat(variable("t", mxDOUBLE, miDOUBLE, [1, 2, 2], doubles([1, 2, 3, 4]))),
+    "bad_negative_dim.mat": mat(variable("g", mxDOUBLE, miDOUBLE, [3, -1], doubles([1, 2, 3]))),
+}
+for name, content in files.items():
+    with open(os.path.join(here, name), "wb") as f:
+        f.write(content)
+print(len(files), "files")
