@@ -6,6 +6,7 @@
 
 #include "matlayout.h"
 #include "memorylimit.h"
+#include "textscan.h"
 
 #include <cerrno>
 #include <cstdint>
@@ -116,13 +117,13 @@ Status chooseVariable(mat_t *file, const std::string &path, std::string &chosen)
         if (const std::string why = refusal(*info); why.empty())
             usable.push_back(name);
         else
-            refused.push_back("'" + name + "' " + why);
+            refused.push_back("'" + text::printable(name) + "' " + why);
     }
     Mat_Rewind(file);
     auto list = [](const std::vector<std::string> &items) {
         std::string text;
         for (const std::string &item : items)
-            text += (text.empty() ? "" : ", ") + item;
+            text += (text.empty() ? "" : ", ") + text::printable(item, 200);
         return text;
     };
     if (usable.size() == 1) {
@@ -134,7 +135,7 @@ Status chooseVariable(mat_t *file, const std::string &path, std::string &chosen)
             path + ": no numeric 2-D variable" +
             (refused.empty() ? std::string(" (the file holds no variables)") : ": " + list(refused)));
     return Status::failure(path + ": several numeric variables (" + list(usable) + "): name one, as in " +
-                           path + ":" + usable.front());
+                           path + ":" + text::printable(usable.front()));
 }
 
 // Reads the data into a zero-initialised buffer of the variable's class: whatever libmatio does not fill
@@ -197,8 +198,8 @@ Status readMat(const std::string &path, const std::string &variable, Eigen::Matr
             return choice;
     MatVariable info(Mat_VarReadInfo(file.get(), chosen.c_str()));
     if (!info)
-        return Status::failure(path + ": no variable named '" + chosen + "'");
-    const std::string prefix = path + ": variable '" + chosen + "' ";
+        return Status::failure(path + ": no variable named '" + text::printable(chosen) + "'");
+    const std::string prefix = path + ": variable '" + text::printable(chosen) + "' ";
     if (const std::string why = refusal(*info); !why.empty())
         return Status::failure(prefix + why);
     const std::uint64_t rows = info->dims[0], cols = info->dims[1];

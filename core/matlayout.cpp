@@ -1,7 +1,13 @@
 #include "matlayout.h"
 
+#include "textscan.h"
+
+#include <algorithm>
 #include <array>
+#include <sstream>
+
 #include <optional>
+#include <zlib.h>
 
 namespace gradlens {
 
@@ -73,7 +79,7 @@ std::string quotedName(std::istream &file, const Reader::Tag &tag) {
     file.clear();
     file.seekg(std::streamoff(tag.data));
     file.read(text.data(), std::streamsize(text.size()));
-    return "'" + text + "'";
+    return "'" + text::printable(text) + "'";
 }
 
 // Inside one uncompressed variable [start, end): flags, dimensions, name, then the real (and imaginary)
@@ -127,6 +133,60 @@ Status checkVariable(std::istream &file, Reader &reader, std::uint64_t start, st
     return Status::success();
 }
 
+// A compressed variable is a zlib stream of a whole miMATRIX element. It is inflated as a stream (64 KiB
+// at a time, nothing kept but its first bytes, where the tags are) to learn its true length; the element's
+// tags are then checked against that length like an uncompressed variable's.
+Status checkCompressedVariable(std::istream &file, Reader::Tag element, bool bigEndian,
+                               const std::string &name) {
+    constexpr std::size_t kKept = 4096, kChunk = 65536;
+    z_stream stream{};
+    if (inflateInit(&stream) != Z_OK)
+        return errorAt(name, element.data, "cannot start decompressing a variable");
+    std::string kept, input(kChunk, '\0'), output(kChunk, '\0');
+    std::uint64_t inflated = 0, remaining = element.bytes;
+    int result = Z_OK;
+    file.clear();
+    file.seekg(std::streamoff(element.data));
+    while (result != Z_STREAM_END && remaining > 0) {
+        const std::size_t take = std::size_t(std::min<std::uint64_t>(remaining, kChunk));
+        if (!file.read(input.data(), std::streamsize(take)))
+            break;
+        remaining -= take;
+        stream.next_in = reinterpret_cast<Bytef *>(input.data());
+        stream.avail_in = uInt(take);
+        do {
+            stream.next_out = reinterpret_cast<Bytef *>(output.data());
+            stream.avail_out = uInt(kChunk);
+            result = inflate(&stream, Z_NO_FLUSH);
+            const std::size_t produced = kChunk - stream.avail_out;
+            kept.append(output.data(), std::min(produced, kKept - std::min(kKept, kept.size())));
+            inflated += produced;
+        } while (result == Z_OK && stream.avail_out == 0);
+        if (result != Z_OK && result != Z_STREAM_END)
+            break;
+    }
+    inflateEnd(&stream);
+    if (result != Z_STREAM_END)
+        return errorAt(name, element.data,
+                       "a compressed variable is damaged or cut short (" + std::to_string(inflated) +
+                           " bytes decompressed)");
+    std::istringstream inner(kept);
+    Reader innerReader(inner, bigEndian);
+    Reader::Tag matrix;
+    if (inflated < 8 || !innerReader.tag(0, matrix) || matrix.type != miMATRIX)
+        return errorAt(name, element.data, "a compressed variable does not hold a matrix element");
+    if (matrix.data + matrix.bytes > inflated)
+        return errorAt(name, element.data,
+                       "a compressed variable declares " + std::to_string(matrix.bytes) +
+                           " bytes but holds " + std::to_string(inflated - matrix.data) +
+                           ": the file is damaged");
+    // Offsets in messages about the inside are within the decompressed stream: say so.
+    const Status variable =
+        checkVariable(inner, innerReader, matrix.data, matrix.data + matrix.bytes,
+                      name + " (compressed variable at byte " + std::to_string(element.data - 8) + ")");
+    return variable;
+}
+
 } // namespace
 
 Status checkMat5Layout(std::istream &file, std::uint64_t size, const std::string &name) {
@@ -152,6 +212,9 @@ Status checkMat5Layout(std::istream &file, std::uint64_t size, const std::string
             return errorAt(name, offset,
                            "a variable declares " + std::to_string(element.bytes) + " bytes but only " +
                                std::to_string(size - element.data) + " follow: the file is truncated");
+        if (element.type == miCOMPRESSED)
+            if (Status inner = checkCompressedVariable(file, element, big, name); !inner)
+                return inner;
         if (element.type == miMATRIX && element.bytes > 0)
             if (Status inner = checkVariable(file, reader, element.data, element.data + element.bytes, name);
                 !inner)

@@ -1,6 +1,7 @@
 #include "npyformat.h"
 
 #include "memorylimit.h"
+#include "textscan.h"
 
 #include <algorithm>
 #include <bit>
@@ -19,8 +20,9 @@ namespace {
 
 constexpr std::string_view kMagic = "\x93NUMPY";
 
+// The message may quote the header's own text (a key, a dtype): escaped so that it stays one line.
 Status errorAt(const std::string &name, std::size_t offset, const std::string &message) {
-    return Status::failure(name + ": byte " + std::to_string(offset) + ": " + message);
+    return Status::failure(name + ": byte " + std::to_string(offset) + ": " + text::printable(message, 400));
 }
 
 std::uint64_t readLittle(std::string_view bytes, std::size_t offset, int width) {

@@ -1,5 +1,4 @@
 #include "matformat.h"
-#include "matlayout.h"
 #include "matrixio.h"
 #include "matrixmarket.h"
 #include "npyformat.h"
@@ -381,6 +380,14 @@ private slots:
         QTest::newRow("dimensions larger than the data")
             << "bad_dims_larger_than_data.mat" << MatrixXd()
             << ": byte 184: variable 'gamma': its real data hold 72 bytes but 3×4 values need 96";
+        QTest::newRow("compressed, dimensions larger than the data")
+            << "bad_compressed_dims_larger_than_data.mat" << MatrixXd()
+            << " (compressed variable at byte 128): byte 56: variable 'gamma': its real data hold 72 bytes "
+               "but "
+               "3×4 values need 96";
+        QTest::newRow("compressed stream corrupted")
+            << "bad_compressed_stream_corrupted.mat" << MatrixXd()
+            << ": byte 136: a compressed variable is damaged or cut short";
         QTest::newRow("complex") << "bad_complex.mat" << MatrixXd()
                                  << ": no numeric 2-D variable: 'z' is complex: R, P and γ are real";
         QTest::newRow("three dimensions") << "bad_three_dims.mat" << MatrixXd()

@@ -47,11 +47,12 @@ inline std::vector<std::string_view> splitWhitespace(std::string_view line) {
     return tokens;
 }
 
-// Quotes a token for a message, cut short and with control bytes escaped so binary junk stays one line.
-inline std::string quoted(std::string_view token) {
-    std::string result = "\"";
-    for (std::size_t i = 0; i < token.size() && i < 40; ++i) {
-        const auto c = static_cast<unsigned char>(token[i]);
+// Text from a file for a message: control bytes escaped ("\x0a") so that the message stays one line, and
+// cut after limit bytes.
+inline std::string printable(std::string_view text, std::size_t limit = 40) {
+    std::string result;
+    for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
         if (c < 0x20 || c == 0x7f) {
             char escaped[8];
             std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
@@ -60,9 +61,14 @@ inline std::string quoted(std::string_view token) {
             result += static_cast<char>(c);
         }
     }
-    if (token.size() > 40)
+    if (text.size() > limit)
         result += "…";
-    return result + "\"";
+    return result;
+}
+
+// Quotes a token for a message, cut short and with control bytes escaped so binary junk stays one line.
+inline std::string quoted(std::string_view token) {
+    return "\"" + printable(token) + "\"";
 }
 
 inline Status errorAt(const std::string &name, std::size_t line, const std::string &message) {
