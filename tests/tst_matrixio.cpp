@@ -785,7 +785,7 @@ private slots:
         QTest::newRow("csv first row with a non-breaking space")
             << QByteArray("1,\xc2\xa0"
                           "2,3\n4,5,6\n")
-            << false << "test:1: field 2: expected a number";
+            << false << "test:1: field 2: expected a number, found \"<U+00A0>2\"";
         QTest::newRow("csv first row with a quoted decimal comma")
             << QByteArray("\"1,5\",2,3\n4,5,6\n") << false
             << "test:1: field 1: expected a number, found \"\"1\"";

@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 namespace gradlens {
@@ -32,6 +34,13 @@ Status checkTarget(const std::string &path) {
     return Status::success();
 }
 
+// Qt says "Unknown error" for some failed writes (a full disk, a file-size limit): the system's word then.
+QString reason(const QSaveFile &file, int error) {
+    if (error != 0 && (file.errorString().isEmpty() || file.errorString() == QLatin1String("Unknown error")))
+        return QString::fromLocal8Bit(std::strerror(error));
+    return file.errorString();
+}
+
 } // namespace
 
 Status saveFiles(const std::vector<FileBytes> &files) {
@@ -46,13 +55,14 @@ Status saveFiles(const std::vector<FileBytes> &files) {
         if (!file->open(QIODevice::WriteOnly))
             return failure(path, QStringLiteral("cannot write: ") + file->errorString());
         const auto size = qint64(bytes.size());
+        errno = 0;
         if (file->write(bytes.data(), size) != size || !file->flush())
-            return failure(path, QStringLiteral("write failed: ") + file->errorString());
+            return failure(path, QStringLiteral("write failed: ") + reason(*file, errno));
         pending.push_back(std::move(file));
     }
     for (std::size_t k = 0; k < pending.size(); ++k)
         if (!pending[k]->commit())
-            return failure(files[k].first, QStringLiteral("write failed: ") + pending[k]->errorString());
+            return failure(files[k].first, QStringLiteral("write failed: ") + reason(*pending[k], errno));
     return Status::success();
 }
 

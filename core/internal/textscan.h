@@ -47,13 +47,16 @@ inline std::vector<std::string_view> splitWhitespace(std::string_view line) {
     return tokens;
 }
 
-// Text from a file for a message: control bytes escaped ("\x0a") so that the message stays one line, and
-// cut after limit bytes.
+// Text from a file for a message: control bytes escaped ("\x0a") so that the message stays one line, a
+// non-breaking space shown as <U+00A0>, and cut after limit bytes.
 inline std::string printable(std::string_view text, std::size_t limit = 40) {
     std::string result;
     for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c == 0x7f) {
+        if (text.compare(i, 2, "\xC2\xA0") == 0) { // a non-breaking space looks like a space: name it
+            result += "<U+00A0>";
+            ++i;
+        } else if (c < 0x20 || c == 0x7f) {
             char escaped[8];
             std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
             result += escaped;
