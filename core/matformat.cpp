@@ -105,7 +105,7 @@ Status checkLayout(const std::string &path) {
     const auto size = std::filesystem::file_size(path, error);
     if (!file || error)
         return Status::failure(path + ": cannot open: " + (error ? error.message() : std::strerror(errno)));
-    return checkMat5Layout(file, size, path);
+    return checkMatLayout(file, size, path);
 }
 
 // The variable to read when none is named: the only one that can be a matrix. Otherwise the message says

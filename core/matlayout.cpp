@@ -187,20 +187,56 @@ Status checkCompressedVariable(std::istream &file, Reader::Tag element, bool big
     return variable;
 }
 
+// MAT 4 (MATLAB 4, "save -v4"): variables one after another, each a 20-byte header (type, rows, columns,
+// imaginary flag, name length), the name, then rows × columns values of the type's precision. Each must fit
+// in the file: libmatio otherwise believes the header and allocates for it.
+Status checkMat4Layout(std::istream &file, std::uint64_t size, const std::string &name) {
+    constexpr std::uint64_t precisionBytes[] = {8, 4, 4, 2, 2, 1}; // double single int32 int16 uint16 uint8
+    for (std::uint64_t offset = 0; offset < size;) {
+        if (size - offset < 20)
+            return errorAt(name, offset, "not a MAT 5 file, and too short for a MAT 4 variable header");
+        std::uint32_t type = 0;
+        Reader little(file, false);
+        little.u32(offset, type);
+        Reader reader(file, type > 9999); // the type is small in the file's own byte order
+        std::uint32_t fields[5] = {};
+        for (int k = 0; k < 5; ++k)
+            reader.u32(offset + 4 * std::uint64_t(k), fields[k]);
+        type = fields[0];
+        const std::uint32_t machine = type / 1000, zero = type / 100 % 10, precision = type / 10 % 10,
+                            kind = type % 10;
+        if (machine > 1 || zero != 0 || precision > 5 || kind > 2 || fields[3] > 1)
+            return errorAt(name, offset,
+                           "not a MATLAB .mat file (neither a MAT 5 header nor a MAT 4 variable)");
+        const unsigned __int128 values = (unsigned __int128)fields[1] * fields[2] * (fields[3] ? 2 : 1);
+        const unsigned __int128 needed = 20 + fields[4] + values * precisionBytes[precision];
+        if (needed > size - offset)
+            return errorAt(name, offset,
+                           "a MAT 4 variable of " + std::to_string(fields[1]) + "×" +
+                               std::to_string(fields[2]) + " needs more bytes than the " +
+                               std::to_string(size - offset) +
+                               " that follow: the file is truncated or not a .mat file");
+        offset += std::uint64_t(needed);
+    }
+    return Status::success();
+}
+
 } // namespace
 
-Status checkMat5Layout(std::istream &file, std::uint64_t size, const std::string &name) {
-    char header[kHeaderBytes];
+Status checkMatLayout(std::istream &file, std::uint64_t size, const std::string &name) {
+    char header[kHeaderBytes] = {};
     file.clear();
     file.seekg(0);
     if (size < kHeaderBytes || !file.read(header, kHeaderBytes))
-        return Status::success(); // too short for MAT 5: a v4 file, or libmatio refuses it
+        return checkMat4Layout(file, size, name); // too short for MAT 5's header
     const bool little = header[126] == 'I' && header[127] == 'M',
                big = header[126] == 'M' && header[127] == 'I';
     const unsigned version = little ? unsigned((unsigned char)header[125]) << 8 | (unsigned char)header[124]
                                     : unsigned((unsigned char)header[124]) << 8 | (unsigned char)header[125];
+    if ((little || big) && version == 0x0200)
+        return Status::success(); // v7.3: HDF5, checked by the HDF5 library
     if ((!little && !big) || version != 0x0100)
-        return Status::success(); // v4 or v7.3 (HDF5)
+        return checkMat4Layout(file, size, name); // what libmatio tries when the MAT 5 header is not there
     Reader reader(file, big);
     for (std::uint64_t offset = kHeaderBytes; offset < size;) {
         Reader::Tag element;

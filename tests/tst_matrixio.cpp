@@ -388,6 +388,18 @@ private slots:
         QTest::newRow("compressed stream corrupted")
             << "bad_compressed_stream_corrupted.mat" << MatrixXd()
             << ": byte 136: a compressed variable is damaged or cut short";
+        QTest::newRow("MAT 4") << "valid_v4.mat" << nine << "";
+        QTest::newRow("MAT 4, truncated")
+            << "bad_v4_truncated.mat" << MatrixXd()
+            << ": byte 0: a MAT 4 variable of 3×3 needs more bytes than the 82 that follow";
+        QTest::newRow("MAT 4 header claiming 100000×100000 (libmatio allocated for it)")
+            << "bad_v4_huge_claimed_size.mat" << MatrixXd()
+            << ": byte 0: a MAT 4 variable of 100000×100000 needs more bytes than the 30 that follow";
+        QTest::newRow("fuzz find: 63 bytes taken for a MAT 4 header (2 GB allocated)")
+            << "fuzz_v4_header_claims_1296630016x32782.mat" << MatrixXd()
+            << ": byte 0: a MAT 4 variable of 1296630016×32782 needs more bytes";
+        QTest::newRow("a text file named .mat")
+            << "bad_text_file.mat" << MatrixXd() << ": byte 0: not a MATLAB .mat file";
         QTest::newRow("complex") << "bad_complex.mat" << MatrixXd()
                                  << ": no numeric 2-D variable: 'z' is complex: R, P and γ are real";
         QTest::newRow("three dimensions") << "bad_three_dims.mat" << MatrixXd()

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes small MATLAB .mat (MAT 5) files next to this script, laid out by hand as the format's
+"""Writes small MATLAB .mat (MAT 5, and MAT 4) files next to this script, laid out by hand as the format's
 documentation describes them (no SciPy needed): valid ones, and truncated and corrupted ones that must be
 refused. They seed the .mat fuzzer (scripts/fuzz.sh) and tst_matrixio reads each one. Re-run after editing;
-the files are committed."""
+the files are committed. Files named fuzz_* are inputs libFuzzer found, kept as found."""
 import os
 import struct
 import zlib
@@ -41,6 +41,13 @@ def mat(*variables):
     return text.ljust(116, b" ") + b"\0" * 8 + struct.pack("<H", 0x0100) + b"IM" + b"".join(variables)
 
 
+def mat4(name, rows, cols, data, precision=0):
+    """A MAT 4 variable ("save -v4"): type (little-endian IEEE, precision), rows, columns, imaginary flag,
+    name length with its NUL, then the name and the column-major values."""
+    header = struct.pack("<5i", precision * 10, rows, cols, 0, len(name) + 1)
+    return header + name.encode() + b"\0" + data
+
+
 doubles = lambda values: struct.pack("<%dd" % len(values), *values)
 gamma = variable("gamma", mxDOUBLE, miDOUBLE, [3, 3], doubles([1, 2, 3, 4, 5, 6, 7, 8, 9]))
 valid = mat(gamma)
@@ -52,6 +59,10 @@ files = {
     "valid_int32.mat": mat(variable("n", mxINT32, miINT32, [2, 1], struct.pack("<2i", -5, 7))),
     "valid_logical.mat": mat(variable("mask", mxUINT8, miUINT8, [1, 3], bytes([1, 0, 1]), logical=True)),
     "valid_two_variables.mat": mat(gamma, variable("R", mxDOUBLE, miDOUBLE, [1, 1], doubles([2.5]))),
+    "valid_v4.mat": mat4("gamma", 3, 3, doubles([1, 2, 3, 4, 5, 6, 7, 8, 9])),
+    "bad_v4_truncated.mat": mat4("gamma", 3, 3, doubles([1, 2, 3, 4, 5, 6, 7, 8, 9]))[:-16],
+    "bad_v4_huge_claimed_size.mat": mat4("g", 100000, 100000, doubles([1])),
+    "bad_text_file.mat": b"1,2,3\n4,5,6\n7,8,9\n" * 3,
     "bad_truncated_by_20.mat": valid[:-20],
     "bad_truncated_by_72.mat": valid[:-72],
     "bad_truncated_in_tag.mat": valid[:132],
