@@ -19,7 +19,8 @@ constexpr std::uint64_t kHeaderBytes = 128;
 
 // Bytes per element of a numeric data type, 0 for the others.
 std::uint64_t elementBytes(std::uint32_t type) {
-    constexpr std::array<std::uint64_t, 14> sizes = {0, 1, 1, 2, 2, 4, 4, 4, 0, 8, 0, 0, 8, 8};
+    // miINT8 … miUINT64, then miUTF8, miUTF16, miUTF32 (char data); 0 for miMATRIX, miCOMPRESSED, reserved
+    constexpr std::array<std::uint64_t, 19> sizes = {0, 1, 1, 2, 2, 4, 4, 4, 0, 8, 0, 0, 8, 8, 0, 0, 1, 2, 4};
     return type < sizes.size() ? sizes[type] : 0;
 }
 
@@ -82,19 +83,93 @@ std::string quotedName(std::istream &file, const Reader::Tag &tag) {
     return "'" + text::printable(text) + "'";
 }
 
-// Inside one uncompressed variable [start, end): flags, dimensions, name, then the real (and imaginary)
-// data, which must hold what the dimensions need.
+// MAT 5 array classes: 1 cell, 2 struct, 3 object, 4 char, 5 sparse, 6–15 numeric, 16 function, 17 opaque.
+enum : std::uint32_t { mxCELL = 1, mxSTRUCT = 2, mxOBJECT = 3, mxCHAR = 4, mxSPARSE = 5, mxOPAQUE = 17 };
+constexpr int kMaxDepth =
+    16; // cells in cells in ...: deeper than anyone writes, shallow enough for the stack
+
 Status checkVariable(std::istream &file, Reader &reader, std::uint64_t start, std::uint64_t end,
-                     const std::string &name) {
+                     const std::string &name, int depth);
+
+// The dimensions' product (saturated, so that nothing below overflows) and their text ("3×4").
+Status readDimensions(Reader &reader, const Reader::Tag &dims, const std::string &name,
+                      const std::string &variable, unsigned __int128 &count, std::string &shape) {
+    count = 1;
+    for (std::uint64_t k = 0; k < dims.bytes / 4; ++k) {
+        std::uint32_t extent = 0;
+        reader.u32(dims.data + 4 * k, extent);
+        if (extent > 0x7fffffff)
+            return errorAt(name, dims.data + 4 * k, variable + " has a negative dimension");
+        count = std::min<unsigned __int128>(count * extent, std::uint64_t(1) << 62);
+        shape += (k ? "×" : "") + std::to_string(extent);
+    }
+    return Status::success();
+}
+
+// Numeric and char data: the real (and imaginary) part must hold what the dimensions need.
+Status checkData(Reader &reader, std::uint64_t offset, std::uint64_t end, bool complex,
+                 unsigned __int128 count, const std::string &shape, const std::string &name,
+                 const std::string &variable) {
+    for (const char *part : {"real", "imaginary"}) {
+        if (part[0] == 'i' && !complex)
+            break;
+        Reader::Tag data;
+        if (!reader.tag(offset, data) || data.data + data.bytes > end)
+            return errorAt(name, offset,
+                           variable + ": the " + part + " data are cut short: the file is damaged");
+        const std::uint64_t size = elementBytes(data.type);
+        if (size == 0)
+            return errorAt(name, offset, variable + ": unknown data type " + std::to_string(data.type));
+        if (count * size > data.bytes)
+            return errorAt(name, offset,
+                           variable + ": its " + part + " data hold " + std::to_string(data.bytes) +
+                               " bytes but " + shape + " values need " +
+                               std::to_string(std::uint64_t(count * size)) + ": the file is damaged");
+        offset = data.next;
+    }
+    return Status::success();
+}
+
+// The elements of a cell, struct or object: elements × fields variables, each checked in turn. libmatio
+// allocates for the count its header claims, so the count must first fit in the bytes there are.
+Status checkContents(std::istream &file, Reader &reader, std::uint64_t offset, std::uint64_t end,
+                     unsigned __int128 elements, const std::string &name, const std::string &variable,
+                     int depth) {
+    if (elements * 8 > end - std::min(offset, end))
+        return errorAt(name, offset,
+                       variable + " claims " + std::to_string(std::uint64_t(elements)) +
+                           " elements, more than its bytes can hold: the file is damaged");
+    for (unsigned __int128 k = 0; k < elements; ++k) {
+        Reader::Tag element;
+        if (!reader.tag(offset, element) || element.type != miMATRIX || element.data + element.bytes > end)
+            return errorAt(name, offset, variable + ": an element is damaged or cut short");
+        if (element.bytes > 0)
+            if (Status inner =
+                    checkVariable(file, reader, element.data, element.data + element.bytes, name, depth + 1);
+                !inner)
+                return inner;
+        offset = element.next;
+    }
+    return Status::success();
+}
+
+// Inside one variable [start, end): flags, dimensions, name, then what its class holds. Numeric and char
+// data must hold what the dimensions need; cells, structs and objects are checked element by element.
+Status checkVariable(std::istream &file, Reader &reader, std::uint64_t start, std::uint64_t end,
+                     const std::string &name, int depth) {
+    if (depth > kMaxDepth)
+        return errorAt(name, start, "variables nested more than " + std::to_string(kMaxDepth) + " deep");
     Reader::Tag flags, dims, label;
-    auto inside = [&](const Reader::Tag &t) { return t.data + t.bytes <= end && t.next <= end + 7; };
+    auto inside = [&](const Reader::Tag &t) { return t.data + t.bytes <= end; };
     if (!reader.tag(start, flags) || !inside(flags) || flags.bytes < 8)
         return errorAt(name, start, "a variable's array flags are damaged");
     std::uint32_t flagWord = 0;
     reader.u32(flags.data, flagWord);
     const std::uint32_t arrayClass = flagWord & 0xff;
-    if (arrayClass < 6 || arrayClass > 15)
-        return Status::success(); // cell, struct, char, sparse, object: libmatio reads or refuses them
+    if (arrayClass > mxOPAQUE)
+        return errorAt(name, flags.data, "unknown array class " + std::to_string(arrayClass));
+    if (arrayClass == mxOPAQUE)
+        return Status::success(); // a MATLAB object's opaque bytes: libmatio skips them
     if (!reader.tag(flags.next, dims) || !inside(dims) || dims.type != miINT32 || dims.bytes % 4 != 0)
         return errorAt(name, flags.next, "a variable's dimensions are damaged");
     if (!reader.tag(dims.next, label) || !inside(label))
@@ -102,43 +177,41 @@ Status checkVariable(std::istream &file, Reader &reader, std::uint64_t start, st
     const std::string variable = "variable " + quotedName(file, label);
     unsigned __int128 count = 1;
     std::string shape;
-    for (std::uint64_t k = 0; k < dims.bytes / 4; ++k) {
-        std::uint32_t extent = 0;
-        reader.u32(dims.data + 4 * k, extent);
-        if (extent > 0x7fffffff)
-            return errorAt(name, dims.data + 4 * k, variable + " has a negative dimension");
-        count *= extent;
-        count = count > (std::uint64_t(1) << 62) ? (std::uint64_t(1) << 62) : count; // no overflow below
-        shape += (k ? "×" : "") + std::to_string(extent);
-    }
+    if (Status read = readDimensions(reader, dims, name, variable, count, shape); !read)
+        return read;
+    if (arrayClass == 0) // libmatio's "empty" class: nothing to hold
+        return count == 0 ? Status::success()
+                          : errorAt(name, flags.data, variable + " has no class but " + shape + " elements");
+    if (arrayClass == mxCHAR || arrayClass > mxSPARSE)
+        return checkData(reader, label.next, end, flagWord & 0x800, count, shape, name, variable);
+    if (arrayClass == mxSPARSE)
+        return Status::success(); // its index and value arrays are sized by their own tags
+    if (arrayClass == mxCELL)
+        return checkContents(file, reader, label.next, end, count, name, variable, depth);
+    // struct, object: (object: a class name first), then the field name length and the field names
     std::uint64_t offset = label.next;
-    for (const char *part : {"real", "imaginary"}) {
-        if (part[0] == 'i' && !(flagWord & 0x800))
-            break;
-        Reader::Tag data;
-        if (!reader.tag(offset, data) || !inside(data))
-            return errorAt(name, offset,
-                           variable + ": the " + part + " data are cut short: the file is damaged");
-        const std::uint64_t size = elementBytes(data.type);
-        if (size == 0)
-            return errorAt(name, offset, variable + ": unknown data type " + std::to_string(data.type));
-        const unsigned __int128 needed = count * size;
-        if (needed > data.bytes)
-            return errorAt(name, offset,
-                           variable + ": its " + part + " data hold " + std::to_string(data.bytes) +
-                               " bytes but " + shape + " values need " +
-                               std::to_string(std::uint64_t(needed)) + ": the file is damaged");
-        offset = data.next;
+    Reader::Tag className, fieldLength, fieldNames;
+    if (arrayClass == mxOBJECT) {
+        if (!reader.tag(offset, className) || !inside(className))
+            return errorAt(name, offset, variable + ": its class name is damaged");
+        offset = className.next;
     }
-    return Status::success();
+    std::uint32_t length = 0;
+    if (!reader.tag(offset, fieldLength) || !inside(fieldLength) || fieldLength.bytes < 4 ||
+        !reader.u32(fieldLength.data, length) || !reader.tag(fieldLength.next, fieldNames) ||
+        !inside(fieldNames))
+        return errorAt(name, offset, variable + ": its field names are damaged");
+    const std::uint64_t fields = length == 0 ? 0 : fieldNames.bytes / length;
+    return checkContents(file, reader, fieldNames.next, end, count * fields, name, variable, depth);
 }
 
-// A compressed variable is a zlib stream of a whole miMATRIX element. It is inflated as a stream (64 KiB
-// at a time, nothing kept but its first bytes, where the tags are) to learn its true length; the element's
-// tags are then checked against that length like an uncompressed variable's.
+// A compressed variable is a zlib stream of a whole miMATRIX element. It is inflated as a stream (64 KiB at
+// a time, keeping at most its first 64 MiB) to learn its true length; its tags are then checked against
+// that length like an uncompressed variable's. A cell or struct whose contents lie beyond what is kept
+// cannot be checked, and is refused.
 Status checkCompressedVariable(std::istream &file, Reader::Tag element, bool bigEndian,
                                const std::string &name) {
-    constexpr std::size_t kKept = 4096, kChunk = 65536;
+    constexpr std::size_t kKept = std::size_t(64) << 20, kChunk = 65536;
     z_stream stream{};
     if (inflateInit(&stream) != Z_OK)
         return errorAt(name, element.data, "cannot start decompressing a variable");
@@ -180,10 +253,16 @@ Status checkCompressedVariable(std::istream &file, Reader::Tag element, bool big
                        "a compressed variable declares " + std::to_string(matrix.bytes) +
                            " bytes but holds " + std::to_string(inflated - matrix.data) +
                            ": the file is damaged");
+    std::uint32_t flagWord = 0;
+    if (inflated > kept.size() && innerReader.u32(matrix.data + 8, flagWord) &&
+        ((flagWord & 0xff) == mxCELL || (flagWord & 0xff) == mxSTRUCT || (flagWord & 0xff) == mxOBJECT))
+        return errorAt(name, element.data,
+                       "a compressed cell or struct decompresses to " + std::to_string(inflated) +
+                           " bytes, more than can be checked: save the matrix on its own");
     // Offsets in messages about the inside are within the decompressed stream: say so.
     const Status variable =
         checkVariable(inner, innerReader, matrix.data, matrix.data + matrix.bytes,
-                      name + " (compressed variable at byte " + std::to_string(element.data - 8) + ")");
+                      name + " (compressed variable at byte " + std::to_string(element.data - 8) + ")", 0);
     return variable;
 }
 
@@ -252,7 +331,8 @@ Status checkMatLayout(std::istream &file, std::uint64_t size, const std::string 
             if (Status inner = checkCompressedVariable(file, element, big, name); !inner)
                 return inner;
         if (element.type == miMATRIX && element.bytes > 0)
-            if (Status inner = checkVariable(file, reader, element.data, element.data + element.bytes, name);
+            if (Status inner =
+                    checkVariable(file, reader, element.data, element.data + element.bytes, name, 0);
                 !inner)
                 return inner;
         offset = element.next;

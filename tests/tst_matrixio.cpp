@@ -400,6 +400,13 @@ private slots:
             << ": byte 0: a MAT 4 variable of 1296630016×32782 needs more bytes";
         QTest::newRow("a text file named .mat")
             << "bad_text_file.mat" << MatrixXd() << ": byte 0: not a MATLAB .mat file";
+        QTest::newRow("beside a cell and a struct") << "valid_beside_cell_and_struct.mat" << nine << "";
+        QTest::newRow("cell claiming 10^10 elements (libmatio allocated for them)")
+            << "bad_cell_claims_10000000000_elements.mat" << MatrixXd()
+            << ": byte 184: variable 'C' claims 10000000000 elements, more than its bytes can hold";
+        QTest::newRow("fuzz find: classes 0 and 192 (an 8.6 GB allocation)")
+            << "fuzz_class_0_and_192.mat" << MatrixXd()
+            << ": byte 144: variable 'gamma' has no class but 3×3 elements";
         QTest::newRow("complex") << "bad_complex.mat" << MatrixXd()
                                  << ": no numeric 2-D variable: 'z' is complex: R, P and γ are real";
         QTest::newRow("three dimensions") << "bad_three_dims.mat" << MatrixXd()

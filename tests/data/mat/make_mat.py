@@ -31,6 +31,21 @@ def variable(name, cls, kind, dims, data, logical=False, complex_part=None):
     return element(miMATRIX, body)
 
 
+def cell(name, dims, elements):
+    """A cell array: flags, dims, name, then one miMATRIX per element (their names empty)."""
+    body = element(miUINT32, struct.pack("<II", 1, 0)) + element(miINT32, struct.pack("<%di" % len(dims), *dims))
+    return element(miMATRIX, body + element(miINT8, name.encode()) + b"".join(elements))
+
+
+def struct_array(name, fields):
+    """A 1×1 struct: field names padded to 32 bytes, then one miMATRIX per field."""
+    body = element(miUINT32, struct.pack("<II", 2, 0)) + element(miINT32, struct.pack("<2i", 1, 1))
+    body += element(miINT8, name.encode()) + element(miINT32, struct.pack("<i", 32))
+    body += element(miINT8, b"".join(f.encode().ljust(32, b"\0") for f in fields))
+    return element(miMATRIX, body + b"".join(variable("", mxDOUBLE, miDOUBLE, [1, 1], doubles([k]))
+                                             for k in range(len(fields))))
+
+
 def compressed(matrix_element):
     z = zlib.compress(matrix_element)
     return struct.pack("<II", miCOMPRESSED, len(z)) + z
@@ -62,6 +77,12 @@ files = {
     "valid_v4.mat": mat4("gamma", 3, 3, doubles([1, 2, 3, 4, 5, 6, 7, 8, 9])),
     "bad_v4_truncated.mat": mat4("gamma", 3, 3, doubles([1, 2, 3, 4, 5, 6, 7, 8, 9]))[:-16],
     "bad_v4_huge_claimed_size.mat": mat4("g", 100000, 100000, doubles([1])),
+    "valid_beside_cell_and_struct.mat": mat(cell("C", [1, 2], [variable("", mxDOUBLE, miDOUBLE, [1, 1], doubles([1])),
+                                                              variable("", mxDOUBLE, miDOUBLE, [1, 1], doubles([2]))]),
+                                            struct_array("S", ["a", "b"]), gamma),
+    # libmatio allocates a pointer per element a cell claims: 10^10 of them for this 300-byte file
+    "bad_cell_claims_10000000000_elements.mat": mat(cell("C", [100000, 100000],
+                                                         [variable("", mxDOUBLE, miDOUBLE, [1, 1], doubles([1]))]), gamma),
     "bad_text_file.mat": b"1,2,3\n4,5,6\n7,8,9\n" * 3,
     "bad_truncated_by_20.mat": valid[:-20],
     "bad_truncated_by_72.mat": valid[:-72],
