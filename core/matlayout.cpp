@@ -161,15 +161,22 @@ Status checkVariable(std::istream &file, Reader &reader, std::uint64_t start, st
         return errorAt(name, start, "variables nested more than " + std::to_string(kMaxDepth) + " deep");
     Reader::Tag flags, dims, label;
     auto inside = [&](const Reader::Tag &t) { return t.data + t.bytes <= end; };
-    if (!reader.tag(start, flags) || !inside(flags) || flags.bytes < 8)
+    if (!reader.tag(start, flags) || !inside(flags) || flags.type != miUINT32 || flags.bytes < 8)
         return errorAt(name, start, "a variable's array flags are damaged");
     std::uint32_t flagWord = 0;
     reader.u32(flags.data, flagWord);
     const std::uint32_t arrayClass = flagWord & 0xff;
     if (arrayClass > mxOPAQUE)
         return errorAt(name, flags.data, "unknown array class " + std::to_string(arrayClass));
-    if (arrayClass == mxOPAQUE)
-        return Status::success(); // a MATLAB object's opaque bytes: libmatio skips them
+    if (arrayClass == mxOPAQUE) {
+        // A MATLAB object (string, table, ...): its layout differs (names where dimensions would be), but
+        // libmatio reads the next two tags all the same, and allocates what they claim: they must fit.
+        Reader::Tag first, second;
+        if (!reader.tag(flags.next, first) || !inside(first) || !reader.tag(first.next, second) ||
+            !inside(second))
+            return errorAt(name, flags.next, "an object variable is damaged or cut short");
+        return Status::success();
+    }
     if (!reader.tag(flags.next, dims) || !inside(dims) || dims.type != miINT32 || dims.bytes % 4 != 0)
         return errorAt(name, flags.next, "a variable's dimensions are damaged");
     if (!reader.tag(dims.next, label) || !inside(label))

@@ -407,6 +407,12 @@ private slots:
         QTest::newRow("fuzz find: classes 0 and 192 (an 8.6 GB allocation)")
             << "fuzz_class_0_and_192.mat" << MatrixXd()
             << ": byte 144: variable 'gamma' has no class but 3×3 elements";
+        QTest::newRow("fuzz find: flags of a wrong type, an object with a huge tag (a 6.4 GB allocation)")
+            << "fuzz_opaque_class_with_huge_tag.mat" << MatrixXd()
+            << ": byte 136: a variable's array flags are damaged";
+        QTest::newRow("object whose next tag claims 2 GB")
+            << "bad_object_with_huge_tag.mat" << MatrixXd()
+            << ": byte 152: an object variable is damaged or cut short";
         QTest::newRow("complex") << "bad_complex.mat" << MatrixXd()
                                  << ": no numeric 2-D variable: 'z' is complex: R, P and γ are real";
         QTest::newRow("three dimensions") << "bad_three_dims.mat" << MatrixXd()

@@ -83,6 +83,9 @@ files = {
     # libmatio allocates a pointer per element a cell claims: 10^10 of them for this 300-byte file
     "bad_cell_claims_10000000000_elements.mat": mat(cell("C", [100000, 100000],
                                                          [variable("", mxDOUBLE, miDOUBLE, [1, 1], doubles([1]))]), gamma),
+    # class 17 (an object): libmatio reads the tag after the flags and allocates what it claims (2 GB here)
+    "bad_object_with_huge_tag.mat": mat(element(miMATRIX, element(miUINT32, struct.pack("<II", 17, 0)) +
+                                                struct.pack("<II", miINT32, 0x7f000000) + b"\0" * 16), gamma),
     "bad_text_file.mat": b"1,2,3\n4,5,6\n7,8,9\n" * 3,
     "bad_truncated_by_20.mat": valid[:-20],
     "bad_truncated_by_72.mat": valid[:-72],
