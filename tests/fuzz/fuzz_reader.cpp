@@ -15,16 +15,18 @@ namespace {
 
 // The .mat reader opens a path (libmatio reads files): the bytes go to one temporary file per process,
 // which is what the error messages must then name.
+char matFile[] = "/tmp/gradlens_fuzz_XXXXXX.mat"; // a plain array: still there when atexit handlers run
+
 std::string matPath() {
-    static const std::string path = [] {
-        char name[] = "/tmp/gradlens_fuzz_XXXXXX.mat";
-        const int fd = mkstemps(name, 4);
+    static const bool created = [] {
+        const int fd = mkstemps(matFile, 4);
         if (fd < 0)
             std::abort();
         close(fd);
-        return std::string(name);
+        std::atexit([] { unlink(matFile); }); // one file per run, removed when libFuzzer exits
+        return true;
     }();
-    return path;
+    return created ? matFile : "";
 }
 
 gradlens::Status readMatBytes(std::string_view bytes, const std::string &, Eigen::MatrixXd &out) {
