@@ -310,6 +310,8 @@ Status checkMat4Layout(std::istream &file, std::uint64_t size, const std::string
 } // namespace
 
 Status checkMatLayout(std::istream &file, std::uint64_t size, const std::string &name) {
+    if (size == 0)
+        return errorAt(name, 0, "the file is empty");
     char header[kHeaderBytes] = {};
     file.clear();
     file.seekg(0);

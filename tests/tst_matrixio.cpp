@@ -413,6 +413,7 @@ private slots:
         QTest::newRow("object whose next tag claims 2 GB")
             << "bad_object_with_huge_tag.mat" << MatrixXd()
             << ": byte 152: an object variable is damaged or cut short";
+        QTest::newRow("empty") << "bad_empty.mat" << MatrixXd() << ": byte 0: the file is empty";
         QTest::newRow("complex") << "bad_complex.mat" << MatrixXd()
                                  << ": no numeric 2-D variable: 'z' is complex: R, P and γ are real";
         QTest::newRow("three dimensions") << "bad_three_dims.mat" << MatrixXd()

@@ -86,6 +86,7 @@ files = {
     # class 17 (an object): libmatio reads the tag after the flags and allocates what it claims (2 GB here)
     "bad_object_with_huge_tag.mat": mat(element(miMATRIX, element(miUINT32, struct.pack("<II", 17, 0)) +
                                                 struct.pack("<II", miINT32, 0x7f000000) + b"\0" * 16), gamma),
+    "bad_empty.mat": b"",
     "bad_text_file.mat": b"1,2,3\n4,5,6\n7,8,9\n" * 3,
     "bad_truncated_by_20.mat": valid[:-20],
     "bad_truncated_by_72.mat": valid[:-72],
