@@ -4,8 +4,18 @@
 #include <matio.h>
 #endif
 
+#include "matlayout.h"
+#include "memorylimit.h"
+#include "textscan.h"
+
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace gradlens {
@@ -37,8 +47,6 @@ Status writeMat(const std::string &path, const std::string &, const Eigen::Ref<c
 #else
 
 namespace {
-
-constexpr std::uint64_t kMaxEntries = std::uint64_t(1) << 30;
 
 struct FileCloser {
     void operator()(mat_t *file) const { Mat_Close(file); }
@@ -80,14 +88,94 @@ std::string refusal(const matvar_t &variable) {
     if (variable.rank != 2)
         return "has " + std::to_string(variable.rank) + " dimensions, expected 2";
     if (variable.dims[0] == 0 || variable.dims[1] == 0)
-        return "is empty";
+        return "is empty (" + std::to_string(variable.dims[0]) + "×" + std::to_string(variable.dims[1]) + ")";
     return {};
 }
 
-template <typename T> void convert(const void *data, Eigen::MatrixXd &out) {
-    const T *values = static_cast<const T *>(data);
+// libmatio reports damaged files through its log (to stderr by default): silenced, so that the one line
+// this reader returns is all the user sees.
+void silenceMatioLog() {
+    static std::once_flag once;
+    std::call_once(once, [] { Mat_LogInitFunc("gradlens", [](int, char *) {}); });
+}
+
+Status checkLayout(const std::string &path) {
+    std::ifstream file(path, std::ios::binary);
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    if (!file || error)
+        return Status::failure(path + ": cannot open: " + (error ? error.message() : std::strerror(errno)));
+    return checkMatLayout(file, size, path);
+}
+
+// The variable to read when none is named: the only one that can be a matrix. Otherwise the message says
+// which variables there are and why each one that cannot be read is refused.
+Status chooseVariable(mat_t *file, const std::string &path, std::string &chosen) {
+    std::vector<std::string> usable, refused;
+    while (MatVariable info{Mat_VarReadNextInfo(file)}) {
+        const std::string name = info->name ? info->name : "";
+        if (const std::string why = refusal(*info); why.empty())
+            usable.push_back(name);
+        else
+            refused.push_back("'" + text::printable(name) + "' " + why);
+    }
+    Mat_Rewind(file);
+    auto list = [](const std::vector<std::string> &items) {
+        std::string text;
+        for (const std::string &item : items)
+            text += (text.empty() ? "" : ", ") + text::printable(item, 200);
+        return text;
+    };
+    if (usable.size() == 1) {
+        chosen = usable.front();
+        return Status::success();
+    }
+    if (usable.empty())
+        return Status::failure(
+            path + ": no numeric 2-D variable" +
+            (refused.empty() ? std::string(" (the file holds no variables)") : ": " + list(refused)));
+    return Status::failure(path + ": several numeric variables (" + list(usable) + "): name one, as in " +
+                           path + ":" + text::printable(usable.front()));
+}
+
+// Reads the data into a zero-initialised buffer of the variable's class: whatever libmatio does not fill
+// stays 0, never uninitialised memory, and its return code is checked.
+template <typename T> Status readAs(mat_t *file, matvar_t *info, Eigen::MatrixXd &out) {
+    std::vector<T> buffer(std::size_t(out.size()), T{});
+    int start[2] = {0, 0}, stride[2] = {1, 1};
+    int edge[2] = {int(out.rows()), int(out.cols())};
+    if (Mat_VarReadData(file, info, buffer.data(), start, stride, edge) != 0)
+        return Status::failure("could not be read (the file is damaged)");
     for (Eigen::Index k = 0; k < out.size(); ++k)
-        out.data()[k] = static_cast<double>(values[k]); // MATLAB is column-major, like Eigen
+        out.data()[k] = static_cast<double>(buffer[std::size_t(k)]); // MATLAB is column-major, like Eigen
+    return Status::success();
+}
+
+Status readData(mat_t *file, matvar_t *info, Eigen::MatrixXd &out) {
+    switch (info->class_type) {
+    case MAT_C_DOUBLE:
+        return readAs<double>(file, info, out);
+    case MAT_C_SINGLE:
+        return readAs<float>(file, info, out);
+    case MAT_C_INT8:
+        return readAs<std::int8_t>(file, info, out);
+    case MAT_C_UINT8: // logical arrays are uint8
+        return readAs<std::uint8_t>(file, info, out);
+    case MAT_C_INT16:
+        return readAs<std::int16_t>(file, info, out);
+    case MAT_C_UINT16:
+        return readAs<std::uint16_t>(file, info, out);
+    case MAT_C_INT32:
+        return readAs<std::int32_t>(file, info, out);
+    case MAT_C_UINT32:
+        return readAs<std::uint32_t>(file, info, out);
+    case MAT_C_INT64:
+        return readAs<std::int64_t>(file, info, out);
+    case MAT_C_UINT64:
+        return readAs<std::uint64_t>(file, info, out);
+    default:
+        return Status::failure("has an unsupported class");
+    }
 }
 
 } // namespace
@@ -97,80 +185,32 @@ bool matSupportBuilt() {
 }
 
 Status readMat(const std::string &path, const std::string &variable, Eigen::MatrixXd &out) {
+    silenceMatioLog();
+    if (Status layout = checkLayout(path); !layout)
+        return layout;
     MatFile file(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
     if (!file)
         return Status::failure(
             path + ": cannot open as a MATLAB .mat file (missing, unreadable or not a .mat file)");
     std::string chosen = variable;
-    if (chosen.empty()) {
-        std::vector<std::string> numeric, all;
-        while (MatVariable info{Mat_VarReadNextInfo(file.get())}) {
-            const std::string name = info->name ? info->name : "";
-            all.push_back(name);
-            if (refusal(*info).empty())
-                numeric.push_back(name);
-        }
-        auto list = [](const std::vector<std::string> &names) {
-            std::string text;
-            for (const std::string &name : names)
-                text += (text.empty() ? "" : ", ") + name;
-            return text.empty() ? std::string("none") : text;
-        };
-        if (numeric.size() != 1)
-            return Status::failure(path + ": " +
-                                   (numeric.empty()
-                                        ? "no numeric 2-D variable (variables: " + list(all) + ")"
-                                        : "several numeric variables (" + list(numeric) +
-                                              "): name one, as in " + path + ":" + numeric.front()));
-        chosen = numeric.front();
-        Mat_Rewind(file.get());
-    }
+    if (chosen.empty())
+        if (Status choice = chooseVariable(file.get(), path, chosen); !choice)
+            return choice;
     MatVariable info(Mat_VarReadInfo(file.get(), chosen.c_str()));
     if (!info)
-        return Status::failure(path + ": no variable named '" + chosen + "'");
+        return Status::failure(path + ": no variable named '" + text::printable(chosen) + "'");
+    const std::string prefix = path + ": variable '" + text::printable(chosen) + "' ";
     if (const std::string why = refusal(*info); !why.empty())
-        return Status::failure(path + ": variable '" + chosen + "' " + why);
+        return Status::failure(prefix + why);
     const std::uint64_t rows = info->dims[0], cols = info->dims[1];
-    if (rows > kMaxEntries || cols > kMaxEntries || rows * cols > kMaxEntries)
-        return Status::failure(path + ": variable '" + chosen + "' is too large to load");
-    MatVariable data(Mat_VarRead(file.get(), chosen.c_str()));
-    if (!data || !data->data)
-        return Status::failure(path + ": variable '" + chosen + "' could not be read (the file is damaged)");
+    if (Status size = checkMatrixSize(rows, cols); !size)
+        return Status::failure(prefix.substr(0, prefix.size() - 1) + ": " + size.message);
+    if (rows > std::uint64_t(std::numeric_limits<int>::max()) ||
+        cols > std::uint64_t(std::numeric_limits<int>::max()))
+        return Status::failure(prefix + "has more than 2^31 rows or columns");
     Eigen::MatrixXd matrix(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-    switch (data->class_type) {
-    case MAT_C_DOUBLE:
-        convert<double>(data->data, matrix);
-        break;
-    case MAT_C_SINGLE:
-        convert<float>(data->data, matrix);
-        break;
-    case MAT_C_INT8:
-        convert<std::int8_t>(data->data, matrix);
-        break;
-    case MAT_C_UINT8:
-        convert<std::uint8_t>(data->data, matrix);
-        break; // logical arrays are uint8
-    case MAT_C_INT16:
-        convert<std::int16_t>(data->data, matrix);
-        break;
-    case MAT_C_UINT16:
-        convert<std::uint16_t>(data->data, matrix);
-        break;
-    case MAT_C_INT32:
-        convert<std::int32_t>(data->data, matrix);
-        break;
-    case MAT_C_UINT32:
-        convert<std::uint32_t>(data->data, matrix);
-        break;
-    case MAT_C_INT64:
-        convert<std::int64_t>(data->data, matrix);
-        break;
-    case MAT_C_UINT64:
-        convert<std::uint64_t>(data->data, matrix);
-        break;
-    default:
-        return Status::failure(path + ": variable '" + chosen + "' has an unsupported class");
-    }
+    if (Status read = readData(file.get(), info.get(), matrix); !read)
+        return Status::failure(prefix + read.message);
     out = std::move(matrix);
     return Status::success();
 }

@@ -1,5 +1,8 @@
 #include "npyformat.h"
 
+#include "memorylimit.h"
+#include "textscan.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -16,10 +19,10 @@ using Eigen::MatrixXd;
 namespace {
 
 constexpr std::string_view kMagic = "\x93NUMPY";
-constexpr std::uint64_t kMaxEntries = std::uint64_t(1) << 30; // 8 GiB of doubles: refused before allocating
 
+// The message may quote the header's own text (a key, a dtype): escaped so that it stays one line.
 Status errorAt(const std::string &name, std::size_t offset, const std::string &message) {
-    return Status::failure(name + ": byte " + std::to_string(offset) + ": " + message);
+    return Status::failure(name + ": byte " + std::to_string(offset) + ": " + text::printable(message, 400));
 }
 
 std::uint64_t readLittle(std::string_view bytes, std::size_t offset, int width) {
@@ -260,10 +263,8 @@ Status parseNpy(std::string_view bytes, const std::string &name, MatrixXd &out) 
     const std::uint64_t cols = shape.size() == 2 ? shape[1] : 1;
     if (rows == 0 || cols == 0)
         return errorAt(name, headerStart, "the array is empty (shape has a zero)");
-    if (rows > kMaxEntries || cols > kMaxEntries || rows * cols > kMaxEntries)
-        return errorAt(name, headerStart,
-                       "a " + std::to_string(rows) + "×" + std::to_string(cols) +
-                           " array is too large to load");
+    if (Status size = checkMatrixSize(rows, cols); !size)
+        return errorAt(name, headerStart, size.message);
     const std::uint64_t count = rows * cols;
     const std::size_t dataStart = headerStart + std::size_t(headerLength);
     const std::uint64_t needed = count * std::uint64_t(dtype->size);

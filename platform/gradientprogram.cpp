@@ -1,6 +1,7 @@
 #include "gradientprogram.h"
 
 #include "matrixio.h"
+#include "savefile.h"
 
 #include <QDeadlineTimer>
 #include <QFile>

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses with clang-14 and runs each reader for SECONDS (default 60), seeded with the
-# test files of its format. Prints how many inputs each reader survived. Exit status non-zero on a crash.
+# Builds the libFuzzer harnesses with clang-14 and runs each reader (Matrix Market, delimited text, .npy and
+# .mat through libmatio) for SECONDS (default 60), seeded with the test files of its format. Prints how many
+# inputs each reader survived. Exit status non-zero on a crash.
 #   scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,8 @@ scripts/install-deps.sh --fuzz
 CXX=clang++-14 cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 cmake --build build/fuzz
 
-declare -A patterns=([matrixmarket]='*.mtx' [delimited]='*.csv *.tsv *.txt' [npy]='*.npy')
-for reader in matrixmarket delimited npy; do
+declare -A patterns=([matrixmarket]='*.mtx' [delimited]='*.csv *.tsv *.txt' [npy]='*.npy' [mat]='*.mat')
+for reader in matrixmarket delimited npy mat; do
     corpus="build/fuzz/corpus_$reader"
     mkdir -p "$corpus"
     for pattern in ${patterns[$reader]}; do

@@ -1,5 +1,6 @@
 #include "evaluation.h"
 #include "matrixio.h"
+#include "savefile.h"
 #include "testhelpers.h"
 
 #include <QDir>
@@ -293,6 +294,155 @@ private slots:
         const Run converted = cli(inputs), original = cli(QStringList{"eval"} + m_files);
         QCOMPARE(converted.exitCode, 0);
         GL_COMPARE_NEAR(converted.json.value("loss").toDouble(), original.json.value("loss").toDouble(), 0.0);
+    }
+
+    // A reader's notice (duplicates summed) reaches stderr with the file's name, as γ's transpose does.
+    void duplicateEntriesAreSummedWithANotice() {
+        QVERIFY(writeMatrix(path("R3.mtx").toStdString(), MatrixXd::Ones(3, 3)).ok);
+        QVERIFY(writeMatrix(path("gamma3.mtx").toStdString(), MatrixXd::Ones(3, 1)).ok);
+        const QString duplicates = QDir(GRADLENS_TEST_DATA).filePath("valid/mm_coord_duplicates.mtx");
+        const Run run =
+            cli({"eval", "--R", path("R3.mtx"), "--P", duplicates, "--gamma", path("gamma3.mtx")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.err, "gradlens-cli: notice: " + duplicates.toUtf8() +
+                              ": 2 duplicate entries were summed, as SciPy and GraphBLAS do\n");
+        // f = Σ (R − P∘γγᵀ)² with R = 1, γγᵀ = 1 and P = [[1.5 2.5 0] [2.5 0 0] [0 0 3]].
+        GL_COMPARE_NEAR(run.json.value("loss").toDouble(), 0.25 + 2 * 2.25 + 2 * 1 + 1 + 1 + 1 + 4, 1e-12);
+    }
+
+    // A FIFO as input is refused at once (it used to block forever), with exit 2 and one line.
+    void fifoInputIsRefused() {
+        const QString fifo = path("pipe.mtx");
+        QVERIFY(QProcess::execute("mkfifo", {fifo}) == 0);
+        const Run run = cli({"eval", "--R", fifo, "--P", path("P3.mtx"), "--gamma", path("gamma3.mtx")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err, "gradlens-cli: error: " + fifo.toUtf8() +
+                              ": is a named pipe (FIFO), not a regular file: save the matrix to a file first "
+                              "(reading a pipe could wait forever)\n");
+    }
+
+    // Outputs that would destroy an input or each other are refused before anything runs; the input stays.
+    void outputPathsAreChecked_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("--grad-out is --gamma")
+            << QStringList{"--grad-out", "GAMMA"}
+            << "is the same file as --gamma; refusing to overwrite an input";
+        QTest::newRow("--residual-out is --R through ./ and ..")
+            << QStringList{"--residual-out", "R_DOTTED"}
+            << "is the same file as --R; refusing to overwrite an input";
+        QTest::newRow("two outputs on one path")
+            << QStringList{"--grad-out", "OUT", "--residual-out", "OUT_DOTTED"}
+            << "--residual-out: \"OUT_DOTTED\" is the same file as --grad-out; give each output its own file";
+    }
+    void outputPathsAreChecked() {
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        const QString gamma = path("dense/gamma.mtx"), out = path("same.csv");
+        const QString rDotted = path("dense/../dense/./R.mtx"), outDotted = path("dense/../same.csv");
+        const QByteArray gammaBefore = [&] {
+            QFile file(gamma);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        }();
+        for (QString &argument : extra)
+            argument = argument == "GAMMA"        ? gamma
+                       : argument == "R_DOTTED"   ? rDotted
+                       : argument == "OUT"        ? out
+                       : argument == "OUT_DOTTED" ? outDotted
+                                                  : argument;
+        message.replace("OUT_DOTTED", outDotted);
+        QFile::remove(out);
+        const Run run = cli(QStringList{"eval"} + m_files + extra);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QCOMPARE(run.err.count('\n'), 1);
+        QFile file(gamma);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), gammaBefore);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A read-only output is refused with a message, not silently replaced.
+    void readOnlyOutputIsRefused() {
+        const QString target = path("readonly.csv");
+        QFile::remove(target);
+        {
+            QFile file(target);
+            QVERIFY(file.open(QIODevice::WriteOnly) && file.write("keep\n") == 5);
+        }
+        QVERIFY(QFile::setPermissions(target, QFileDevice::ReadOwner));
+        const Run run = cli(QStringList{"eval"} + m_files + QStringList{"--grad-out", target});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err, "gradlens-cli: error: --grad-out: " + target.toUtf8() +
+                              ": is read-only: not replaced (make it writable or choose another name)\n");
+        QFile file(target);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("keep\n"));
+    }
+
+    // The result that cannot be written to stdout (>/dev/full) is a failure: exit 2 and why.
+    void failedStdoutIsAnError() {
+        QProcess process;
+        process.setStandardOutputFile("/dev/full");
+        process.start(GRADLENS_CLI_PATH, QStringList{"eval"} + m_files);
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 2);
+        QCOMPARE(
+            process.readAllStandardError(),
+            QByteArray("gradlens-cli: error: cannot write the result to standard output: No space left on "
+                       "device\n"));
+    }
+
+    // generate writes its set all or nothing: when one file cannot be written, none of the others appear.
+    void generateWritesAllOrNothing() {
+        const QString out = path("blocked_set");
+        QVERIFY(QDir().mkpath(out + "/gamma.mtx")); // a folder where gamma.mtx would go
+        Run run = cli({"generate", "--n", "5", "--r", "1", "--out-dir", out});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("gamma.mtx: is not a regular file"), run.err);
+        QCOMPARE(QDir(out).entryList(QDir::Files | QDir::Hidden), QStringList());
+
+        // A disk that fills up (a file-size limit, SIGXFSZ ignored so that writes fail with EFBIG).
+        const QString full = path("full_disk");
+        QProcess process;
+        process.start("sh",
+                      {"-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" generate --n 60 --r 2 --out-dir \"$1\"",
+                       GRADLENS_CLI_PATH, full});
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 2);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(err.contains("R.mtx: write failed: File too large") && err.count('\n') == 1,
+                 err.constData());
+        QCOMPARE(QDir(full).entryList(QDir::Files | QDir::Hidden), QStringList());
+    }
+
+    // Two processes writing one output: the file always holds one run's complete output, never a mix or
+    // the other's bytes under a fixed temporary name, and nothing is left beside it.
+    void concurrentWritersNeverMix() {
+        const QString target = path("shared/g.csv");
+        QVERIFY(QDir().mkpath(path("shared")));
+        const QStringList symmetric = m_symmetricFiles;
+        QByteArray expected[2];
+        for (int k = 0; k < 2; ++k) {
+            QVERIFY(cli(QStringList{"eval"} + (k ? symmetric : m_files) + QStringList{"--grad-out", target})
+                        .exitCode == 0);
+            QFile file(target);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            expected[k] = file.readAll();
+        }
+        QVERIFY(expected[0] != expected[1]);
+        for (int round = 0; round < 12; ++round) {
+            QProcess a, b;
+            a.start(GRADLENS_CLI_PATH, QStringList{"eval"} + m_files + QStringList{"--grad-out", target});
+            b.start(GRADLENS_CLI_PATH, QStringList{"eval"} + symmetric + QStringList{"--grad-out", target});
+            QVERIFY(a.waitForFinished(120000) && b.waitForFinished(120000));
+            QCOMPARE(a.exitCode() + b.exitCode(), 0);
+            QFile file(target);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray now = file.readAll();
+            QVERIFY2(now == expected[0] || now == expected[1], qPrintable(QString("round %1").arg(round)));
+        }
+        QCOMPARE(QDir(path("shared")).entryList(QDir::Files | QDir::Hidden), QStringList{"g.csv"});
     }
 
     // A γ file holding a row is used as a column, with a notice on stderr; stdout stays one JSON object.

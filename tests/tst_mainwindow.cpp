@@ -38,6 +38,8 @@
 #include <fstream>
 #include <vector>
 
+#include <sys/stat.h>
+
 using namespace gradlens;
 using Eigen::MatrixXd;
 using gradlens::test::runEventLoop;
@@ -164,6 +166,13 @@ private slots:
         QTest::newRow("missing file") << "absent.mtx"
                                       << ""
                                       << "absent.mtx";
+        QTest::newRow("named pipe (used to block the loader forever)")
+            << "pipe.csv"
+            << "<fifo>"
+            << "pipe.csv: is a named pipe (FIFO), not a regular file";
+        QTest::newRow("first row with NA (used to be taken for a header)") << "na.csv"
+                                                                           << "1,NA\n3,4\n"
+                                                                           << "na.csv:1: field 2";
     }
     void malformedFileKeepsTheProblem() {
         QFETCH(QString, name);
@@ -171,7 +180,9 @@ private slots:
         QFETCH(QString, mentions);
         QTemporaryDir directory;
         const QString path = directory.filePath(name);
-        if (!content.isEmpty())
+        if (content == "<fifo>")
+            QVERIFY(mkfifo(path.toLocal8Bit().constData(), 0600) == 0);
+        else if (!content.isEmpty())
             writeFile(path, content.toStdString());
         MainWindow window(MainWindow::Settings::Ignore);
         window.show();
@@ -212,6 +223,20 @@ private slots:
         QCOMPARE(window.messages()->kind(), MessageBar::Kind::Error);
         QVERIFY2(window.messages()->text().contains(mentions), qPrintable(window.messages()->text()));
         QCOMPARE(window.controller()->problem(), before);
+    }
+
+    // A reader's notice (duplicate entries summed) reaches the message bar with the file's name.
+    void readerNoticeIsShown() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        window.openMatrix(MatrixRole::Weights,
+                          QDir(GRADLENS_TEST_DATA).filePath(QStringLiteral("valid/mm_coord_duplicates.mtx")));
+        QVERIFY(settle(window));
+        QCOMPARE(window.messages()->kind(), MessageBar::Kind::Information);
+        QVERIFY2(window.messages()->text().contains(QStringLiteral(
+                     "mm_coord_duplicates.mtx: 2 duplicate entries were summed, as SciPy and GraphBLAS do")),
+                 qPrintable(window.messages()->text()));
     }
 
     // A well-formed file of the right size replaces its matrix; one of another size waits for the rest.

@@ -13,12 +13,14 @@
 #include "panelsettings.h"
 #include "problempanel.h"
 #include "profilepanel.h"
+#include "savefile.h"
 #include "statuspanel.h"
 #include "sweeppanel.h"
 #include "taylorpanel.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QBuffer>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -369,14 +371,16 @@ void MainWindow::saveMatrices() {
         return;
     m_lastDirectory = directory;
     const QDir dir(directory);
-    for (const auto &[name, matrix] :
-         {std::pair{"R.mtx", &snapshot->problem->R}, std::pair{"P.mtx", &snapshot->problem->P},
-          std::pair{"gamma.mtx", &snapshot->gamma}}) {
-        if (const Status written = writeMatrix(dir.filePath(QLatin1String(name)).toStdString(), *matrix);
-            !written) {
-            m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
-            return;
-        }
+    // The three are one set: saveFiles renames them into place only when all three are written.
+    const std::string texts[] = {toMatrixMarket(snapshot->problem->R), toMatrixMarket(snapshot->problem->P),
+                                 toMatrixMarket(snapshot->gamma)};
+    const char *names[] = {"R.mtx", "P.mtx", "gamma.mtx"};
+    std::vector<FileBytes> files;
+    for (int k = 0; k < 3; ++k)
+        files.emplace_back(dir.filePath(QLatin1String(names[k])).toStdString(), texts[k]);
+    if (const Status written = saveFiles(files); !written) {
+        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
+        return;
     }
     m_messages->showMessage(MessageBar::Kind::Information,
                             tr("Saved R.mtx, P.mtx and gamma.mtx (γ at iteration %1) in %2.")
@@ -389,8 +393,16 @@ void MainWindow::saveScreenshot() {
         QFileDialog::getSaveFileName(this, tr("Save screenshot"), m_lastDirectory, tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
-    if (!grab().save(path, "PNG"))
-        m_messages->showMessage(MessageBar::Kind::Error, tr("Could not write %1.").arg(path));
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (!buffer.open(QIODevice::WriteOnly) || !grab().save(&buffer, "PNG")) {
+        m_messages->showMessage(MessageBar::Kind::Error, tr("Could not encode the screenshot as PNG."));
+        return;
+    }
+    if (const Status written =
+            saveFile(path.toStdString(), std::string_view(png.constData(), std::size_t(png.size())));
+        !written)
+        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
 }
 
 void MainWindow::showHelp() {

@@ -36,7 +36,7 @@ void ProblemLoader::open(MatrixRole role, const QString &path, std::shared_ptr<c
     emit busyChanged(true);
     m_watcher.setFuture(QtConcurrent::run([file = path.toStdString(), name = roleName(role).toStdString()] {
         Result result;
-        result.status = readMatrix(file, result.matrix);
+        result.status = readMatrix(file, result.matrix, &result.notice);
         // A non-finite entry is the fault of this file, whatever was read before: say so now, naming it,
         // rather than when the problem is assembled (where it looked like the last file's fault).
         if (result.status)
@@ -76,6 +76,8 @@ void ProblemLoader::onRead() {
     if (m_staged[2])
         candidate.gamma = *m_staged[2];
     QString read = tr("Read %1 from %2 (%3×%4).").arg(roleName(m_role), name).arg(rows).arg(cols);
+    if (!result.notice.empty())
+        read += QStringLiteral(" %1: %2.").arg(name, QString::fromStdString(result.notice));
     if (const std::string notice = orientGamma(candidate); !notice.empty()) {
         read += QStringLiteral(" ") + QString::fromStdString(notice) + QStringLiteral(".");
         if (m_staged[2])

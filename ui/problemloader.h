@@ -39,6 +39,7 @@ private:
     struct Result {
         Status status;
         Eigen::MatrixXd matrix;
+        std::string notice; // from the reader, e.g. duplicate entries summed
     };
     void onRead();
 

@@ -10,10 +10,12 @@
 #include "matrixio.h"
 #include "numericgradient.h"
 #include "problem.h"
+#include "savefile.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 
 #include <cmath>
@@ -107,10 +109,14 @@ GradientVariant variantOption(const QCommandLineParser &parser) {
                         parseGradientVariant);
 }
 
+// A reader's notice (duplicate entries summed) goes to stderr like γ's transpose: stdout stays one object.
 Eigen::MatrixXd readInput(const QString &path) {
     Eigen::MatrixXd matrix;
-    if (Status status = readMatrix(toStd(path), matrix); !status)
+    std::string notice;
+    if (Status status = readMatrix(toStd(path), matrix, &notice); !status)
         throw InputError{fromStd(status.message)};
+    if (!notice.empty())
+        std::fprintf(stderr, "gradlens-cli: notice: %s: %s\n", qPrintable(path), notice.c_str());
     return matrix;
 }
 
@@ -182,18 +188,25 @@ QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
         throw InputError{QStringLiteral("--out-dir: cannot create directory \"%1\"").arg(outDir)};
 
     const GeneratedProblem generated = generateProblem(options);
-    QJsonArray files;
-    auto save = [&](const QString &fileName, const Eigen::MatrixXd &matrix) {
-        const QString path = QDir(outDir).filePath(fileName);
-        if (Status status = writeMatrix(toStd(path), matrix); !status)
-            throw InputError{fromStd(status.message)};
-        files.append(path);
-    };
-    save("R.mtx", generated.problem.R);
-    save("P.mtx", generated.problem.P);
-    save("gamma.mtx", generated.problem.gamma);
+    // The set is written all or nothing (saveFiles): a full disk leaves no R.mtx without its P.mtx.
+    std::vector<std::pair<QString, const Eigen::MatrixXd *>> matrices = {
+        {"R.mtx", &generated.problem.R},
+        {"P.mtx", &generated.problem.P},
+        {"gamma.mtx", &generated.problem.gamma}};
     if (generated.gammaStar.size() > 0)
-        save("gamma_star.mtx", generated.gammaStar);
+        matrices.push_back({"gamma_star.mtx", &generated.gammaStar});
+    QJsonArray files;
+    std::vector<std::string> texts;
+    std::vector<FileBytes> contents;
+    for (const auto &[fileName, matrix] : matrices) {
+        const QString path = QDir(outDir).filePath(fileName);
+        texts.push_back(toMatrixMarket(*matrix));
+        files.append(path);
+    }
+    for (std::size_t k = 0; k < matrices.size(); ++k)
+        contents.emplace_back(toStd(files.at(qsizetype(k)).toString()), texts[k]);
+    if (Status status = saveFiles(contents); !status)
+        throw InputError{fromStd(status.message)};
 
     return {{"n", static_cast<double>(options.n)},
             {"r", static_cast<double>(options.r)},
@@ -506,6 +519,43 @@ std::vector<Command> commands() {
     };
 }
 
+// The file a path names, to compare paths: links and "." resolved; a file not there yet is its folder's
+// canonical path and its name. A .mat input "file.mat:variable" names file.mat.
+QString fileIdentity(QString path) {
+    if (const qsizetype mat = path.lastIndexOf(QLatin1String(".mat:"), -1, Qt::CaseInsensitive); mat >= 0)
+        path.truncate(mat + 4);
+    const QFileInfo info(path);
+    if (info.exists())
+        return info.canonicalFilePath();
+    const QString folder = info.absoluteDir().canonicalPath();
+    return (folder.isEmpty() ? info.absolutePath() : folder) + QLatin1Char('/') + info.fileName();
+}
+
+// Before anything is read or computed: an output may not be an input (it would destroy it) and two outputs
+// may not share a file (one would silently replace the other).
+void checkOutputPaths(const QCommandLineParser &parser) {
+    static const QStringList inputs = {"R", "P", "gamma"};
+    static const QStringList outputs = {
+        "grad-out", "residual-out", "deviation-out", "numeric-out", "gamma-out", "history-out", "out"};
+    QList<std::pair<QString, QString>> seen; // identity, option
+    for (const QString &input : inputs)
+        if (parser.optionNames().contains(input) && !parser.value(input).isEmpty())
+            seen.append({fileIdentity(parser.value(input)), input});
+    for (const QString &output : outputs) {
+        if (!parser.optionNames().contains(output) || parser.value(output).isEmpty())
+            continue;
+        const QString identity = fileIdentity(parser.value(output));
+        for (const auto &[other, option] : seen)
+            if (other == identity)
+                throw InputError{QStringLiteral("--%1: \"%2\" is the same file as --%3; %4")
+                                     .arg(output, parser.value(output), option,
+                                          inputs.contains(option)
+                                              ? QStringLiteral("refusing to overwrite an input")
+                                              : QStringLiteral("give each output its own file"))};
+        seen.append({identity, output});
+    }
+}
+
 QString commandNames(const std::vector<Command> &all) {
     QStringList names;
     for (const Command &command : all)
@@ -575,6 +625,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
         return outcome;
     }
     try {
+        checkOutputPaths(parser);
         outcome.json = command->run(parser, outcome.exitCode);
     } catch (const InputError &error) {
         outcome.exitCode = ExitBadInput;

@@ -4,9 +4,26 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <new>
+
+namespace {
+
+// The answer on stdout is the product: when it cannot be written (a full disk, a closed pipe, >/dev/full)
+// the run failed, whatever it computed.
+bool flushStdout() {
+    errno = 0;
+    if (std::fflush(stdout) == 0 && !std::ferror(stdout))
+        return true;
+    std::fprintf(stderr, "gradlens-cli: error: cannot write the result to standard output: %s\n",
+                 errno ? std::strerror(errno) : "write error");
+    return false;
+}
+
+} // namespace
 
 int main(int argc, char *argv[]) {
     QCoreApplication application(argc, argv);
@@ -26,7 +43,7 @@ int main(int argc, char *argv[]) {
 
     if (!outcome.help.isEmpty()) {
         std::fputs(outcome.help.toUtf8().constData(), stdout);
-        return outcome.exitCode;
+        return flushStdout() ? outcome.exitCode : gradlens::cli::ExitBadInput;
     }
     if (outcome.exitCode == gradlens::cli::ExitBadInput) {
         QString line = outcome.error;
@@ -36,5 +53,5 @@ int main(int argc, char *argv[]) {
     }
     std::fputs(QJsonDocument(outcome.json).toJson(QJsonDocument::Compact).constData(), stdout);
     std::fputc('\n', stdout);
-    return outcome.exitCode;
+    return flushStdout() ? outcome.exitCode : gradlens::cli::ExitBadInput;
 }

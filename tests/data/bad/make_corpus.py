@@ -32,7 +32,9 @@ files.update({
     "mm_not_matrix_object.mtx": b"%%MatrixMarket vector array real general\n3\n1\n2\n3\n",
     "mm_bad_format.mtx": (mm + "dense real general\n3 3\n").encode(),
     "mm_complex_field.mtx": (mm + "array complex general\n1 1\n1 2\n").encode(),
-    "mm_hermitian.mtx": (mm + "array real hermitian\n1 1\n1\n").encode(),
+    # "array real hermitian" is valid since issue 17 (read as symmetric): see tests/data/valid/.
+    "mm_complex_hermitian.mtx": (mm + "array complex hermitian\n1 1\n1 0\n").encode(),
+    "mm_pattern_hermitian.mtx": (mm + "coordinate pattern hermitian\n3 3 1\n1 1\n").encode(),
     "mm_bad_field.mtx": (mm + "array quaternion general\n1 1\n1\n").encode(),
     "mm_bad_symmetry.mtx": (mm + "array real diagonal\n1 1\n1\n").encode(),
     "mm_pattern_array.mtx": (mm + "array pattern general\n1 1\n1\n").encode(),
