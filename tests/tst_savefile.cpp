@@ -1,5 +1,5 @@
-// The one file writer of the CLI and the window (platform/savefile.h): QSaveFile, targets checked first, a set
-// written all or nothing, nothing left behind.
+// The one file writer of the CLI and the window (platform/savefile.h): QSaveFile, targets checked first, a
+// set written all or nothing, nothing left behind.
 #include "matrixio.h"
 #include "savefile.h"
 
