@@ -15,7 +15,7 @@ packages=(
     g++ cmake ninja-build pkg-config make  # toolchain (make: the fuzz and example builds)
     libeigen3-dev                          # core
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libxkbcommon-dev  # ui
-    libmatio-dev                           # MATLAB .mat files
+    libmatio-dev zlib1g-dev                # MATLAB .mat files (zlib: the .mat structure check inflates)
     fonts-dejavu-core                      # legible text in offscreen screenshots and tests
     help2man                               # man pages, generated at build time
     desktop-file-utils appstream           # the install test validates the .desktop and metainfo files
