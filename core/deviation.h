@@ -29,6 +29,18 @@ DeviationReport compareGradients(const Eigen::Ref<const Eigen::MatrixXd> &analyt
                                  const Eigen::Ref<const Eigen::MatrixXd> &numeric,
                                  const DeviationTolerances &tolerances = {});
 
+// The same with an atol per entry (n×r, what the computation can resolve there) and rtol `relative`.
+DeviationReport compareGradients(const Eigen::Ref<const Eigen::MatrixXd> &analytic,
+                                 const Eigen::Ref<const Eigen::MatrixXd> &numeric,
+                                 const Eigen::Ref<const Eigen::MatrixXd> &absolute, double relative);
+
+// The estimated rounding error of f as computed: ε·c·Σ (2|M|·(|P∘X| + |R|) + M²), from the magnitudes of the
+// terms summed, so it does not vanish where f does. O(n²r), no n×n temporary.
+double lossRoundingError(const ProblemView &problem, Convention convention);
+
+// Below this a value has lost precision to gradual underflow: DBL_MIN / ε (about 1e-292).
+inline constexpr double kUnderflowFloor = 2.2250738585072014e-308 / 2.220446049250313e-16;
+
 // Can finite differences resolve this gradient at all? They cannot when a step of h changes f by less than
 // f's own rounding error: then a numerical gradient is noise, and comparing it with anything means nothing.
 struct PrecisionGuard {
@@ -38,8 +50,11 @@ struct PrecisionGuard {
     std::string explanation;  // one sentence, for the report
 };
 
-// informative ⇔ largestChange > 100 · roundingNoise (two digits to spare); always true for complex step,
-// which has no subtractive cancellation. steps and gradient are n×r; O(n²r), no n×n temporary.
+// Finite differences: informative ⇔ largestChange > 100 · roundingNoise (two digits to spare). Complex step
+// has no subtractive cancellation, but its imaginary parts underflow: informative ⇔ the change h·g and the
+// largest imaginary residual part h·max|P|·max|γ| are above kUnderflowFloor. Either way a non-finite
+// numerical gradient, a step lost in γ's rounding (γ + h = γ) or an underflowing change is uninformative,
+// each with its own sentence. steps and gradient are n×r; O(n²r), no n×n temporary.
 PrecisionGuard assessFiniteDifferences(const ProblemView &problem,
                                        const Eigen::Ref<const Eigen::MatrixXd> &steps,
                                        const Eigen::Ref<const Eigen::MatrixXd> &gradient,

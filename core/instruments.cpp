@@ -5,6 +5,7 @@
 #include "generators.h"
 #include "nametable.h"
 #include "random.h"
+#include "scaledproblem.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -25,11 +26,12 @@ constexpr NameTable<TaylorDirection, 2> kDirectionNames{{
     {TaylorDirection::NegativeGradient, "gradient"},
 }};
 
-constexpr NameTable<TaylorVerdict, 4> kVerdictNames{{
+constexpr NameTable<TaylorVerdict, 5> kVerdictNames{{
     {TaylorVerdict::Consistent, "consistent"},
     {TaylorVerdict::Wrong, "wrong"},
     {TaylorVerdict::Rounding, "rounding"},
     {TaylorVerdict::Unclear, "unclear"},
+    {TaylorVerdict::NotFinite, "not_finite"},
 }};
 
 std::string twoDecimals(double value) {
@@ -85,27 +87,38 @@ std::string_view taylorVerdictName(TaylorVerdict verdict) {
     return nameOf(kVerdictNames, verdict);
 }
 
-TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options) {
-    TaylorResult result;
-    const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
+namespace {
+
+// ‖D‖: the larger of ‖γ‖ and the size √(max|R| / max|P|) at which an entry of P∘γγᵀ reaches R's, so
+// that t is a relative step both for a γ of its natural size and for a γ far below it; 1 when both vanish.
+double directionLength(const ProblemView &problem) {
+    const double maxP = problem.P.cwiseAbs().maxCoeff(), maxR = problem.R.cwiseAbs().maxCoeff();
+    const double natural = maxP > 0 ? std::sqrt(maxR / maxP) : 0.0;
+    const double length = std::max(problem.gamma.norm(), std::isfinite(natural) ? natural : 0.0);
+    return length > 0 ? length : 1.0;
+}
+
+// The losses of the Taylor test: E(t) on the log grid, and the rounding floor, in the units of `problem`.
+void taylorErrors(const ProblemView &problem, const MatrixXd &G, const TaylorOptions &options,
+                  const PairedLayout *layout, TaylorResult &result) {
     MatrixXd D = options.direction == TaylorDirection::NegativeGradient ? MatrixXd(-G)
                                                                         : randomDirection(G, options.seed);
-    if (D.norm() == 0) // a zero gradient gives no direction: fall back to a random one
+    if (!(D.norm() > 0) || !D.allFinite()) // a zero gradient gives no direction: fall back to a random one
         D = randomDirection(G, options.seed);
-    D *= std::max(problem.gamma.norm(), 1.0) / D.norm();
+    D *= directionLength(problem) / D.norm();
 
     // Losses through the caller's paired layout if there is one, else the direct pass (which reads one
     // triangle of symmetric P and R).
-    const Symmetry symmetry = options.pairedLayout                       ? Symmetry::General
+    const Symmetry symmetry = layout                                     ? Symmetry::General
                               : isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric
                                                                          : Symmetry::General;
     auto lossAt = [&](const Eigen::Ref<const MatrixXd> &gamma) {
-        if (!options.pairedLayout)
+        if (!layout)
             return evaluateLoss(problem.R, problem.P, gamma, options.convention, symmetry);
         EvaluationOptions lossOnly;
         lossOnly.wantGradient = false;
         lossOnly.convention = options.convention;
-        return options.pairedLayout->evaluate(gamma, lossOnly).loss;
+        return layout->evaluate(gamma, lossOnly).loss;
     };
     const double f0 = lossAt(problem.gamma);
     const double firstOrder = G.cwiseProduct(D).sum(); // ⟨G, D⟩
@@ -117,15 +130,18 @@ TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options
         result.t.push_back(t);
         result.error.push_back(std::abs(f - f0 - t * firstOrder));
     }
-    const PrecisionGuard guard = assessFiniteDifferences(problem, MatrixXd::Zero(G.rows(), G.cols()), G,
-                                                         options.convention, DifferenceMethod::Central);
-    result.roundingFloor = guard.roundingNoise;
+    result.roundingFloor = lossRoundingError(problem, options.convention);
+}
 
+// Fits the slope on the straightest window of E(t) above rounding and says what it means.
+void judgeTaylor(const TaylorOptions &options, TaylorResult &result) {
+    const int points = int(result.t.size());
     // Windows of consecutive points clearly above rounding, starting among the smaller half of them: at
     // large t the t³ and t⁴ terms take over and are straight too, but say nothing about G.
     std::vector<int> valid;
     for (int k = 0; k < points; ++k)
-        if (result.error[std::size_t(k)] > 100.0 * result.roundingFloor)
+        if (result.error[std::size_t(k)] > 100.0 * result.roundingFloor &&
+            result.error[std::size_t(k)] >= kUnderflowFloor)
             valid.push_back(k);
     const int window = std::max(options.window, 3);
     double bestResidual = std::numeric_limits<double>::infinity();
@@ -162,13 +178,42 @@ TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options
         result.verdict = TaylorVerdict::Unclear;
         result.explanation = "slope " + twoDecimals(result.slope) + ": neither 1 nor 2; look at the curve";
     }
+}
+
+} // namespace
+
+TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options) {
+    TaylorResult result;
+    const MatrixXd G =
+        options.gradient ? *options.gradient : gradientVariant(problem, options.variant, options.convention);
+    const ScaledProblem scaled(problem);
+    // On a rescaled problem E(t) = 2^(2b) E'(t): the test runs and is judged where neither f nor E under-
+    // or overflows, and only the reported values are converted.
+    if (scaled.rescaled())
+        taylorErrors(scaled.view(), scaled.gradientToScaled(G), options, nullptr, result);
+    else
+        taylorErrors(problem, G, options, options.pairedLayout, result);
+    if (!std::all_of(result.error.begin(), result.error.end(), [](double e) { return std::isfinite(e); }) ||
+        !G.allFinite()) {
+        result.verdict = TaylorVerdict::NotFinite;
+        result.explanation = G.allFinite()
+                                 ? "f is not finite along the test line (overflow): nothing to conclude"
+                                 : "the gradient tested is not finite: nothing to conclude";
+    } else {
+        judgeTaylor(options, result);
+    }
+    const int exponent = 2 * scaled.valueExponent();
+    for (double &e : result.error)
+        e = std::ldexp(e, exponent);
+    result.roundingFloor = std::ldexp(result.roundingFloor, exponent);
     return result;
 }
 
 SweepResult stepSweep(const ProblemView &problem, const SweepOptions &options,
                       const std::function<bool(double)> &progress) {
     SweepResult result;
-    const MatrixXd G = gradientVariant(problem, options.variant, options.convention);
+    const MatrixXd G =
+        options.gradient ? *options.gradient : gradientVariant(problem, options.variant, options.convention);
     result.scale = G.cwiseAbs().maxCoeff();
     const int perDecade = std::max(options.pointsPerDecade, 1);
     for (int k = 0;; ++k) {
@@ -294,10 +339,7 @@ EntryDetail entryDetail(const ProblemView &problem, Index row, Index column, Gra
     const Evaluation evaluation = evaluate(problem.R, problem.P, problem.gamma, options);
     detail.correct = evaluation.gradient(row, column);
     detail.loss = evaluation.loss;
-    detail.roundingNoise =
-        assessFiniteDifferences(problem, MatrixXd::Zero(problem.gamma.rows(), problem.gamma.cols()),
-                                evaluation.gradient, convention, DifferenceMethod::Central)
-            .roundingNoise;
+    detail.roundingNoise = lossRoundingError(problem, convention);
 
     // f as a function of the one entry, for the black-box path (and its complex extension).
     MatrixXd gamma = problem.gamma;

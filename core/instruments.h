@@ -22,14 +22,16 @@ namespace gradlens {
 // falls like t² (slope 2 on log-log axes); with a wrong G it falls like t (slope 1).
 
 enum class TaylorDirection { Random, NegativeGradient };
-enum class TaylorVerdict { Consistent, Wrong, Rounding, Unclear };
+enum class TaylorVerdict { Consistent, Wrong, Rounding, Unclear, NotFinite };
 
 std::string_view taylorDirectionName(TaylorDirection direction); // "random", "gradient"
 std::optional<TaylorDirection> parseTaylorDirection(std::string_view name);
-std::string_view taylorVerdictName(TaylorVerdict verdict); // "consistent", "wrong", "rounding", "unclear"
+std::string_view taylorVerdictName(TaylorVerdict verdict); // "consistent", "wrong", "rounding", "unclear",
+                                                           // "not_finite"
 
 struct TaylorOptions {
     GradientVariant variant = GradientVariant::Correct; // which G is tested
+    const Eigen::MatrixXd *gradient = nullptr;          // or this candidate G (n×r), when set
     TaylorDirection direction = TaylorDirection::Random;
     std::uint64_t seed = 1; // for the random direction
     Convention convention = Convention::Full;
@@ -50,7 +52,10 @@ struct TaylorResult {
     std::string explanation; // one sentence in plain words
 };
 
-// D is scaled to ‖D‖_F = max(‖γ‖_F, 1) so that t is a relative step. O(points · n²r).
+// D is scaled to ‖D‖_F = max(‖γ‖_F, √(max|R| / max|P|)) so that t is a relative step, and a problem of
+// extreme scale is first rescaled by powers of two (ScaledProblem, exact), so the test reads the same at
+// 1e-150 and 1e150. E(t) and the floor are reported in f's units. A non-finite f gives NotFinite. O(points ·
+// n²r).
 TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options = {});
 
 // ---- Step-size sweep -------------------------------------------------------------------------------------
@@ -59,6 +64,7 @@ TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options
 
 struct SweepOptions {
     GradientVariant variant = GradientVariant::Correct;
+    const Eigen::MatrixXd *gradient = nullptr; // or this candidate G (n×r), when set
     Convention convention = Convention::Full;
     double hMax = 1e-1, hMin = 1e-14;
     int pointsPerDecade = 2;

@@ -43,8 +43,7 @@ int main(int argc, char *argv[]) {
                                    QStringLiteral("FILE"));
     const QCommandLineOption variant(
         QStringLiteral("variant"),
-        QStringLiteral("Gradient formula: correct, entrywise, drop-transpose, drop-factor-two, "
-                       "no-outer-p or flip-sign."),
+        QStringLiteral("Gradient formula: %1.").arg(QString::fromStdString(gradientVariantChoices())),
         QStringLiteral("V"), QStringLiteral("correct"));
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Bottom tab to show: descent, taylor, sweep or profile."),
@@ -68,9 +67,8 @@ int main(int argc, char *argv[]) {
     const auto chosenVariant = parseGradientVariant(parser.value(variant).toStdString());
     if (!chosenVariant)
         return fail(
-            QStringLiteral("--variant must be one of correct, entrywise, drop-transpose, drop-factor-two, "
-                           "no-outer-p, flip-sign; got \"%1\"")
-                .arg(parser.value(variant)));
+            QStringLiteral("--variant must be one of %1; got \"%2\"")
+                .arg(QString::fromStdString(gradientVariantChoices()), parser.value(variant)));
     const auto tabIndex = QStringList{QStringLiteral("descent"), QStringLiteral("taylor"),
                                       QStringLiteral("sweep"), QStringLiteral("profile")}
                               .indexOf(parser.value(tab));
