@@ -3,6 +3,7 @@
 #include "deviation.h"
 #include "evaluation.h"
 #include "generators.h"
+#include "gradientcheck.h"
 #include "nametable.h"
 #include "random.h"
 #include "scaledproblem.h"
@@ -333,13 +334,23 @@ EntryDetail entryDetail(const ProblemView &problem, Index row, Index column, Gra
     detail.row = row;
     detail.column = column;
     detail.gamma = problem.gamma(row, column);
-    detail.analytic = gradientVariant(problem, variant, convention)(row, column);
+    const MatrixXd selected = gradientVariant(problem, variant, convention);
+    detail.analytic = selected(row, column);
     EvaluationOptions options;
     options.convention = convention;
     const Evaluation evaluation = evaluate(problem.R, problem.P, problem.gamma, options);
     detail.correct = evaluation.gradient(row, column);
     detail.loss = evaluation.loss;
     detail.roundingNoise = lossRoundingError(problem, convention);
+    {
+        GradientCheckOptions options;
+        options.convention = convention;
+        options.fingerprint = false;
+        const GradientCheck check = checkGradient(problem, selected, options);
+        detail.resolution = check.resolution(row, column);
+        detail.verdict = checkVerdictName(check.verdict);
+        detail.verdictExplanation = check.explanation;
+    }
 
     // f as a function of the one entry, for the black-box path (and its complex extension).
     MatrixXd gamma = problem.gamma;

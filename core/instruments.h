@@ -106,6 +106,7 @@ std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c
                                  int maxTrials = 60);
 
 // ---- Entry detail ----------------------------------------------------------------------------------------
+// (The verdict comes from checkGradient, the one check; see gradientcheck.h.)
 // Everything about one entry γ_kc: the analytic value and each numerical estimate with its step, the loss
 // at γ ± h e_kc, the errors, and whether finite differences can resolve it at all.
 
@@ -126,6 +127,9 @@ struct EntryDetail {
     double correct = 0;                   // the correct gradient's value, for comparison
     double loss = 0;                      // f(γ)
     double roundingNoise = 0;             // f's estimated rounding error
+    double resolution = 0;                // the smallest difference the check can resolve at this entry
+    std::string verdict;                  // checkGradient's verdict on the whole selected gradient
+    std::string verdictExplanation;       // and its sentence
     std::vector<EntryEstimate> estimates; // forward, backward, central, complex step, Ridders
 };
 

@@ -1,5 +1,6 @@
 #include "descent.h"
 #include "evaluation.h"
+#include "gradientcheck.h"
 #include "instruments.h"
 #include "pairedlayout.h"
 #include "random.h"
@@ -240,6 +241,10 @@ private slots:
         const EntryDetail wrong = entryDetail(problem, 4, 1, GradientVariant::FlipSign);
         GL_COMPARE_NEAR(wrong.correct, g, 0.0);
         QVERIFY(wrong.estimates[2].relativeError > 0.01);
+        // The verdict is the one check's, for the selected formula.
+        QCOMPARE(QString::fromStdString(detail.verdict), QString("consistent"));
+        QCOMPARE(QString::fromStdString(wrong.verdict), QString("inconsistent"));
+        QVERIFY(detail.resolution > 0 && detail.resolution < 1e-6 * std::abs(g));
     }
 
     // Descent follows the selected variant: a fixed step moves γ by −lr times that variant's gradient.
