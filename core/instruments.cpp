@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace gradlens {
@@ -253,8 +254,11 @@ double LineProfile::valueAt(double t) const {
     return c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * c[4])));
 }
 
-LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &G,
-                        Convention convention) {
+namespace {
+
+// c0 … c4 of φ(t) = f(γ − tG) (under the convention), O(n²r) without n×n temporaries.
+std::array<double, 5> quarticCoefficients(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &G,
+                                          Convention convention) {
     const auto &gamma = problem.gamma;
     const Index n = gamma.rows();
     // Sums over all entries of m0², m0·a1, a1², m0·a2, a1·a2, a2², column by column.
@@ -279,38 +283,137 @@ LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const Matri
     }
     // M(t) = m0 − t a1 + t² a2, squared and summed.
     const double factor = conventionFactor(convention);
-    LineProfile profile;
-    profile.coefficients = {factor * s00, factor * -2 * s01, factor * (s11 + 2 * s02), factor * -2 * s12,
-                            factor * s22};
-    // Critical points: roots of φ'(t) = c1 + 2c2 t + 3c3 t² + 4c4 t³, from the companion matrix of the
-    // highest non-zero degree.
-    const auto &c = profile.coefficients;
-    std::vector<double> derivative = {c[1], 2 * c[2], 3 * c[3], 4 * c[4]};
-    while (derivative.size() > 1 && derivative.back() == 0)
-        derivative.pop_back();
-    std::vector<double> candidates = {0.0};
-    const Index degree = Index(derivative.size()) - 1;
-    if (degree >= 1) {
-        MatrixXd companion = MatrixXd::Zero(degree, degree);
-        for (Index k = 0; k < degree; ++k) {
-            companion(0, k) = -derivative[std::size_t(degree - 1 - k)] / derivative[std::size_t(degree)];
-            if (k + 1 < degree)
-                companion(k + 1, k) = 1;
+    return {factor * s00, factor * -2 * s01, factor * (s11 + 2 * s02), factor * -2 * s12, factor * s22};
+}
+
+// p(t) = Σ d_k t^k and p'(t), by Horner; also Σ |d_k t^k|, the size of the terms p's rounding comes from.
+struct PolynomialValue {
+    double value = 0, slope = 0, terms = 0;
+};
+PolynomialValue evaluatePolynomial(const std::vector<double> &d, double t) {
+    PolynomialValue result;
+    for (std::size_t k = d.size(); k-- > 0;) {
+        result.slope = result.slope * t + result.value;
+        result.value = result.value * t + d[k];
+        result.terms = result.terms * std::abs(t) + std::abs(d[k]);
+    }
+    return result;
+}
+
+// Real roots of Σ d_k t^k (d nonzero at the top) with t = 2^e τ: the companion matrix of the polynomial
+// in τ, whose coefficients are brought near one in size so that neither a root of 1e-8 nor one of 1e8
+// drowns in the other coefficients' rounding.
+std::vector<double> scaledRealRoots(const std::vector<double> &d, int e) {
+    const Index degree = Index(d.size()) - 1;
+    std::vector<double> scaled(d.size());
+    int top = std::numeric_limits<int>::min();
+    for (std::size_t k = 0; k < d.size(); ++k)
+        if (d[k] != 0)
+            top = std::max(top, std::ilogb(d[k]) + int(k) * e);
+    for (std::size_t k = 0; k < d.size(); ++k)
+        scaled[k] = d[k] == 0 ? 0.0 : std::scalbn(d[k], int(k) * e - top); // d_k 2^(ke) / 2^top
+    MatrixXd companion = MatrixXd::Zero(degree, degree);
+    for (Index k = 0; k < degree; ++k) {
+        companion(0, k) = -scaled[std::size_t(degree - 1 - k)] / scaled[std::size_t(degree)];
+        if (k + 1 < degree)
+            companion(k + 1, k) = 1;
+    }
+    std::vector<double> roots;
+    const Eigen::EigenSolver<MatrixXd> solver(companion, false);
+    for (Index k = 0; k < degree; ++k) {
+        const std::complex<double> root = solver.eigenvalues()(k);
+        if (std::isfinite(root.real()) && std::abs(root.imag()) <= 1e-6 * std::abs(root))
+            roots.push_back(std::scalbn(root.real(), e));
+    }
+    return roots;
+}
+
+// Newton steps on p from t; the root if p(t) ends within rounding of its terms, else nothing.
+std::optional<double> polishRoot(const std::vector<double> &d, double t) {
+    for (int iteration = 0; iteration < 50; ++iteration) {
+        const PolynomialValue v = evaluatePolynomial(d, t);
+        if (!(v.slope != 0) || !std::isfinite(v.value))
+            break;
+        const double step = v.value / v.slope;
+        t -= step;
+        if (std::abs(step) <= 4 * std::numeric_limits<double>::epsilon() * std::abs(t))
+            break;
+    }
+    const PolynomialValue v = evaluatePolynomial(d, t);
+    if (std::isfinite(t) && std::abs(v.value) <= 64 * std::numeric_limits<double>::epsilon() * v.terms)
+        return t;
+    return std::nullopt;
+}
+
+// The real critical point of φ with the smallest φ, or 0 when φ has none below φ(0). Roots of φ' are found
+// under two scalings of t (one for the largest roots, one for the smallest), polished by Newton's method on
+// the unscaled φ', and kept only when φ' vanishes there to rounding. φ is compared through φ(t) − c0, so a
+// decrease far below c0 still counts.
+double quarticMinimizer(const std::array<double, 5> &c) {
+    std::vector<double> d = {c[1], 2 * c[2], 3 * c[3], 4 * c[4]};
+    while (d.size() > 1 && d.back() == 0)
+        d.pop_back();
+    const std::vector<double> decrease = {0.0, c[1], c[2], c[3], c[4]};
+    double best = 0, bestValue = 0;
+    if (d.size() < 2)
+        return best;
+    const int degree = int(d.size()) - 1;
+    int large = std::numeric_limits<int>::min(), small = std::numeric_limits<int>::max();
+    for (int k = 0; k < degree; ++k)
+        if (d[std::size_t(k)] != 0) { // |root| is about |d_k / d_top|^(1/(top−k)) or |d_0 / d_k|^(1/k)
+            large = std::max(large, (std::ilogb(d[std::size_t(k)]) - std::ilogb(d.back())) / (degree - k));
+            if (k > 0 && d[0] != 0)
+                small = std::min(small, (std::ilogb(d[0]) - std::ilogb(d[std::size_t(k)])) / k);
         }
-        const Eigen::EigenSolver<MatrixXd> solver(companion, false);
-        for (Index k = 0; k < degree; ++k) {
-            const std::complex<double> root = solver.eigenvalues()(k);
-            if (std::abs(root.imag()) <= 1e-9 * (1 + std::abs(root.real())))
-                candidates.push_back(root.real());
+    if (d[0] != 0 && d[1] != 0)
+        small = std::min(small, std::ilogb(d[0]) - std::ilogb(d[1]));
+    for (int e : {large, small}) {
+        if (e == std::numeric_limits<int>::min() || e == std::numeric_limits<int>::max())
+            continue;
+        for (double guess : scaledRealRoots(d, e)) {
+            const std::optional<double> root = polishRoot(d, guess);
+            if (!root)
+                continue;
+            const double value = evaluatePolynomial(decrease, *root).value;
+            if (value < bestValue) {
+                bestValue = value;
+                best = *root;
+            }
         }
     }
-    profile.exactMinimizer = candidates.front();
-    profile.minimumValue = profile.valueAt(candidates.front());
-    for (double t : candidates)
-        if (profile.valueAt(t) < profile.minimumValue) {
-            profile.minimumValue = profile.valueAt(t);
-            profile.exactMinimizer = t;
-        }
+    return best;
+}
+
+} // namespace
+
+LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &G,
+                        Convention convention) {
+    // On the power-of-two rescaled problem, with G scaled to max|G| near one: φ(t) = 2^(2b) F(2^g t), F's
+    // coefficients C_k and c_k = 2^(2b + g k) C_k, so the minimiser is found where nothing overflows.
+    const ScaledProblem scaled(problem);
+    // A direction in γ's place scales like γ: 2^−a.
+    MatrixXd direction = G.unaryExpr([&](double v) { return std::ldexp(v, -scaled.gammaExponent()); });
+    const double largest = direction.size() > 0 ? direction.cwiseAbs().maxCoeff() : 0.0;
+    const int g = largest > 0 && std::isfinite(largest) ? std::ilogb(largest) : 0;
+    direction = direction.unaryExpr([g](double v) { return std::ldexp(v, -g); });
+    const std::array<double, 5> C = quarticCoefficients(scaled.view(), direction, convention);
+
+    LineProfile profile;
+    for (std::size_t k = 0; k < 5; ++k)
+        profile.coefficients[k] = std::ldexp(C[k], 2 * scaled.valueExponent() + g * int(k));
+    if (!std::all_of(C.begin(), C.end(), [](double c) { return std::isfinite(c); })) {
+        profile.exactMinimizer = profile.minimumValue = std::numeric_limits<double>::quiet_NaN();
+        profile.note = "φ(t) is not finite (overflow, or a non-finite direction): no minimiser";
+        return profile;
+    }
+    const double tau = quarticMinimizer(C);
+    profile.exactMinimizer = std::ldexp(tau, -g);
+    const double F = C[0] + tau * (C[1] + tau * (C[2] + tau * (C[3] + tau * C[4])));
+    profile.minimumValue = std::ldexp(F, 2 * scaled.valueExponent());
+    if (!std::all_of(profile.coefficients.begin(), profile.coefficients.end(),
+                     [](double c) { return std::isfinite(c); }))
+        profile.note = "some coefficients overflow in f's units; the minimiser was found on the rescaled "
+                       "problem";
     return profile;
 }
 

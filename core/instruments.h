@@ -90,12 +90,15 @@ SweepResult stepSweep(const ProblemView &problem, const SweepOptions &options = 
 
 struct LineProfile {
     std::array<double, 5> coefficients{}; // c0 … c4 (under the convention)
-    double exactMinimizer = 0;            // the real critical point with the smallest φ
-    double minimumValue = 0;
+    double exactMinimizer = 0;            // the real critical point with the smallest φ (0 if none is lower)
+    double minimumValue = 0;              // φ there
+    std::string note;                     // "" unless something could not be computed; then says what
     double valueAt(double t) const;
 };
 
-// G: n×r, any direction (the gradient, or a variant of it).
+// G: n×r, any direction (the gradient, or a variant of it). Scale-free: computed on the power-of-two rescaled
+// problem (ScaledProblem) with t scaled too, each critical point polished by Newton's method and verified.
+// Non-finite coefficients give a NaN minimiser and a note.
 LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const Eigen::MatrixXd> &G,
                         Convention convention = Convention::Full);
 

@@ -197,6 +197,60 @@ private slots:
             QVERIFY(profile.valueAt(t * (1 + k / 100.0)) >= profile.minimumValue * (1 - 1e-12));
     }
 
+    // Data scaled ×30 gave coefficients from 1e11 to 1e43 and a minimiser 0 (the seed's companion matrix lost
+    // the root near 1e-8); ×1e-5 gave a point that was not a critical point. Checked against the loss
+    // evaluated directly along the line: no sampled t is lower, and the minimum is a critical point.
+    void profileAtExtremeDataScales_data() {
+        QTest::addColumn<double>("scale");
+        QTest::addColumn<bool>("consistent"); // γ·s, P/s, R·s instead of all three ·s
+        for (double scale : {30.0, 1e-5, 1.0})
+            QTest::addRow("all ×%g", scale) << scale << false;
+        for (double scale : {1e-150, 1e150})
+            QTest::addRow("consistent ×%g", scale) << scale << true;
+    }
+    void profileAtExtremeDataScales() {
+        QFETCH(double, scale);
+        QFETCH(bool, consistent);
+        const Problem base = nonSymmetric(8);
+        const Problem problem{base.R * scale,
+                              consistent ? MatrixXd(base.P / scale) : MatrixXd(base.P * scale),
+                              base.gamma * scale};
+        const MatrixXd G = evaluate(problem).gradient;
+        const LineProfile profile = lineProfile(problem, G);
+        // At 1e150 some coefficient overflows in f's units (c_k has units f/t^k); the note says so.
+        const bool finite = std::all_of(profile.coefficients.begin(), profile.coefficients.end(),
+                                        [](double c) { return std::isfinite(c); });
+        QVERIFY2(profile.note.empty() == finite, profile.note.c_str());
+        const double t = profile.exactMinimizer;
+        auto direct = [&](double step) {
+            return evaluateLoss(problem.R, problem.P, problem.gamma - step * G, Convention::Full);
+        };
+        const double f0 = direct(0.0), fStar = direct(t);
+        QVERIFY2(t > 0, qPrintable(QString::number(t)));
+        QVERIFY(fStar < f0);
+        GL_COMPARE_NEAR(profile.minimumValue, fStar, 1e-9 * f0);
+        // Independent: f itself on both sides of t*, and on a log grid of t over 30 decades.
+        QVERIFY(direct(t * 0.999) >= fStar - 1e-12 * f0 && direct(t * 1.001) >= fStar - 1e-12 * f0);
+        for (int k = 0; k <= 300; ++k) {
+            const double sample = t * std::pow(10.0, -15.0 + k * 0.1);
+            QVERIFY2(direct(sample) >= fStar - 1e-9 * f0, qPrintable(QString("f(%1) = %2 < f(t* = %3) = %4")
+                                                                         .arg(sample)
+                                                                         .arg(direct(sample))
+                                                                         .arg(t)
+                                                                         .arg(fStar)));
+        }
+    }
+
+    // Infinite losses: no minimiser, and a note that says so (the seed answered 0).
+    void profileOfInfiniteLoss() {
+        const Problem problem = nonSymmetric(8);
+        const MatrixXd G =
+            MatrixXd::Constant(problem.n(), problem.r(), std::numeric_limits<double>::infinity());
+        const LineProfile profile = lineProfile(problem, G);
+        QVERIFY(std::isnan(profile.exactMinimizer));
+        QVERIFY2(profile.note.find("not finite") != std::string::npos, profile.note.c_str());
+    }
+
     // Armijo's trial steps halve until the sufficient-decrease test holds, checked here on the loss itself.
     void armijoTrialsEndAtTheAcceptedStep() {
         const Problem problem = nonSymmetric(10);

@@ -399,7 +399,8 @@ QJsonObject runProfile(const QCommandLineParser &parser, int &) {
     return {{"variant", fromStd(std::string(gradientVariantName(variant)))},
             {"coefficients", coefficients},
             {"exact_minimizer", number(profile.exactMinimizer)},
-            {"minimum", number(profile.minimumValue)}};
+            {"minimum", number(profile.minimumValue)},
+            {"note", fromStd(profile.note)}};
 }
 
 // ---- descend ---------------------------------------------------------------------------------------------
