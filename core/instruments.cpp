@@ -96,7 +96,7 @@ namespace {
 double directionLength(const ProblemView &problem) {
     const double maxP = problem.P.cwiseAbs().maxCoeff(), maxR = problem.R.cwiseAbs().maxCoeff();
     const double natural = maxP > 0 ? std::sqrt(maxR / maxP) : 0.0;
-    const double length = std::max(problem.gamma.norm(), std::isfinite(natural) ? natural : 0.0);
+    const double length = std::max(problem.gamma.stableNorm(), std::isfinite(natural) ? natural : 0.0);
     return length > 0 ? length : 1.0;
 }
 
@@ -105,9 +105,10 @@ void taylorErrors(const ProblemView &problem, const MatrixXd &G, const TaylorOpt
                   const PairedLayout *layout, TaylorResult &result) {
     MatrixXd D = options.direction == TaylorDirection::NegativeGradient ? MatrixXd(-G)
                                                                         : randomDirection(G, options.seed);
-    if (!(D.norm() > 0) || !D.allFinite()) // a zero gradient gives no direction: fall back to a random one
+    if (!(D.stableNorm() > 0) ||
+        !D.allFinite()) // a zero gradient gives no direction: fall back to a random one
         D = randomDirection(G, options.seed);
-    D *= directionLength(problem) / D.norm();
+    D *= directionLength(problem) / D.stableNorm();
 
     // Losses through the caller's paired layout if there is one, else the direct pass (which reads one
     // triangle of symmetric P and R).

@@ -33,6 +33,7 @@ DescentOptions fixedStep(int iterations) {
     options.learningRate = 1e-3;
     options.maxIterations = iterations;
     options.gradientTolerance = 0;
+    options.stagnationIterations = 0; // runs here must keep going past the loss's rounding floor
     return options;
 }
 

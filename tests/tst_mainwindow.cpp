@@ -224,6 +224,7 @@ private slots:
         DescentOptions descent = window.controller()->descentOptions();
         descent.maxIterations = 100000000;
         descent.gradientTolerance = 0;
+        descent.stagnationIterations = 0; // keep running past the loss's rounding floor
         window.controller()->setDescentOptions(descent);
         QVERIFY(settle(window));
         QSignalSpy frames(window.controller(), &DescentController::snapshotReady);

@@ -258,7 +258,7 @@ QJsonObject runEval(const QCommandLineParser &parser, int &) {
             {"formula", formula},
             {"symmetric_path", evaluation.symmetricPath},
             {"loss", number(evaluation.loss)},
-            {"grad_norm", number(evaluation.gradient.norm())},
+            {"grad_norm", number(evaluation.gradient.stableNorm())},
             {"max_abs_grad", number(evaluation.gradient.cwiseAbs().maxCoeff())}};
 }
 
