@@ -131,7 +131,7 @@ PrecisionGuard assessFiniteDifferences(const ProblemView &problem, const Eigen::
     } else if (complexStep) {
         text << "complex step has no subtractive cancellation: its estimate is accurate to rounding";
     } else {
-        guard.informative = guard.largestChange > 100.0 * guard.roundingNoise;
+        guard.informative = changeIsResolvable(guard.largestChange, guard.roundingNoise, method);
         if (guard.informative)
             text << "a step changes f by up to " << guard.largestChange << ", well above its rounding error "
                  << guard.roundingNoise;
@@ -143,6 +143,12 @@ PrecisionGuard assessFiniteDifferences(const ProblemView &problem, const Eigen::
     }
     guard.explanation = text.str();
     return guard;
+}
+
+bool changeIsResolvable(double change, double roundingNoise, DifferenceMethod method) {
+    const double size = std::abs(change);
+    return std::isfinite(size) && size >= kUnderflowFloor &&
+           (method == DifferenceMethod::ComplexStep || size > 100.0 * roundingNoise);
 }
 
 double consistencyThreshold(DifferenceMethod method) {

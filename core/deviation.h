@@ -60,6 +60,11 @@ PrecisionGuard assessFiniteDifferences(const ProblemView &problem,
                                        const Eigen::Ref<const Eigen::MatrixXd> &gradient,
                                        Convention convention, DifferenceMethod method);
 
+// The one rule for a single change h·g of f: finite, above the underflow floor, and (finite differences
+// only: complex step has no cancellation) above 100× f's rounding error. The guard and the entry detail use
+// it.
+bool changeIsResolvable(double change, double roundingNoise, DifferenceMethod method);
+
 // A numerical gradient by this method agrees with a correct analytic one to about this relative deviation
 // (max|a − b| / max|a|); a wrong formula is off by order one. Forward/backward 1e-5, central 1e-6,
 // Ridders 1e-8, complex step 1e-10.

@@ -268,8 +268,35 @@ Fingerprint fingerprintGradient(const ProblemView &problem, const Eigen::Ref<con
 
 namespace {
 
+// 2^e for the underflow floor 2^−1074 seen in units scaled by 2^shift, capped so that sums stay finite.
+double floorInScaledUnits(int shift) {
+    return std::ldexp(1.0, std::min(-1074 + shift, 600));
+}
+
+// In the original units, γγᵀ, M and the gradient's products lose everything below 2^−1074 (gradual
+// underflow): an absolute error the rounding bound (relative to the terms) does not see. This is that
+// error of a gradient computed in the original units, expressed in the scaled problem's units (a, b are
+// ScaledProblem's exponents); negligible unless the problem was rescaled.
+MatrixXd underflowBound(const ProblemView &scaled, int a, int b, Convention convention) {
+    const Index n = scaled.n(), r = scaled.r();
+    const double floorX = floorInScaledUnits(-2 * a), floorM = floorInScaledUnits(-b),
+                 floorG = floorInScaledUnits(a - 2 * b);
+    const MatrixXd absGamma = scaled.gamma.cwiseAbs();
+    MatrixXd rowTerms = MatrixXd::Zero(n, r), columnTerms(n, r);
+    Eigen::VectorXd w(n); // column j of |P|∘(|P|·r·floorX + floorM): the error of M's entries
+    for (Index j = 0; j < n; ++j) {
+        for (Index i = 0; i < n; ++i) {
+            const double p = std::abs(scaled.P(i, j));
+            w(i) = p * (p * double(r) * floorX + floorM);
+        }
+        rowTerms.noalias() += w * absGamma.row(j);
+        columnTerms.row(j).noalias() = w.transpose() * absGamma;
+    }
+    return ((2.0 * conventionFactor(convention)) * (rowTerms + columnTerms)).array() + double(n) * floorG;
+}
+
 // The verdict and its sentence, from the parts of a check already filled in.
-void decide(const MatrixXd &candidate, GradientCheck &check, bool candidateAtRounding) {
+void decide(const MatrixXd &candidate, GradientCheck &check, bool candidateAtRounding, bool underflows) {
     for (Index k = 0; k < candidate.size(); ++k)
         if (!std::isfinite(candidate.data()[k])) {
             check.verdict = CheckVerdict::Inconsistent;
@@ -278,6 +305,14 @@ void decide(const MatrixXd &candidate, GradientCheck &check, bool candidateAtRou
                                 entryName(k % candidate.rows(), k / candidate.rows());
             return;
         }
+    if (underflows) {
+        check.verdict = CheckVerdict::Inconclusive;
+        check.explanation =
+            "at this scale γγᵀ or the residual underflows (below 1e-308) when computed in these "
+            "units: a gradient computed here has lost its precision, so nothing can be compared; "
+            "rescale the problem";
+        return;
+    }
     if (check.stationary && candidateAtRounding) {
         check.verdict = CheckVerdict::StationaryToRounding;
         check.explanation =
@@ -346,6 +381,8 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
     evaluation.convention = options.convention;
     const MatrixXd correct = evaluate(view.R, view.P, view.gamma, evaluation).gradient;
     const MatrixXd bound = gradientRoundingBound(view, options.convention);
+    const MatrixXd underflow =
+        underflowBound(view, scaled.gammaExponent(), scaled.valueExponent(), options.convention);
     check.precision = assessFiniteDifferences(view, numerical.steps, numerical.gradient, options.convention,
                                               options.method);
 
@@ -355,8 +392,9 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
         return m.size() > 0 && m.allFinite() ? m.cwiseAbs().maxCoeff() : 0.0;
     };
     const double scale = std::max(largest(G), largest(numerical.gradient));
-    const MatrixXd resolution = (kResolutionSafety * (bound + numerical.errorEstimate.cwiseAbs())).array() +
-                                1e-3 * check.threshold * scale;
+    const MatrixXd resolution =
+        (kResolutionSafety * (bound + underflow + numerical.errorEstimate.cwiseAbs())).array() +
+        1e-3 * check.threshold * scale;
     check.deviation = compareGradients(G, numerical.gradient, resolution, check.threshold);
     check.maxRelativeDeviation = check.deviation.maxAbsolute /
                                  std::max({scale, largest(resolution), std::numeric_limits<double>::min()});
@@ -373,7 +411,9 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
     taylor.seed = options.seed;
     taylor.pairedLayout = options.pairedLayout;
     check.taylor = taylorTest(problem, taylor);
-    decide(G, check, candidateAtRounding);
+    // The underflow of the original units swamps the gradient: no candidate computed there can be judged.
+    const bool underflows = largest(underflow) >= check.threshold * largest(correct);
+    decide(G, check, candidateAtRounding, underflows);
 
     if (options.fingerprint) {
         if (check.verdict == CheckVerdict::StationaryToRounding)

@@ -491,8 +491,9 @@ EntryDetail entryDetail(const ProblemView &problem, Index row, Index column, Gra
         estimate.absoluteError = std::abs(detail.analytic - estimate.value);
         estimate.relativeError =
             estimate.absoluteError / std::max(std::abs(detail.analytic), std::numeric_limits<double>::min());
-        estimate.resolvable = method == DifferenceMethod::ComplexStep ||
-                              std::abs(estimate.step * detail.correct) > 100.0 * detail.roundingNoise;
+        estimate.resolvable =
+            std::isfinite(estimate.value) &&
+            changeIsResolvable(estimate.step * detail.correct, detail.roundingNoise, method);
         detail.estimates.push_back(estimate);
     }
     return detail;

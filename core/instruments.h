@@ -120,7 +120,7 @@ struct EntryEstimate {
     double lossPlus = 0, lossMinus = 0; // f(γ + h e_kc), f(γ − h e_kc) (NaN where the method does not use it)
     double absoluteError = 0;           // |analytic − value|
     double relativeError = 0;           // absoluteError / max(|analytic|, tiny)
-    bool resolvable = true;             // |h·g| clearly above f's rounding error (always for complex step)
+    bool resolvable = true; // changeIsResolvable(h·g): finite, not underflowing, above rounding (FD only)
 };
 
 struct EntryDetail {

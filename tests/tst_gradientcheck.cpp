@@ -132,6 +132,26 @@ private slots:
         QVERIFY2(check.verdict != CheckVerdict::Inconclusive, qPrintable(what));
     }
 
+    // Below the representable range the gradient computed in the problem's own units has lost its precision
+    // (γγᵀ ≈ 1e-340 underflows): the check says so (inconclusive) for a correct and a wrong formula alike,
+    // where it called the correct one inconsistent.
+    void belowTheRepresentableRange_data() {
+        QTest::addColumn<double>("scale");
+        QTest::addColumn<int>("variant");
+        for (double scale : {1e-170, 1e-200})
+            for (GradientVariant variant : {GradientVariant::Correct, GradientVariant::FlipSign})
+                QTest::addRow("%g, %s", scale, gradientVariantName(variant).data()) << scale << int(variant);
+    }
+    void belowTheRepresentableRange() {
+        QFETCH(double, scale);
+        QFETCH(int, variant);
+        const Problem problem = scaled(nonSymmetric(6, 2, 11), scale);
+        const GradientCheck check =
+            checkGradient(problem, gradientVariant(problem, GradientVariant(variant), Convention::Full));
+        QVERIFY2(check.verdict == CheckVerdict::Inconclusive, check.explanation.c_str());
+        QVERIFY2(check.explanation.find("underflow") != std::string::npos, check.explanation.c_str());
+    }
+
     // Without rescaling, complex step's imaginary parts underflow at 1e-170 (a wrong gradient used to pass)
     // and 1e-100 with R, P, γ all scaled (the correct one used to fail): the guard now calls it
     // uninformative, like finite differences whose change underflows.

@@ -301,6 +301,22 @@ private slots:
         QVERIFY(detail.resolution > 0 && detail.resolution < 1e-6 * std::abs(g));
     }
 
+    // At 1e-170 (γ·s, P/s, R·s) every change h·g underflows: no estimate, complex step included, is called
+    // resolvable (complex step always was).
+    void entryDetailUnderflowIsNotResolvable() {
+        const Problem base = nonSymmetric(6);
+        const double s = 1e-170;
+        const Problem problem{base.R * s, base.P / s, base.gamma * s};
+        const EntryDetail detail = entryDetail(problem, 2, 1);
+        for (const EntryEstimate &e : detail.estimates)
+            QVERIFY2(!e.resolvable, differenceMethodName(e.method).data());
+        // The verdict comes from the one check: γγᵀ ≈ 1e-340 underflows in these units, so the gradient
+        // computed here has lost its precision and nothing can be judged.
+        QCOMPARE(QString::fromStdString(detail.verdict), QString("inconclusive"));
+        QVERIFY2(detail.verdictExplanation.find("underflow") != std::string::npos,
+                 detail.verdictExplanation.c_str());
+    }
+
     // Descent follows the selected variant: a fixed step moves γ by −lr times that variant's gradient.
     void descentUsesTheSelectedVariant() {
         const Problem problem = nonSymmetric(9);
