@@ -46,16 +46,18 @@ struct TaylorOptions {
 struct TaylorResult {
     std::vector<double> t, error; // E(t), same length
     double roundingFloor = 0;     // E below ~100× this is rounding, not Taylor remainder
-    double slope = 0;             // fitted on the straightest window among the small-t points above the floor
+    double firstOrder = 0; // ⟨G, D⟩: t·|⟨G, D⟩| is what a mistake the size of G would add to E(t)
+    double slope = 0;      // fitted on the straightest window among the small-t points above the floor
     int windowBegin = 0, windowEnd = 0; // [begin, end) indices into t of the fitted window; empty if none
     TaylorVerdict verdict = TaylorVerdict::Unclear;
     std::string explanation; // one sentence in plain words
 };
 
-// D is scaled to ‖D‖_F = max(‖γ‖_F, √(max|R| / max|P|)) so that t is a relative step, and a problem of
-// extreme scale is first rescaled by powers of two (ScaledProblem, exact), so the test reads the same at
-// 1e-150 and 1e150. E(t) and the floor are reported in f's units. A non-finite f gives NotFinite. O(points ·
-// n²r).
+// D is scaled to ‖D‖_F = ‖γ‖_F so that t is a relative step (and, when γ is far from the size √(max|R| /
+// max|P|) per entry at which it matters, to that size as well: the decided verdict of the two wins), and a
+// problem of extreme scale is first rescaled by powers of two (ScaledProblem, exact), so the test reads the
+// same at 1e-150 and 1e150. E(t) and the floor are reported in f's units. A non-finite f gives NotFinite.
+// O(points · n²r).
 TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options = {});
 
 // ---- Step-size sweep -------------------------------------------------------------------------------------

@@ -232,6 +232,31 @@ private slots:
         GL_COMPARE_NEAR(result.error.back() / (scale * scale), unit.error.back(), 1e-6 * unit.error.back());
     }
 
+    // R, P and γ all scaled by s put γ far below the size at which it matters: the seed's Taylor test found
+    // slope 2 (second order swamping everything) and called a flipped sign consistent at 1e-100. A wrong
+    // gradient is now never consistent, and a correct one never wrong.
+    void taylorNeverPassesAWrongGradient_data() {
+        QTest::addColumn<double>("scale");
+        QTest::addColumn<int>("variant");
+        for (double scale : {1e-100, 1e-20, 1e-6, 1e3})
+            for (GradientVariant variant : {GradientVariant::Correct, GradientVariant::FlipSign})
+                QTest::addRow("all ×%g, %s", scale, gradientVariantName(variant).data())
+                    << scale << int(variant);
+    }
+    void taylorNeverPassesAWrongGradient() {
+        QFETCH(double, scale);
+        QFETCH(int, variant);
+        const Problem base = nonSymmetric();
+        const Problem problem{base.R * scale, base.P * scale, base.gamma * scale};
+        TaylorOptions options;
+        options.variant = GradientVariant(variant);
+        const TaylorResult result = taylorTest(problem, options);
+        if (GradientVariant(variant) == GradientVariant::Correct)
+            QVERIFY2(result.verdict != TaylorVerdict::Wrong, result.explanation.c_str());
+        else
+            QVERIFY2(result.verdict != TaylorVerdict::Consistent, result.explanation.c_str());
+    }
+
     // Infinite losses are not "exact to rounding".
     void taylorWithInfiniteLoss() {
         Problem problem = nonSymmetric();
