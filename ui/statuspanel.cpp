@@ -57,10 +57,14 @@ void StatusPanel::showSnapshot(const Snapshot &snapshot) {
         m_secondsPerStep = snapshot.secondsPerStep;
     const auto n = snapshot.gamma.rows(), r = snapshot.gamma.cols();
     QString deviation = QStringLiteral("—");
-    if (snapshot.deviationIteration >= 0)
-        deviation = snapshot.lastDeviation.informative
-                        ? number(snapshot.lastDeviation.maxAbsolute)
-                        : number(snapshot.lastDeviation.maxAbsolute) + tr(" (below rounding)");
+    if (snapshot.deviationIteration >= 0) {
+        // The core's verdict in words beside the number; its sentence on hover.
+        const QString verdict =
+            QString(snapshot.lastDeviation.verdict).replace(QLatin1Char('_'), QLatin1Char(' '));
+        deviation = number(snapshot.lastDeviation.maxAbsolute) +
+                    (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict));
+        m_text->setToolTip(snapshot.lastDeviation.explanation);
+    }
     m_text->setText(tr("n = %1   r = %2   iteration %3   loss %4   ‖G‖ %5   max deviation %6   %7 per step")
                         .arg(n)
                         .arg(r)
