@@ -153,18 +153,13 @@ std::string concentration(const MatrixXd &deviation, const MatrixXd &diagonalTer
            ", holds " + percent(rowShare) + ")";
 }
 
-// The fingerprint on a (scaled) problem; bound is the gradient's rounding bound there.
-Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const MatrixXd &bound,
-                          Convention convention) {
-    Fingerprint result;
-    const auto terms = derivationTerms(problem);
-    const double unit = 2.0 * conventionFactor(convention);
-    const double tolerance =
-        kFingerprintMatch + kResolutionSafety * bound.norm() / std::max(G.norm(), 1e-300);
+using Terms = std::array<MatrixXd, kTermCount>;
 
-    // Least squares on the terms that are independent here, in order (Gram–Schmidt decides which).
+// Which terms are independent here, in order: Gram–Schmidt drops a term that is a combination of earlier
+// ones (symmetric P∘M makes (Pᵀ∘Mᵀ)γ a copy of (P∘M)γ).
+std::vector<std::size_t> independentTerms(const Terms &terms) {
     std::vector<std::size_t> kept;
-    MatrixXd orthonormal(G.size(), 0);
+    MatrixXd orthonormal(terms[0].size(), 0);
     for (std::size_t k = 0; k < kTermCount; ++k) {
         Eigen::VectorXd v = flat(terms[k]);
         const double norm = v.norm();
@@ -176,17 +171,21 @@ Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const M
         orthonormal.conservativeResize(Eigen::NoChange, orthonormal.cols() + 1);
         orthonormal.rightCols(1) = v / v.norm();
     }
+    return kept;
+}
+
+// Least-squares coefficients of G on the independent terms (nullopt for the others) and the relative
+// residual; also the fit as a phrase, "your gradient ≈ 4.00·(P∘M)γ + 0.00·(Pᵀ∘Mᵀ)γ".
+std::string fitTerms(const Terms &terms, const MatrixXd &G, Fingerprint &result) {
+    const std::vector<std::size_t> kept = independentTerms(terms);
     MatrixXd basis(G.size(), Index(kept.size()));
     for (std::size_t k = 0; k < kept.size(); ++k)
         basis.col(Index(k)) = flat(terms[kept[k]]);
     const Eigen::VectorXd coefficients =
         kept.empty() ? Eigen::VectorXd() : Eigen::VectorXd(basis.colPivHouseholderQr().solve(flat(G)));
-    const double gNorm = G.norm();
-    result.residual = gNorm > 0 ? (flat(G) - (kept.empty() ? Eigen::VectorXd::Zero(G.size())
-                                                           : Eigen::VectorXd(basis * coefficients)))
-                                          .norm() /
-                                      gNorm
-                                : 0.0;
+    const Eigen::VectorXd fitted =
+        kept.empty() ? Eigen::VectorXd::Zero(G.size()) : Eigen::VectorXd(basis * coefficients);
+    result.residual = G.norm() > 0 ? (flat(G) - fitted).norm() / G.norm() : 0.0;
     std::string fit;
     for (std::size_t k = 0; k < kTermCount; ++k) {
         const auto position = std::find(kept.begin(), kept.end(), k);
@@ -200,9 +199,12 @@ Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const M
         fit += fit.empty() ? (negative ? "−" : "") : (negative ? " − " : " + ");
         fit += format(std::abs(*value), 2, true) + "·" + std::string(kTermNames[k]);
     }
-    fit = "your gradient ≈ " + fit;
+    return "your gradient ≈ " + fit;
+}
 
-    // The nearest named mistake; the first in table order wins a tie (symmetric P∘M makes several equal).
+// Each named mistake's relative distance from G, in table order.
+std::vector<std::pair<double, const NamedMistake *>> mistakeDistances(const Terms &terms, const MatrixXd &G,
+                                                                      double unit) {
     std::vector<std::pair<double, const NamedMistake *>> distances;
     for (const NamedMistake &mistake : kMistakes) {
         MatrixXd predicted = MatrixXd::Zero(G.rows(), G.cols());
@@ -211,6 +213,21 @@ Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const M
                 predicted += (unit * mistake.coefficients[k]) * terms[k];
         distances.emplace_back(relativeDistance(G, predicted), &mistake);
     }
+    return distances;
+}
+
+// The fingerprint on a (scaled) problem; bound is the gradient's rounding bound there.
+Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const MatrixXd &bound,
+                          Convention convention) {
+    Fingerprint result;
+    const Terms terms = derivationTerms(problem);
+    const double unit = 2.0 * conventionFactor(convention);
+    const double tolerance =
+        kFingerprintMatch + kResolutionSafety * bound.norm() / std::max(G.norm(), 1e-300);
+    const std::string fit = fitTerms(terms, G, result);
+
+    // The nearest named mistake; the first in table order wins a tie (symmetric P∘M makes several equal).
+    const auto distances = mistakeDistances(terms, G, unit);
     const auto best = std::min_element(distances.begin(), distances.end(),
                                        [](const auto &a, const auto &b) { return a.first < b.first; });
     if (best->first <= tolerance) {
@@ -228,10 +245,9 @@ Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const M
         result.explanation = fit + ": a combination of the derivation's terms that matches no named mistake";
         return result;
     }
-    const MatrixXd correct = unit * (terms[0] + terms[1]);
     result.explanation = "no combination of the derivation's terms explains your gradient (residual " +
                          format(result.residual, 2, false) + ")";
-    if (const std::string where = concentration(G - correct, terms[4]); !where.empty())
+    if (const std::string where = concentration(G - unit * (terms[0] + terms[1]), terms[4]); !where.empty())
         result.explanation += "; " + where;
     return result;
 }
@@ -356,6 +372,53 @@ void decide(const MatrixXd &candidate, GradientCheck &check, bool candidateAtRou
 
 } // namespace
 
+namespace {
+
+double largest(const MatrixXd &m) {
+    return m.size() > 0 && m.allFinite() ? m.cwiseAbs().maxCoeff() : 0.0;
+}
+
+NumericGradient numericalGradient(const ScaledProblem &scaled, const GradientCheckOptions &options) {
+    NumericOptions numeric;
+    numeric.method = options.method;
+    numeric.step = options.step > 0 ? scaled.stepToScaled(options.step) : 0.0;
+    numeric.convention = options.convention;
+    numeric.estimateError = true;
+    numeric.progress = options.progress;
+    return structuredNumericGradient(scaled.view(), numeric);
+}
+
+// G against the numerical and the correct gradient, each entry judged against what the computation can
+// resolve there: the gradient's rounding and underflow, the numerical gradient's own error estimate, and
+// a thousandth of the threshold relative to the largest entry. Returns that resolution (scaled units).
+MatrixXd compareAll(const MatrixXd &G, const NumericGradient &numerical, const MatrixXd &correct,
+                    const MatrixXd &bound, const MatrixXd &underflow, GradientCheck &check) {
+    const double scale = std::max(largest(G), largest(numerical.gradient));
+    const MatrixXd resolution =
+        (kResolutionSafety * (bound + underflow + numerical.errorEstimate.cwiseAbs())).array() +
+        1e-3 * check.threshold * scale;
+    check.deviation = compareGradients(G, numerical.gradient, resolution, check.threshold);
+    check.maxRelativeDeviation = check.deviation.maxAbsolute /
+                                 std::max({scale, largest(resolution), std::numeric_limits<double>::min()});
+    check.analyticDeviation = largest(G - correct) / std::max({largest(G), largest(correct), largest(bound),
+                                                               std::numeric_limits<double>::min()});
+    check.stationary = (correct.cwiseAbs().array() <= bound.array()).all();
+    return resolution;
+}
+
+TaylorResult candidateTaylor(const ProblemView &problem, const MatrixXd &candidate,
+                             const GradientCheckOptions &options) {
+    TaylorOptions taylor;
+    taylor.gradient = &candidate;
+    taylor.convention = options.convention;
+    taylor.direction = options.direction;
+    taylor.seed = options.seed;
+    taylor.pairedLayout = options.pairedLayout;
+    return taylorTest(problem, taylor);
+}
+
+} // namespace
+
 GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const MatrixXd> &candidate,
                             const GradientCheckOptions &options) {
     GradientCheck check;
@@ -365,13 +428,7 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
     check.rescaled = scaled.rescaled();
     const MatrixXd G = scaled.gradientToScaled(candidate);
 
-    NumericOptions numeric;
-    numeric.method = options.method;
-    numeric.step = options.step > 0 ? scaled.stepToScaled(options.step) : 0.0;
-    numeric.convention = options.convention;
-    numeric.estimateError = true;
-    numeric.progress = options.progress;
-    const NumericGradient numerical = structuredNumericGradient(view, numeric);
+    const NumericGradient numerical = numericalGradient(scaled, options);
     if (numerical.cancelled) {
         check.cancelled = true;
         check.explanation = "the check was cancelled";
@@ -385,36 +442,13 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
         underflowBound(view, scaled.gammaExponent(), scaled.valueExponent(), options.convention);
     check.precision = assessFiniteDifferences(view, numerical.steps, numerical.gradient, options.convention,
                                               options.method);
+    const MatrixXd resolution = compareAll(G, numerical, correct, bound, underflow, check);
+    check.taylor = candidateTaylor(problem, candidate, options);
 
-    // What the computation can resolve at each entry: the gradient's rounding, the numerical gradient's own
-    // error estimate, and a thousandth of the threshold relative to the largest entry.
-    auto largest = [](const MatrixXd &m) {
-        return m.size() > 0 && m.allFinite() ? m.cwiseAbs().maxCoeff() : 0.0;
-    };
-    const double scale = std::max(largest(G), largest(numerical.gradient));
-    const MatrixXd resolution =
-        (kResolutionSafety * (bound + underflow + numerical.errorEstimate.cwiseAbs())).array() +
-        1e-3 * check.threshold * scale;
-    check.deviation = compareGradients(G, numerical.gradient, resolution, check.threshold);
-    check.maxRelativeDeviation = check.deviation.maxAbsolute /
-                                 std::max({scale, largest(resolution), std::numeric_limits<double>::min()});
-    check.analyticDeviation = largest(G - correct) / std::max({largest(G), largest(correct), largest(bound),
-                                                               std::numeric_limits<double>::min()});
-    check.stationary = (correct.cwiseAbs().array() <= bound.array()).all();
     const bool candidateAtRounding = (G.cwiseAbs().array() <= bound.array()).all();
-
-    const MatrixXd original = candidate;
-    TaylorOptions taylor;
-    taylor.gradient = &original;
-    taylor.convention = options.convention;
-    taylor.direction = options.direction;
-    taylor.seed = options.seed;
-    taylor.pairedLayout = options.pairedLayout;
-    check.taylor = taylorTest(problem, taylor);
     // The underflow of the original units swamps the gradient: no candidate computed there can be judged.
     const bool underflows = largest(underflow) >= check.threshold * largest(correct);
     decide(G, check, candidateAtRounding, underflows);
-
     if (options.fingerprint) {
         if (check.verdict == CheckVerdict::StationaryToRounding)
             check.fingerprint.explanation =
