@@ -295,6 +295,8 @@ double floorInScaledUnits(int shift) {
 // ScaledProblem's exponents); negligible unless the problem was rescaled.
 MatrixXd underflowBound(const ProblemView &scaled, int a, int b, Convention convention) {
     const Index n = scaled.n(), r = scaled.r();
+    if (a == 0 && b == 0) // not rescaled: moderate scale, where 2^−1074 is far below every rounding error
+        return MatrixXd::Zero(n, r);
     const double floorX = floorInScaledUnits(-2 * a), floorM = floorInScaledUnits(-b),
                  floorG = floorInScaledUnits(a - 2 * b);
     const MatrixXd absGamma = scaled.gamma.cwiseAbs();
