@@ -65,9 +65,9 @@ PrecisionGuard assessFiniteDifferences(const ProblemView &problem,
 // it.
 bool changeIsResolvable(double change, double roundingNoise, DifferenceMethod method);
 
-// A numerical gradient by this method agrees with a correct analytic one to about this relative deviation
-// (max|a − b| / max|a|); a wrong formula is off by order one. Forward/backward 1e-5, central 1e-6,
-// Ridders 1e-8, complex step 1e-10.
+// A numerical gradient by this method agrees with a correct analytic one to about this relative deviation;
+// a wrong formula is off by order one. The check's rtol. Forward/backward 1e-5, central 1e-6, Ridders 1e-8,
+// complex step 1e-10.
 double consistencyThreshold(DifferenceMethod method);
 
 } // namespace gradlens
