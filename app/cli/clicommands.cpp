@@ -465,11 +465,11 @@ QJsonObject runBench(const QCommandLineParser &parser, int &) {
 }
 
 QCommandLineOption variantCommandOption() {
-    return QCommandLineOption(
-        "variant",
-        QStringLiteral("Analytic gradient: correct, entrywise, or a teaching mistake (one of %1).")
-            .arg(fromStd(gradientVariantChoices())),
-        "variant", "correct");
+    return QCommandLineOption("variant",
+                              QStringLiteral("Gradient formula to test, one of %1: the correct one, its "
+                                             "entry-wise sums, or a teaching mistake.")
+                                  .arg(fromStd(gradientVariantChoices())),
+                              "variant", "correct");
 }
 
 QCommandLineOption gradientCommandOption() {
@@ -513,7 +513,8 @@ std::vector<Command> commands() {
                                  "central"),
               QCommandLineOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
               variantCommandOption(), gradientCommandOption(),
-              QCommandLineOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
+              QCommandLineOption("deviation-out", "Write |G − numeric| (n×r) here, G the gradient tested.",
+                                 "file"),
               QCommandLineOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
