@@ -226,11 +226,12 @@ Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const M
         kFingerprintMatch + kResolutionSafety * bound.norm() / std::max(G.norm(), 1e-300);
     const std::string fit = fitTerms(terms, G, result);
 
-    // The nearest named mistake; the first in table order wins a tie (symmetric P∘M makes several equal).
+    // The named mistake that G matches; the first in table order when several do (symmetric P∘M makes them
+    // equal, and which is closer is then decided by rounding alone).
     const auto distances = mistakeDistances(terms, G, unit);
-    const auto best = std::min_element(distances.begin(), distances.end(),
-                                       [](const auto &a, const auto &b) { return a.first < b.first; });
-    if (best->first <= tolerance) {
+    const auto best = std::find_if(distances.begin(), distances.end(),
+                                   [tolerance](const auto &entry) { return entry.first <= tolerance; });
+    if (best != distances.end()) {
         result.nearest = std::string(best->second->name);
         result.explanation = fit + ": " + mistakeExplanation(*best->second, convention);
         std::string twins;

@@ -354,6 +354,21 @@ private slots:
         GL_COMPARE_NEAR(once(1, 0), 94.0, 1e-13);
     }
 
+    // Symmetric P and R make the dropped transpose the correct gradient: it is named "correct", and the
+    // sentence says which mistakes cannot be told apart here.
+    void symmetricProblemNamesTheTwins() {
+        Problem problem = test::generatedProblem(12, 2, WeightKind::Symmetric, TargetKind::Random, 4);
+        problem.R = (0.5 * (problem.R + problem.R.transpose())).eval();
+        const Fingerprint fingerprint = fingerprintGradient(
+            problem, gradientVariant(problem, GradientVariant::DropTranspose, Convention::Full),
+            Convention::Full);
+        QCOMPARE(QString::fromStdString(fingerprint.nearest), QString("correct"));
+        QVERIFY2(fingerprint.explanation.find("cannot be told from drop-transpose") != std::string::npos,
+                 fingerprint.explanation.c_str());
+        QVERIFY(
+            !fingerprint.coefficients[1].second); // (Pᵀ∘Mᵀ)γ equals (P∘M)γ here: no coefficient of its own
+    }
+
     // A gradient wrong in one row only: no named mistake explains it, and the fingerprint says where.
     void unexplainedDeviationIsLocated() {
         const Problem problem = nonSymmetric();
