@@ -5,6 +5,7 @@
 #include "matrixio.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -56,6 +57,8 @@ std::string_view terminationName(Termination termination) {
         return "line_search_failed";
     case Termination::InvalidInput:
         return "invalid_input";
+    case Termination::Stagnated:
+        return "stagnated";
     }
     return "unknown";
 }
@@ -85,6 +88,8 @@ Status DescentOptions::validate() const {
         return Status::failure("Armijo shrink factor must be in (0, 1)");
     if (armijoMaxBacktracks < 1)
         return Status::failure("Armijo needs at least one backtracking step");
+    if (stagnationIterations < 0)
+        return Status::failure("stagnation limit must be ≥ 0");
     return Status::success();
 }
 
@@ -108,7 +113,7 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
     if (m_evaluation.symmetry == Symmetry::General) // symmetric ones read one triangle and need no layout
         m_pairedLayout = PairedLayout(problem.R, problem.P);
     m_current = evaluateAt(m_gamma);
-    m_gradientNorm = m_current.gradient.norm();
+    m_gradientNorm = m_current.gradient.stableNorm();
     m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
     m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
     if (!std::isfinite(m_current.loss) || !std::isfinite(m_gradientNorm))
@@ -124,13 +129,15 @@ Status DescentRun::setOptions(const DescentOptions &options) {
         options.convention != m_options.convention || options.variant != m_options.variant;
     if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
         m_trialStep = options.learningRate;
+    m_unchangedSteps = 0;
     m_options = options;
     m_evaluation.convention = options.convention;
     if (reevaluate && m_blocked != Termination::InvalidInput) {
         m_current = evaluateAt(m_gamma);
-        m_gradientNorm = m_current.gradient.norm();
+        m_gradientNorm = m_current.gradient.stableNorm();
     }
-    if (m_blocked == Termination::Converged || m_blocked == Termination::LineSearchFailed)
+    if (m_blocked == Termination::Converged || m_blocked == Termination::LineSearchFailed ||
+        m_blocked == Termination::Stagnated)
         m_blocked.reset(); // a new tolerance or step may let it move again
     return Status::success();
 }
@@ -157,45 +164,69 @@ std::optional<Termination> DescentRun::block(Termination termination, std::strin
     return termination;
 }
 
+std::optional<Termination> DescentRun::armijoSearch(MatrixXd &candidate, double &step) {
+    EvaluationOptions lossOnly = m_evaluation;
+    lossOnly.wantGradient = false;
+    const double norm = m_gradientNorm;
+    step = m_trialStep;
+    double lastLoss = 0;
+    for (int backtrack = 0; backtrack < m_options.armijoMaxBacktracks; ++backtrack) {
+        candidate = m_gamma - step * m_current.gradient;
+        lastLoss = fusedEvaluation(candidate, lossOnly).loss;
+        // c·t·‖G‖², multiplied in this order so that a large ‖G‖ does not overflow its square
+        const double decrease = m_options.armijoSufficientDecrease * step * norm * norm;
+        if (std::isfinite(lastLoss) && lastLoss <= m_current.loss - decrease)
+            return std::nullopt;
+        step *= m_options.armijoShrink;
+    }
+    step /= m_options.armijoShrink; // the last step tried
+    // Either the steps never got small enough (the first one was far too large), or the decrease the last
+    // one promised is below f's rounding: only then does rounding limit progress.
+    const double promised = m_options.armijoSufficientDecrease * step * norm * norm;
+    const double rounding = 4 * std::numeric_limits<double>::epsilon() * std::abs(m_current.loss);
+    if (!std::isfinite(lastLoss) || promised > rounding)
+        return block(Termination::LineSearchFailed,
+                     "the first trial step " + formatNumber(m_trialStep) + " is too large: after " +
+                         std::to_string(m_options.armijoMaxBacktracks) + " halvings the step " +
+                         formatNumber(step) + " still gives " +
+                         (std::isfinite(lastLoss) ? "no sufficient decrease" : "a non-finite loss") +
+                         "; start with a smaller learning rate");
+    return block(Termination::LineSearchFailed,
+                 "no step along −G decreased the loss enough: rounding limits further progress");
+}
+
 std::optional<Termination> DescentRun::step() {
     if (m_blocked == Termination::InvalidInput || m_blocked == Termination::Diverged)
         return m_blocked;
     m_blocked.reset();
     if (m_gradientNorm <= m_options.gradientTolerance)
         return block(Termination::Converged, convergedMessage(m_gradientNorm, m_options.gradientTolerance));
-    EvaluationOptions lossOnly = m_evaluation;
-    lossOnly.wantGradient = false;
+    if (m_options.stagnationIterations > 0 && m_unchangedSteps >= m_options.stagnationIterations)
+        return block(Termination::Stagnated,
+                     "the loss has not changed beyond rounding for " + std::to_string(m_unchangedSteps) +
+                         " iterations (last step " + formatNumber(m_history.back().step) +
+                         "): descent has stalled; the gradient norm " + formatNumber(m_gradientNorm) +
+                         " is above the tolerance but cannot be reduced further at this precision");
     MatrixXd candidate;
     double step = m_options.learningRate;
     if (m_options.optimizer == OptimizerKind::Armijo) {
-        const double squaredNorm = m_gradientNorm * m_gradientNorm;
-        bool accepted = false;
-        step = m_trialStep;
-        for (int backtrack = 0; backtrack < m_options.armijoMaxBacktracks; ++backtrack) {
-            candidate = m_gamma - step * m_current.gradient;
-            const double trialLoss = fusedEvaluation(candidate, lossOnly).loss;
-            if (std::isfinite(trialLoss) &&
-                trialLoss <= m_current.loss - m_options.armijoSufficientDecrease * step * squaredNorm) {
-                accepted = true;
-                break;
-            }
-            step *= m_options.armijoShrink;
-        }
-        if (!accepted)
-            return block(Termination::LineSearchFailed,
-                         "no step along −G decreased the loss enough: rounding limits further progress");
+        if (const auto failed = armijoSearch(candidate, step))
+            return failed;
         m_trialStep = 2.0 * step; // try a longer step next time: steps grow back after a cautious phase
     } else {
         candidate = m_gamma - step * m_current.gradient;
     }
 
     Evaluation next = evaluateAt(candidate);
-    const double nextNorm = next.gradient.norm();
+    const double nextNorm = next.gradient.stableNorm();
     if (!std::isfinite(next.loss) || !std::isfinite(nextNorm) || next.loss > m_explosionLimit)
         return block(Termination::Diverged,
                      "the loss " + std::string(std::isfinite(next.loss) ? "exploded" : "became non-finite") +
                          " at iteration " + std::to_string(m_iteration + 1) +
                          "; γ is the last finite iterate. Try a smaller learning rate or Armijo.");
+    const bool unchanged = std::abs(next.loss - m_current.loss) <=
+                           4 * std::numeric_limits<double>::epsilon() * std::abs(m_current.loss);
+    m_unchangedSteps = unchanged ? m_unchangedSteps + 1 : 0;
     m_gamma = std::move(candidate);
     m_current = std::move(next);
     m_gradientNorm = nextNorm;

@@ -15,7 +15,15 @@
 namespace gradlens {
 
 enum class OptimizerKind { GradientDescent, Armijo };
-enum class Termination { Converged, MaxIterations, Diverged, Stopped, LineSearchFailed, InvalidInput };
+enum class Termination {
+    Converged,
+    MaxIterations,
+    Diverged,
+    Stopped,
+    LineSearchFailed,
+    InvalidInput,
+    Stagnated, // steps keep being accepted but leave the loss unchanged to rounding
+};
 
 std::string_view optimizerName(OptimizerKind kind); // "gd", "armijo"
 std::optional<OptimizerKind> parseOptimizer(std::string_view name);
@@ -31,6 +39,9 @@ struct DescentOptions {
     double armijoSufficientDecrease = 1e-4; // c in f(γ − tG) ≤ f(γ) − c t ‖G‖²
     double armijoShrink = 0.5;
     int armijoMaxBacktracks = 60;
+    // Stagnated after this many consecutive accepted steps that leave the loss unchanged to rounding
+    // (|Δf| ≤ 4ε|f|); 0 never stops for that.
+    int stagnationIterations = 10;
     // The gradient descent follows: the correct one, or a teaching mistake (to see descent misbehave).
     GradientVariant variant = GradientVariant::Correct;
 
@@ -40,7 +51,7 @@ struct DescentOptions {
 struct IterationRecord {
     int iteration = 0;       // 0 is the starting point
     double loss = 0;         // f (or ½f) after the step
-    double gradientNorm = 0; // ‖G‖_F after the step
+    double gradientNorm = 0; // ‖G‖_F after the step (scaled, so it neither over- nor underflows)
     double step = 0;         // the step length t used (0 for iteration 0)
 };
 
@@ -90,6 +101,8 @@ public:
 
 private:
     std::optional<Termination> block(Termination termination, std::string message);
+    // Backtracks from the trial step; on success candidate and step hold the accepted point and length.
+    std::optional<Termination> armijoSearch(Eigen::MatrixXd &candidate, double &step);
     Evaluation evaluateAt(const Eigen::MatrixXd &gamma) const; // loss and the options' gradient variant
     Evaluation fusedEvaluation(const Eigen::MatrixXd &gamma, const EvaluationOptions &options) const;
 
@@ -104,6 +117,7 @@ private:
     double m_trialStep = 0;
     int m_iteration = 0;
     std::vector<IterationRecord> m_history;
+    int m_unchangedSteps = 0; // consecutive accepted steps that left the loss unchanged to rounding
     std::optional<Termination> m_blocked;
     std::string m_message;
 };

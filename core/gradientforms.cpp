@@ -52,13 +52,14 @@ MatrixXd entrywiseGradient(const ConstRef &R, const ConstRef &P, const ConstRef 
 
 namespace {
 
-constexpr NameTable<GradientVariant, 6> kVariantNames{{
+constexpr NameTable<GradientVariant, 7> kVariantNames{{
     {GradientVariant::Correct, "correct"},
     {GradientVariant::Entrywise, "entrywise"},
     {GradientVariant::DropTranspose, "drop-transpose"},
     {GradientVariant::DropFactorTwo, "drop-factor-two"},
     {GradientVariant::NoOuterP, "no-outer-p"},
     {GradientVariant::FlipSign, "flip-sign"},
+    {GradientVariant::DiagonalOnce, "diagonal-once"},
 }};
 
 } // namespace
@@ -69,6 +70,10 @@ std::string_view gradientVariantName(GradientVariant variant) {
 
 std::optional<GradientVariant> parseGradientVariant(std::string_view name) {
     return parseName(kVariantNames, name);
+}
+
+std::string gradientVariantChoices() {
+    return joinNames(kVariantNames);
 }
 
 MatrixXd gradientVariant(const Eigen::Ref<const MatrixXd> &R, const Eigen::Ref<const MatrixXd> &P,
@@ -83,6 +88,15 @@ MatrixXd gradientVariant(const Eigen::Ref<const MatrixXd> &R, const Eigen::Ref<c
     }
     case GradientVariant::Entrywise:
         return entrywiseGradient(R, P, gamma, convention);
+    case GradientVariant::DiagonalOnce: {
+        // Both sums of the entry form hold the j = k term P_kk M_kk γ_kc; this mistake keeps one of them.
+        MatrixXd gradient = gradientVariant(R, P, gamma, GradientVariant::Correct, convention);
+        for (Index k = 0; k < gamma.rows(); ++k) {
+            const double m = P(k, k) * gamma.row(k).squaredNorm() - R(k, k);
+            gradient.row(k) -= (2.0 * factor * P(k, k) * m) * gamma.row(k);
+        }
+        return gradient;
+    }
     default:
         break;
     }

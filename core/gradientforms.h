@@ -3,6 +3,7 @@
 #include "evaluation.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace gradlens {
@@ -27,10 +28,13 @@ enum class GradientVariant {
     DropFactorTwo, // (P∘M + Pᵀ∘Mᵀ)γ
     NoOuterP,      // 2(M + Mᵀ)γ: M used where P∘M belongs
     FlipSign,      // M taken as R − P∘γγᵀ
+    DiagonalOnce,  // the j = k term of the entry-wise sums counted once instead of twice:
+                   // the correct gradient minus 2·P_kk M_kk γ_kc (for f)
 };
 
 std::string_view gradientVariantName(GradientVariant variant);
 std::optional<GradientVariant> parseGradientVariant(std::string_view name);
+std::string gradientVariantChoices(); // every name, comma-separated, for help texts and errors
 
 // The "analytic gradient" as this variant computes it, at gamma (n×r).
 Eigen::MatrixXd gradientVariant(const Eigen::Ref<const Eigen::MatrixXd> &R,

@@ -22,14 +22,16 @@ namespace gradlens {
 // falls like t² (slope 2 on log-log axes); with a wrong G it falls like t (slope 1).
 
 enum class TaylorDirection { Random, NegativeGradient };
-enum class TaylorVerdict { Consistent, Wrong, Rounding, Unclear };
+enum class TaylorVerdict { Consistent, Wrong, Rounding, Unclear, NotFinite };
 
 std::string_view taylorDirectionName(TaylorDirection direction); // "random", "gradient"
 std::optional<TaylorDirection> parseTaylorDirection(std::string_view name);
-std::string_view taylorVerdictName(TaylorVerdict verdict); // "consistent", "wrong", "rounding", "unclear"
+std::string_view taylorVerdictName(TaylorVerdict verdict); // "consistent", "wrong", "rounding", "unclear",
+                                                           // "not_finite"
 
 struct TaylorOptions {
     GradientVariant variant = GradientVariant::Correct; // which G is tested
+    const Eigen::MatrixXd *gradient = nullptr;          // or this candidate G (n×r), when set
     TaylorDirection direction = TaylorDirection::Random;
     std::uint64_t seed = 1; // for the random direction
     Convention convention = Convention::Full;
@@ -44,13 +46,18 @@ struct TaylorOptions {
 struct TaylorResult {
     std::vector<double> t, error; // E(t), same length
     double roundingFloor = 0;     // E below ~100× this is rounding, not Taylor remainder
-    double slope = 0;             // fitted on the straightest window among the small-t points above the floor
+    double firstOrder = 0; // ⟨G, D⟩: t·|⟨G, D⟩| is what a mistake the size of G would add to E(t)
+    double slope = 0;      // fitted on the straightest window among the small-t points above the floor
     int windowBegin = 0, windowEnd = 0; // [begin, end) indices into t of the fitted window; empty if none
     TaylorVerdict verdict = TaylorVerdict::Unclear;
     std::string explanation; // one sentence in plain words
 };
 
-// D is scaled to ‖D‖_F = max(‖γ‖_F, 1) so that t is a relative step. O(points · n²r).
+// D is scaled to ‖D‖_F = ‖γ‖_F so that t is a relative step (and, when γ is far from the size √(max|R| /
+// max|P|) per entry at which it matters, to that size as well: the decided verdict of the two wins), and a
+// problem of extreme scale is first rescaled by powers of two (ScaledProblem, exact), so the test reads the
+// same at 1e-150 and 1e150. E(t) and the floor are reported in f's units. A non-finite f gives NotFinite.
+// O(points · n²r).
 TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options = {});
 
 // ---- Step-size sweep -------------------------------------------------------------------------------------
@@ -59,6 +66,7 @@ TaylorResult taylorTest(const ProblemView &problem, const TaylorOptions &options
 
 struct SweepOptions {
     GradientVariant variant = GradientVariant::Correct;
+    const Eigen::MatrixXd *gradient = nullptr; // or this candidate G (n×r), when set
     Convention convention = Convention::Full;
     double hMax = 1e-1, hMin = 1e-14;
     int pointsPerDecade = 2;
@@ -84,12 +92,15 @@ SweepResult stepSweep(const ProblemView &problem, const SweepOptions &options = 
 
 struct LineProfile {
     std::array<double, 5> coefficients{}; // c0 … c4 (under the convention)
-    double exactMinimizer = 0;            // the real critical point with the smallest φ
-    double minimumValue = 0;
+    double exactMinimizer = 0;            // the real critical point with the smallest φ (0 if none is lower)
+    double minimumValue = 0;              // φ there
+    std::string note;                     // "" unless something could not be computed; then says what
     double valueAt(double t) const;
 };
 
-// G: n×r, any direction (the gradient, or a variant of it).
+// G: n×r, any direction (the gradient, or a variant of it). Scale-free: computed on the power-of-two rescaled
+// problem (ScaledProblem) with t scaled too, each critical point polished by Newton's method and verified.
+// Non-finite coefficients give a NaN minimiser and a note.
 LineProfile lineProfile(const ProblemView &problem, const Eigen::Ref<const Eigen::MatrixXd> &G,
                         Convention convention = Convention::Full);
 
@@ -100,6 +111,7 @@ std::vector<double> armijoTrials(const LineProfile &profile, double t0, double c
                                  int maxTrials = 60);
 
 // ---- Entry detail ----------------------------------------------------------------------------------------
+// (The verdict comes from checkGradient, the one check; see gradientcheck.h.)
 // Everything about one entry γ_kc: the analytic value and each numerical estimate with its step, the loss
 // at γ ± h e_kc, the errors, and whether finite differences can resolve it at all.
 
@@ -110,7 +122,7 @@ struct EntryEstimate {
     double lossPlus = 0, lossMinus = 0; // f(γ + h e_kc), f(γ − h e_kc) (NaN where the method does not use it)
     double absoluteError = 0;           // |analytic − value|
     double relativeError = 0;           // absoluteError / max(|analytic|, tiny)
-    bool resolvable = true;             // |h·g| clearly above f's rounding error (always for complex step)
+    bool resolvable = true; // changeIsResolvable(h·g): finite, not underflowing, above rounding (FD only)
 };
 
 struct EntryDetail {
@@ -120,6 +132,9 @@ struct EntryDetail {
     double correct = 0;                   // the correct gradient's value, for comparison
     double loss = 0;                      // f(γ)
     double roundingNoise = 0;             // f's estimated rounding error
+    double resolution = 0;                // the smallest difference the check can resolve at this entry
+    std::string verdict;                  // checkGradient's verdict on the whole selected gradient
+    std::string verdictExplanation;       // and its sentence
     std::vector<EntryEstimate> estimates; // forward, backward, central, complex step, Ridders
 };
 

@@ -1,4 +1,5 @@
 #include "evaluation.h"
+#include "gradientforms.h"
 #include "matrixio.h"
 #include "savefile.h"
 #include "testhelpers.h"
@@ -73,7 +74,7 @@ private slots:
         options.wantResidual = true;
         const Evaluation expected = evaluate(problem, options);
         GL_COMPARE_NEAR(run.json.value("loss").toDouble(), expected.loss, 0.0);
-        GL_COMPARE_NEAR(run.json.value("grad_norm").toDouble(), expected.gradient.norm(), 0.0);
+        GL_COMPARE_NEAR(run.json.value("grad_norm").toDouble(), expected.gradient.stableNorm(), 0.0);
         QCOMPARE(run.json.value("n").toInt(), 30);
         QCOMPARE(run.json.value("r").toInt(), 2);
         QCOMPARE(run.json.value("convention").toString(), QString("full"));
@@ -124,6 +125,123 @@ private slots:
         QVERIFY(run.json.value("fd_informative").toBool());
         for (const char *key : {"method", "step", "max_abs_deviation", "max_rel_deviation"})
             QVERIFY2(run.json.contains(key), key);
+    }
+
+    // Your own gradient from a file: the correct one (written by eval) is consistent; each mistake, written
+    // as a file, is inconsistent (exit 1) and named by the fingerprint; the gradient of ½f checked as f is
+    // recognised as such; taylor and sweep take the file too.
+    void gradientFromFile_data() {
+        QTest::addColumn<QString>("variant");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("nearest");
+        QTest::newRow("correct") << "correct" << QStringList{} << 0 << "correct";
+        QTest::newRow("correct, ½f") << "correct" << QStringList{"--half"} << 0 << "correct";
+        QTest::newRow("complex step") << "correct" << QStringList{"--method", "complex"} << 0 << "correct";
+        for (const char *mistake : {"drop-transpose", "no-outer-p", "flip-sign", "diagonal-once"})
+            QTest::newRow(mistake) << mistake << QStringList{} << 1 << mistake;
+    }
+    void gradientFromFile() {
+        QFETCH(QString, variant);
+        QFETCH(QStringList, extra);
+        QFETCH(int, exitCode);
+        QFETCH(QString, nearest);
+        Problem problem;
+        QVERIFY(readMatrix(path("dense/R.mtx").toStdString(), problem.R).ok);
+        QVERIFY(readMatrix(path("dense/P.mtx").toStdString(), problem.P).ok);
+        QVERIFY(readMatrix(path("dense/gamma.mtx").toStdString(), problem.gamma).ok);
+        const Convention convention = extra.contains("--half") ? Convention::Half : Convention::Full;
+        const QString file = path("G_" + variant + ".npy");
+        QVERIFY(
+            writeMatrix(file.toStdString(),
+                        gradientVariant(problem, *parseGradientVariant(variant.toStdString()), convention))
+                .ok);
+        const Run run = cli(QStringList{"check", "--gradient", file} + m_files + extra);
+        QVERIFY2(run.exitCode == exitCode, run.out + run.err);
+        QCOMPARE(run.json.value("gradient").toString(), "file:G_" + variant + ".npy");
+        QVERIFY(run.json.value("variant").isNull());
+        const QJsonObject fingerprint = run.json.value("fingerprint").toObject();
+        QCOMPARE(fingerprint.value("nearest").toString(), nearest);
+        QVERIFY(fingerprint.value("explanation").toString().startsWith("your gradient ≈"));
+        QCOMPARE(fingerprint.value("coefficients").toObject().size(), 6);
+        if (exitCode == 0)
+            QVERIFY(run.json.value("max_rel_deviation_analytic").toDouble() < 1e-12);
+        for (const QString command : {"taylor", "sweep"}) {
+            const QStringList half = extra.contains("--half") ? QStringList{"--half"} : QStringList{};
+            const Run other = cli(QStringList{command, "--gradient", file} + m_files + half);
+            QVERIFY2(other.exitCode == (command == "taylor" ? exitCode : 0), other.out + other.err);
+            QCOMPARE(other.json.value("gradient").toString(), "file:G_" + variant + ".npy");
+        }
+    }
+
+    // The gradient of ½f given as the gradient of f: inconsistent, and the fingerprint says why.
+    void halfGradientCheckedAsFull() {
+        Problem problem;
+        QVERIFY(readMatrix(path("dense/R.mtx").toStdString(), problem.R).ok);
+        QVERIFY(readMatrix(path("dense/P.mtx").toStdString(), problem.P).ok);
+        QVERIFY(readMatrix(path("dense/gamma.mtx").toStdString(), problem.gamma).ok);
+        QVERIFY(writeMatrix(path("G_half.csv").toStdString(),
+                            gradientVariant(problem, GradientVariant::Correct, Convention::Half))
+                    .ok);
+        const Run run = cli(QStringList{"check", "--gradient", path("G_half.csv")} + m_files);
+        QCOMPARE(run.exitCode, 1);
+        const QJsonObject fingerprint = run.json.value("fingerprint").toObject();
+        QCOMPARE(fingerprint.value("nearest").toString(), QString("drop-factor-two"));
+        QVERIFY2(fingerprint.value("explanation").toString().contains("--half"),
+                 qPrintable(fingerprint.value("explanation").toString()));
+    }
+
+    // A gradient file of the wrong shape, or with --variant as well, is bad input with one clear line.
+    void gradientFileRefused_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("transposed") << "G_t.mtx" << QStringList{}
+                                    << "expected 30×2 like γ (it looks transposed)";
+        QTest::newRow("with --variant") << "G_ok.mtx" << QStringList{"--variant", "correct"}
+                                        << "--gradient and --variant exclude each other";
+    }
+    void gradientFileRefused() {
+        QFETCH(QString, file);
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        QVERIFY(writeMatrix(path("G_t.mtx").toStdString(), MatrixXd::Ones(2, 30)).ok);
+        QVERIFY(writeMatrix(path("G_ok.mtx").toStdString(), MatrixXd::Ones(30, 2)).ok);
+        const Run run = cli(QStringList{"check", "--gradient", path(file)} + m_files + extra);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QCOMPARE(run.err.count('\n'), 1);
+    }
+
+    // At an exact minimum the correct gradient is rounding: the seed called it inconsistent (max_rel 2.4e5,
+    // exit 1), with finite differences and with complex step.
+    void checkAtAMinimum_data() {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("central") << "central";
+        QTest::newRow("complex") << "complex";
+    }
+    void checkAtAMinimum() {
+        QFETCH(QString, method);
+        if (!QFile::exists(path("exact/gamma_star.mtx")))
+            QCOMPARE(cli({"generate", "--n", "30", "--r", "2", "--seed", "4", "--noise", "0", "--out-dir",
+                          path("exact")})
+                         .exitCode,
+                     0);
+        const Run run = cli({"check", "--R", path("exact/R.mtx"), "--P", path("exact/P.mtx"), "--gamma",
+                             path("exact/gamma_star.mtx"), "--method", method});
+        QVERIFY2(run.exitCode == 0, run.out + run.err);
+        QCOMPARE(run.json.value("verdict").toString(), QString("stationary_to_rounding"));
+        QVERIFY(run.json.value("stationary").toBool());
+        QVERIFY(run.json.value("max_mixed_deviation").toDouble() <= 1.0);
+    }
+
+    // A step lost in γ's rounding says so, instead of "at most nan".
+    void stepLostInRounding() {
+        const Run run = cli(QStringList{"check", "--step", "1e-20"} + m_files);
+        const QString precision = run.json.value("precision").toString();
+        QVERIFY2(precision.contains("lost in rounding"), qPrintable(precision));
+        QVERIFY2(!precision.contains("nan"), qPrintable(precision));
+        QCOMPARE(run.json.value("fd_informative").toBool(), false);
     }
 
     void tinyProblemIsInconclusive() {

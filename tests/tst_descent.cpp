@@ -4,6 +4,7 @@
 #include "testhelpers.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace gradlens;
 using Eigen::MatrixXd;
@@ -110,6 +111,69 @@ private slots:
         QVERIFY(std::isfinite(summary.finalLoss));
         QVERIFY(summary.message.find("smaller learning rate") != std::string::npos);
         GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
+    }
+
+    // Gradient norms neither overflow nor underflow: at f ≈ 1e280 with entries of G near 1e285 (the seed's
+    // norm() squared them to infinity and refused the finite start), and with G near 1e-220 (norm() gave 0).
+    // Expected: the unit problem's norm times the scale factor of the gradient, b²/a.
+    void gradientNormAtExtremeScales_data() {
+        QTest::addColumn<double>("a");                          // γ·a
+        QTest::addColumn<double>("b");                          // P∘γγᵀ and R ·b, so f·b², G·b²/a
+        QTest::newRow("f ≈ 1e280, G ≈ 1e285") << 1e-5 << 1e140; // P∘M ≈ b²/a² stays finite
+        QTest::newRow("G ≈ 1e-220") << 1.0 << 1e-110;
+    }
+    void gradientNormAtExtremeScales() {
+        QFETCH(double, a);
+        QFETCH(double, b);
+        const Problem unit = planted(8, 2, 0.1, WeightKind::Dense);
+        const Problem problem{unit.R * b, unit.P * (b / (a * a)), unit.gamma * a};
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.maxIterations = 3;
+        options.gradientTolerance = 0;
+        const DescentSummary reference = descend(unit, options);
+        options.learningRate *= (a / b) * (a / b); // the same steps in the scaled problem's units
+        const DescentSummary summary = descend(problem, options);
+        QVERIFY2(summary.termination == Termination::MaxIterations, summary.message.c_str());
+        for (std::size_t k = 0; k < summary.history.size(); ++k) {
+            const double expected = reference.history[k].gradientNorm * (b / a) * b;
+            GL_COMPARE_NEAR(summary.history[k].gradientNorm, expected, 1e-10 * expected);
+            const double loss = reference.history[k].loss * b * b;
+            GL_COMPARE_NEAR(summary.history[k].loss, loss, 1e-10 * loss);
+        }
+    }
+
+    // Armijo with a first step of 1e300: every halving still overshoots. That is a step too large, not
+    // rounding (the seed said "rounding limits further progress").
+    void armijoFirstStepTooLarge() {
+        const Problem problem = planted(10, 2, 0.1);
+        DescentOptions options;
+        options.learningRate = 1e300;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.termination, Termination::LineSearchFailed);
+        QVERIFY2(summary.message.find("too large") != std::string::npos, summary.message.c_str());
+        QVERIFY2(summary.message.find("rounding") == std::string::npos, summary.message.c_str());
+        QCOMPARE(summary.iterations, 0);
+    }
+
+    // Near a noisy minimum with tolerance 0 the steps go on being accepted while the loss no longer changes:
+    // that ends the run as "stagnated", with the loss of the last steps unchanged to rounding.
+    void stagnationIsATermination() {
+        const Problem problem = planted(20, 2, 0.01);
+        DescentOptions options;
+        options.gradientTolerance = 0;
+        options.maxIterations = 20000;
+        const DescentSummary summary = descend(problem, options);
+        QVERIFY2(summary.termination == Termination::Stagnated, summary.message.c_str());
+        QCOMPARE(std::string(terminationName(summary.termination)), std::string("stagnated"));
+        QVERIFY2(summary.message.find("stalled") != std::string::npos, summary.message.c_str());
+        QVERIFY(summary.iterations < options.maxIterations);
+        const auto &history = summary.history;
+        QVERIFY(history.size() > std::size_t(options.stagnationIterations));
+        for (std::size_t k = history.size() - std::size_t(options.stagnationIterations); k < history.size();
+             ++k)
+            GL_COMPARE_NEAR(history[k].loss, history[k - 1].loss,
+                            4 * std::numeric_limits<double>::epsilon() * history[k - 1].loss);
     }
 
     void callbackStopsTheRun() {

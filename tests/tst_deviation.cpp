@@ -27,6 +27,23 @@ private slots:
         GL_COMPARE_NEAR(report.maxMixed, std::max(report.mixed(0, 0), report.mixed(1, 1)), 0.0);
     }
 
+    // Per-entry atol (the check's resolution): a = [1 0], b = [1.5 0], atol = [0.1 0], rtol 0.1:
+    //   mixed = [0.5 / (0.1 + 0.1·1.5), 0] = [2, 0]: an entry where both are exactly 0 and nothing can be
+    //   resolved deviates by 0, not 0/0.
+    void perEntryAbsoluteTolerance() {
+        MatrixXd a(1, 2), b(1, 2), atol(1, 2);
+        a << 1, 0;
+        b << 1.5, 0;
+        atol << 0.1, 0;
+        const DeviationReport report = compareGradients(a, b, atol, 0.1);
+        GL_COMPARE_NEAR(report.mixed(0, 0), 2.0, 1e-15);
+        GL_COMPARE_NEAR(report.mixed(0, 1), 0.0, 0.0);
+        GL_COMPARE_NEAR(report.maxMixed, 2.0, 1e-15);
+        GL_COMPARE_NEAR(report.maxAbsolute, 0.5, 0.0);
+        b(0, 1) = std::numeric_limits<double>::quiet_NaN();
+        QVERIFY(std::isnan(compareGradients(a, b, atol, 0.1).maxMixed));
+    }
+
     void identicalGradientsDeviateByZero() {
         MatrixXd a(3, 2);
         a << 1, 2, 3, 4, 5, 6;

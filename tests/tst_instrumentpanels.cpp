@@ -155,6 +155,7 @@ private slots:
         QTest::newRow("drop-factor-two") << int(GradientVariant::DropFactorTwo);
         QTest::newRow("no-outer-p") << int(GradientVariant::NoOuterP);
         QTest::newRow("flip-sign") << int(GradientVariant::FlipSign);
+        QTest::newRow("diagonal-once") << int(GradientVariant::DiagonalOnce);
     }
     void mistakeLightsUpTheDeviation() {
         QFETCH(int, variant);
@@ -166,6 +167,10 @@ private slots:
         const SnapshotPointer snapshot = window.controller()->latest();
         QCOMPARE(int(snapshot->variant), variant);
         QVERIFY(snapshot->lastDeviation.failed);
+        QCOMPARE(snapshot->lastDeviation.verdict, QString("inconsistent"));
+        // The core's fingerprint names the mistake in the explanation the window shows.
+        QVERIFY2(snapshot->lastDeviation.explanation.contains(QStringLiteral("your gradient ≈")),
+                 qPrintable(snapshot->lastDeviation.explanation));
         GL_COMPARE_NEAR(snapshot->lastDeviation.taylorSlope, 1.0, 0.1);
         QVERIFY(snapshot->lastDeviation.maxRelative > 1e-2);
         // The gradient heatmap shows the selected formula, the deviation heatmap its error.

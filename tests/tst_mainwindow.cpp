@@ -2,6 +2,7 @@
 #include "descentcontroller.h"
 #include "descentpanel.h"
 #include "deviation.h"
+#include "gradientcheck.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
 #include "logchart.h"
@@ -113,16 +114,14 @@ private slots:
         const Problem problem = *window.controller()->problem();
         DescentRun reference(problem, options);
         std::vector<std::pair<int, double>> deviations;
-        auto checkAt = [&] {
-            Problem current = problem;
-            current.gamma = reference.gamma();
-            NumericOptions numeric;
-            numeric.method = check.method;
-            numeric.step = check.step;
-            const NumericGradient result = structuredNumericGradient(current, numeric);
+        auto checkAt = [&] { // the core's one check, as the worker calls it
+            const ProblemView current{problem.R, problem.P, reference.gamma()};
+            GradientCheckOptions options;
+            options.method = check.method;
+            options.step = check.step;
             deviations.emplace_back(
                 reference.iteration(),
-                compareGradients(reference.current().gradient, result.gradient).maxAbsolute);
+                checkGradient(current, reference.current().gradient, options).deviation.maxAbsolute);
         };
         checkAt();
         for (int k = 1; k <= 25; ++k) {
@@ -506,6 +505,7 @@ private slots:
         DescentOptions descent = window.controller()->descentOptions();
         descent.maxIterations = 100000000;
         descent.gradientTolerance = 0;
+        descent.stagnationIterations = 0; // keep running past the loss's rounding floor
         window.controller()->setDescentOptions(descent);
         QVERIFY(settle(window));
         QSignalSpy frames(window.controller(), &DescentController::snapshotReady);

@@ -47,6 +47,7 @@ CheckPanel::CheckPanel(QWidget *parent)
     m_variant->addItem(tr("Mistake: drop the factor 2"), int(GradientVariant::DropFactorTwo));
     m_variant->addItem(tr("Mistake: M instead of P∘M"), int(GradientVariant::NoOuterP));
     m_variant->addItem(tr("Mistake: flip the sign of M"), int(GradientVariant::FlipSign));
+    m_variant->addItem(tr("Mistake: the j = k term counted once"), int(GradientVariant::DiagonalOnce));
     m_variant->setToolTip(
         tr("Which formula the window calls \"the analytic gradient\": descent, the heatmaps "
            "and every check use it. Pick a mistake to see how checks catch it."));

@@ -1,7 +1,6 @@
 #include "descentworker.h"
 
-#include "deviation.h"
-#include "instruments.h"
+#include "gradientcheck.h"
 
 #include <QMetaObject>
 #include <QTimer>
@@ -174,44 +173,50 @@ void DescentWorker::continueRun(quint64 chain) {
 
 bool DescentWorker::check(quint64 epoch) {
     const ProblemView current{m_problem->R, m_problem->P, m_run->gamma()};
-    NumericOptions numeric;
-    numeric.method = m_check.method;
-    numeric.step = m_check.step;
-    numeric.convention = m_options.convention;
+    GradientCheckOptions options;
+    options.method = m_check.method;
+    options.step = m_check.step;
+    options.convention = m_options.convention;
+    options.pairedLayout = m_run->pairedLayout();
+    options.fingerprint = false; // computed below, only when the check fails
     QElapsedTimer timer;
     timer.start();
     qint64 lastReport = 0;
-    numeric.progress = [&](double fraction) {
+    options.progress = [&](double fraction) {
         if (timer.elapsed() - lastReport > 100) { // long checks report progress about ten times a second
             lastReport = timer.elapsed();
             emit progress(tr("Numerical gradient"), fraction);
         }
         return epoch == m_stopEpoch.load();
     };
-    const NumericGradient result = structuredNumericGradient(current, numeric);
+    // The run's gradient (the selected formula) is the candidate: the one check of the core judges it.
+    const GradientCheck result = checkGradient(current, m_run->current().gradient, options);
     if (timer.elapsed() > 100)
         emit progress(QString(), 1.0);
     if (result.cancelled) {
         m_message = tr("The gradient check was cancelled.");
         return false;
     }
-    const Eigen::MatrixXd &analytic = m_run->current().gradient;
-    const DeviationReport report = compareGradients(analytic, result.gradient);
-    const PrecisionGuard guard =
-        assessFiniteDifferences(current, result.steps, analytic, m_options.convention, m_check.method);
-    m_deviation = std::make_shared<const Eigen::MatrixXd>(report.absolute);
-    m_numeric = std::make_shared<const Eigen::MatrixXd>(result.gradient);
+    m_deviation = std::make_shared<const Eigen::MatrixXd>(result.deviation.absolute);
+    m_numeric = std::make_shared<const Eigen::MatrixXd>(result.numeric);
     m_deviationIteration = m_run->iteration();
-    TaylorOptions taylorOptions;
-    taylorOptions.variant = m_options.variant;
-    taylorOptions.convention = m_options.convention;
-    taylorOptions.pairedLayout = m_run->pairedLayout();
-    const TaylorResult taylor = taylorTest(current, taylorOptions);
-    const bool failed = (guard.informative && report.maxRelative > consistencyThreshold(m_check.method)) ||
-                        taylor.verdict == TaylorVerdict::Wrong;
-    m_lastDeviation = {m_run->iteration(), report.maxAbsolute, report.maxRelative,
-                       guard.informative,  taylor.slope,       failed};
-    m_guardExplanation = guard.informative ? QString() : QString::fromStdString(guard.explanation);
+    const bool failed = result.verdict == CheckVerdict::Inconsistent;
+    QString explanation = QString::fromStdString(result.explanation);
+    if (failed)
+        explanation +=
+            QStringLiteral(". ") +
+            QString::fromStdString(
+                fingerprintGradient(current, m_run->current().gradient, m_options.convention).explanation);
+    m_lastDeviation = {m_run->iteration(),
+                       result.deviation.maxAbsolute,
+                       result.maxRelativeDeviation,
+                       result.precision.informative,
+                       result.taylor.slope,
+                       failed,
+                       QString::fromStdString(std::string(checkVerdictName(result.verdict))),
+                       explanation};
+    m_guardExplanation =
+        result.precision.informative ? QString() : QString::fromStdString(result.precision.explanation);
     m_newDeviations.push_back(m_lastDeviation);
     return true;
 }

@@ -87,6 +87,9 @@ void EntryDetailDialog::display(const EntryDetail &detail) {
                                number(detail.analytic));
     if (m_variant != GradientVariant::Correct && m_variant != GradientVariant::Entrywise)
         summary += tr(" &nbsp; (the selected formula; the correct value is %1)").arg(number(detail.correct));
+    summary += tr("<br>check of the whole gradient: <b>%1</b> (%2); resolvable here: %3")
+                   .arg(QString::fromStdString(detail.verdict),
+                        QString::fromStdString(detail.verdictExplanation), number(detail.resolution, 3));
     m_summary->setText(summary);
     m_table->setRowCount(int(detail.estimates.size()));
     for (int k = 0; k < int(detail.estimates.size()); ++k) {

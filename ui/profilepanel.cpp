@@ -45,7 +45,9 @@ void ProfilePanel::start(const SnapshotPointer &snapshot) {
         // Show the minimiser, the accepted Armijo step and the last step with room to spare.
         // Show the minimiser, Armijo's trials and the last step, but not so far out that the quartic's wall
         // squashes the bowl.
-        const double tStar = std::max(result.profile.exactMinimizer, 0.0);
+        const double tStar = std::isfinite(result.profile.exactMinimizer)
+                                 ? std::max(result.profile.exactMinimizer, 0.0)
+                                 : 0.0; // NaN when φ overflows: the note says so
         const double wanted = std::max({2.0 * tStar, 1.15 * result.trials.front(), 1.15 * result.lastStep});
         result.range = tStar > 0 ? std::min(wanted, 8.0 * tStar) : (wanted > 0 ? wanted : 1.0);
         for (int k = 0; k <= 200; ++k) {
@@ -114,7 +116,10 @@ void ProfilePanel::show(const Result &result) {
                         c[1] < 0 ? QStringLiteral("−") + number(-c[1]) : QStringLiteral("+ ") + number(c[1]),
                         number(c[2]),
                         c[3] < 0 ? QStringLiteral("−") + number(-c[3]) : QStringLiteral("+ ") + number(c[3]),
-                        number(c[4])));
+                        number(c[4])) +
+               (profile.note.empty()
+                    ? QString()
+                    : QStringLiteral("<p><b>%1</b></p>").arg(QString::fromStdString(profile.note))));
 }
 
 } // namespace gradlens

@@ -29,7 +29,9 @@ struct DeviationPoint {
     double maxRelative = 0;
     bool informative = true; // false: finite differences cannot resolve this gradient (precision guard)
     double taylorSlope = 0;  // the Taylor remainder test's fitted slope (2: consistent, 1: wrong)
-    bool failed = false;     // deviation above the method's threshold (when informative), or slope ≈ 1
+    bool failed = false;     // the core's checkGradient says "inconsistent"
+    QString verdict;         // checkGradient's verdict name ("consistent", "stationary_to_rounding", …)
+    QString explanation;     // its sentence, and the fingerprint's when the gradient is wrong
 };
 
 // What the worker publishes: an immutable picture of the run. The GUI only reads it.

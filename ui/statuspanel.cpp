@@ -58,10 +58,14 @@ void StatusPanel::showSnapshot(const Snapshot &snapshot) {
         m_secondsPerStep = snapshot.secondsPerStep;
     const auto n = snapshot.gamma.rows(), r = snapshot.gamma.cols();
     QString deviation = QStringLiteral("—");
-    if (snapshot.deviationIteration >= 0)
-        deviation = snapshot.lastDeviation.informative
-                        ? number(snapshot.lastDeviation.maxAbsolute)
-                        : number(snapshot.lastDeviation.maxAbsolute) + tr(" (below rounding)");
+    if (snapshot.deviationIteration >= 0) {
+        // The core's verdict in words beside the number; its sentence on hover.
+        const QString verdict =
+            QString(snapshot.lastDeviation.verdict).replace(QLatin1Char('_'), QLatin1Char(' '));
+        deviation = number(snapshot.lastDeviation.maxAbsolute) +
+                    (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict));
+        m_text->setToolTip(snapshot.lastDeviation.explanation);
+    }
     // Spaces inside an item do not break (U+00A0), so a line breaks only between items.
     QStringList items{tr("n = %1").arg(n),
                       tr("r = %1").arg(r),

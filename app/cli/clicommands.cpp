@@ -5,6 +5,7 @@
 #include "deviation.h"
 #include "evaluation.h"
 #include "generators.h"
+#include "gradientcheck.h"
 #include "gradientforms.h"
 #include "instruments.h"
 #include "matrixio.h"
@@ -104,9 +105,7 @@ Convention convention(const QCommandLineParser &parser) {
 }
 
 GradientVariant variantOption(const QCommandLineParser &parser) {
-    return choiceOption(parser, "variant",
-                        "correct, entrywise, drop-transpose, drop-factor-two, no-outer-p, flip-sign",
-                        parseGradientVariant);
+    return choiceOption(parser, "variant", fromStd(gradientVariantChoices()), parseGradientVariant);
 }
 
 // A reader's notice (duplicate entries summed) goes to stderr like γ's transpose: stdout stays one object.
@@ -164,6 +163,40 @@ Problem loadProblem(const QCommandLineParser &parser) {
             throw InputError{path + ": " + fromStd(finite.message)};
     }
     return problem;
+}
+
+// The gradient to test: --gradient FILE (n×r, like γ) or the --variant formula. A file's G is taken at γ
+// only.
+struct Candidate {
+    Eigen::MatrixXd gradient;
+    QString source; // "file:G.npy" or the variant's name
+    bool fromFile = false;
+
+    QJsonValue variant() const { return fromFile ? QJsonValue(QJsonValue::Null) : QJsonValue(source); }
+};
+
+Candidate candidateGradient(const QCommandLineParser &parser, const Problem &problem, Convention chosen) {
+    if (!parser.isSet("gradient"))
+        return {gradientVariant(problem, variantOption(parser), chosen),
+                fromStd(std::string(gradientVariantName(variantOption(parser))))};
+    if (parser.isSet("variant"))
+        throw InputError{
+            "--gradient and --variant exclude each other: the gradient tested is one or the other"};
+    const QString path = parser.value("gradient");
+    Eigen::MatrixXd gradient = readInput(path);
+    if (gradient.rows() != problem.n() || gradient.cols() != problem.r()) {
+        const bool transposed = gradient.rows() == problem.r() && gradient.cols() == problem.n();
+        throw InputError{QStringLiteral("%1: the gradient is %2×%3, expected %4×%5 like γ%6")
+                             .arg(path)
+                             .arg(gradient.rows())
+                             .arg(gradient.cols())
+                             .arg(problem.n())
+                             .arg(problem.r())
+                             .arg(transposed ? QStringLiteral(" (it looks transposed)") : QString())};
+    }
+    if (Status finite = checkFinite(gradient, "G"); !finite)
+        throw InputError{path + ": " + fromStd(finite.message)};
+    return {std::move(gradient), "file:" + QFileInfo(path).fileName(), true};
 }
 
 // ---- generate --------------------------------------------------------------------------------------------
@@ -238,69 +271,62 @@ QJsonObject runEval(const QCommandLineParser &parser, int &) {
             {"formula", formula},
             {"symmetric_path", evaluation.symmetricPath},
             {"loss", number(evaluation.loss)},
-            {"grad_norm", number(evaluation.gradient.norm())},
+            {"grad_norm", number(evaluation.gradient.stableNorm())},
             {"max_abs_grad", number(evaluation.gradient.cwiseAbs().maxCoeff())}};
 }
 
 // ---- check -----------------------------------------------------------------------------------------------
 
+QJsonObject fingerprintJson(const Fingerprint &fingerprint) {
+    QJsonObject coefficients;
+    for (const auto &[term, value] : fingerprint.coefficients)
+        coefficients.insert(fromStd(term), value ? number(*value) : QJsonValue(QJsonValue::Null));
+    return {{"nearest", fromStd(fingerprint.nearest)},
+            {"coefficients", coefficients},
+            {"residual", number(fingerprint.residual)},
+            {"explanation", fromStd(fingerprint.explanation)}};
+}
+
 QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
-    NumericOptions numeric;
-    numeric.method =
+    GradientCheckOptions options;
+    options.method =
         choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
     if (parser.isSet("step"))
-        numeric.step = doubleOption(parser, "step", std::numeric_limits<double>::min(),
+        options.step = doubleOption(parser, "step", std::numeric_limits<double>::min(),
                                     std::numeric_limits<double>::max(), "> 0");
-    numeric.convention = convention(parser);
-    numeric.estimateError = true;
-    const GradientVariant variant = variantOption(parser);
+    options.convention = convention(parser);
     const Problem problem = loadProblem(parser);
+    const Candidate candidate = candidateGradient(parser, problem, options.convention);
 
-    const Eigen::MatrixXd analytic = gradientVariant(problem, variant, numeric.convention);
-    const NumericGradient numericGradient = structuredNumericGradient(problem, numeric);
-    const DeviationReport report = compareGradients(analytic, numericGradient.gradient);
-    // The guard asks what finite differences can measure: the change of f they actually see.
-    const PrecisionGuard guard = assessFiniteDifferences(
-        problem, numericGradient.steps, numericGradient.gradient, numeric.convention, numeric.method);
-    writeOutput(parser, "deviation-out", report.absolute);
-    writeOutput(parser, "numeric-out", numericGradient.gradient);
-
-    TaylorOptions taylorOptions;
-    taylorOptions.variant = variant;
-    taylorOptions.convention = numeric.convention;
-    const TaylorResult taylor = taylorTest(problem, taylorOptions);
-
-    // Finite differences decide when they can resolve the gradient; otherwise the Taylor test, whose
-    // slope does not depend on resolving single entries.
-    const double threshold = consistencyThreshold(numeric.method);
-    QString verdict;
-    if (guard.informative)
-        verdict = report.maxRelative <= threshold ? "consistent" : "inconsistent";
-    else if (taylor.verdict == TaylorVerdict::Consistent)
-        verdict = "consistent";
-    else if (taylor.verdict == TaylorVerdict::Wrong)
-        verdict = "inconsistent";
-    else
-        verdict = "inconclusive";
-    exitCode = verdict == "inconsistent" ? ExitInconsistent : ExitOk;
+    const GradientCheck check = checkGradient(problem, candidate.gradient, options);
+    writeOutput(parser, "deviation-out", check.deviation.absolute);
+    writeOutput(parser, "numeric-out", check.numeric);
+    exitCode = check.verdict == CheckVerdict::Inconsistent ? ExitInconsistent : ExitOk;
 
     const double maxAbsGamma = problem.gamma.cwiseAbs().maxCoeff();
-    const double step = numeric.step > 0 ? numeric.step : defaultStep(numeric.method, 0.0, maxAbsGamma);
-    return {{"method", fromStd(std::string(differenceMethodName(numeric.method)))},
-            {"variant", fromStd(std::string(gradientVariantName(variant)))},
-            {"convention", conventionName(numeric.convention)},
+    const double step = options.step > 0 ? options.step : defaultStep(options.method, 0.0, maxAbsGamma);
+    const DeviationReport &report = check.deviation;
+    return {{"method", fromStd(std::string(differenceMethodName(options.method)))},
+            {"gradient", candidate.source},
+            {"variant", candidate.variant()},
+            {"convention", conventionName(options.convention)},
             {"step", number(step)},
             {"max_abs_deviation", number(report.maxAbsolute)},
-            {"max_rel_deviation", number(report.maxRelative)},
+            {"max_rel_deviation", number(check.maxRelativeDeviation)},
             {"max_mixed_deviation", number(report.maxMixed)},
+            {"max_rel_deviation_analytic", number(check.analyticDeviation)},
             {"worst_entry", QJsonArray{static_cast<double>(report.worstRow + 1),
                                        static_cast<double>(report.worstColumn + 1)}},
-            {"threshold", threshold},
-            {"fd_informative", guard.informative},
-            {"precision", fromStd(guard.explanation)},
-            {"taylor_slope", number(taylor.slope)},
-            {"taylor_verdict", fromStd(std::string(taylorVerdictName(taylor.verdict)))},
-            {"verdict", verdict}};
+            {"threshold", check.threshold},
+            {"stationary", check.stationary},
+            {"rescaled", check.rescaled},
+            {"fd_informative", check.precision.informative},
+            {"precision", fromStd(check.precision.explanation)},
+            {"taylor_slope", number(check.taylor.slope)},
+            {"taylor_verdict", fromStd(std::string(taylorVerdictName(check.taylor.verdict)))},
+            {"fingerprint", fingerprintJson(check.fingerprint)},
+            {"verdict", fromStd(std::string(checkVerdictName(check.verdict)))},
+            {"explanation", fromStd(check.explanation)}};
 }
 
 // ---- taylor, sweep, profile ------------------------------------------------------------------------------
@@ -330,12 +356,13 @@ void writeColumns(const QCommandLineParser &parser, const QString &name,
 
 QJsonObject runTaylor(const QCommandLineParser &parser, int &exitCode) {
     TaylorOptions options;
-    options.variant = variantOption(parser);
     options.direction = choiceOption(parser, "direction", "random, gradient", parseTaylorDirection);
     options.seed =
         static_cast<std::uint64_t>(integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
     options.convention = convention(parser);
     const Problem problem = loadProblem(parser);
+    const Candidate candidate = candidateGradient(parser, problem, options.convention);
+    options.gradient = &candidate.gradient;
     const TaylorResult result = taylorTest(problem, options);
     writeColumns(parser, "out", {"t", "E"}, {&result.t, &result.error});
     exitCode = result.verdict == TaylorVerdict::Wrong ? ExitInconsistent : ExitOk;
@@ -343,7 +370,8 @@ QJsonObject runTaylor(const QCommandLineParser &parser, int &exitCode) {
     if (result.windowEnd > result.windowBegin)
         window = {number(result.t[std::size_t(result.windowBegin)]),
                   number(result.t[std::size_t(result.windowEnd - 1)])};
-    return {{"variant", fromStd(std::string(gradientVariantName(options.variant)))},
+    return {{"variant", candidate.variant()},
+            {"gradient", candidate.source},
             {"direction", fromStd(std::string(taylorDirectionName(options.direction)))},
             {"slope", number(result.slope)},
             {"window", window},
@@ -354,9 +382,10 @@ QJsonObject runTaylor(const QCommandLineParser &parser, int &exitCode) {
 
 QJsonObject runSweep(const QCommandLineParser &parser, int &) {
     SweepOptions options;
-    options.variant = variantOption(parser);
     options.convention = convention(parser);
     const Problem problem = loadProblem(parser);
+    const Candidate candidate = candidateGradient(parser, problem, options.convention);
+    options.gradient = &candidate.gradient;
     const SweepResult sweep = stepSweep(problem, options);
     writeColumns(parser, "out", {"h", "forward", "central", "complex"},
                  {&sweep.steps, &sweep.deviation[0], &sweep.deviation[1], &sweep.deviation[2]});
@@ -364,7 +393,8 @@ QJsonObject runSweep(const QCommandLineParser &parser, int &) {
         return QJsonObject{
             {"forward", number(values[0])}, {"central", number(values[1])}, {"complex", number(values[2])}};
     };
-    return {{"best_step", perMethod(sweep.bestStep)},
+    return {{"gradient", candidate.source},
+            {"best_step", perMethod(sweep.bestStep)},
             {"best_deviation", perMethod(sweep.bestDeviation)},
             {"default_step", perMethod(sweep.defaultStep)},
             {"scale", number(sweep.scale)}};
@@ -382,7 +412,8 @@ QJsonObject runProfile(const QCommandLineParser &parser, int &) {
     return {{"variant", fromStd(std::string(gradientVariantName(variant)))},
             {"coefficients", coefficients},
             {"exact_minimizer", number(profile.exactMinimizer)},
-            {"minimum", number(profile.minimumValue)}};
+            {"minimum", number(profile.minimumValue)},
+            {"note", fromStd(profile.note)}};
 }
 
 // ---- descend ---------------------------------------------------------------------------------------------
@@ -448,9 +479,18 @@ QJsonObject runBench(const QCommandLineParser &parser, int &) {
 
 QCommandLineOption variantCommandOption() {
     return QCommandLineOption("variant",
-                              "Analytic gradient: correct, entrywise, or a teaching mistake (drop-transpose, "
-                              "drop-factor-two, no-outer-p, flip-sign).",
+                              QStringLiteral("Gradient formula to test, one of %1: the correct one, its "
+                                             "entry-wise sums, or a teaching mistake.")
+                                  .arg(fromStd(gradientVariantChoices())),
                               "variant", "correct");
+}
+
+QCommandLineOption gradientCommandOption() {
+    return QCommandLineOption(
+        "gradient",
+        "Test this gradient instead of a --variant: a file (.mtx, .csv, .npy, .mat), n×r like "
+        "γ, the gradient of f (of ½f with --half) at γ.",
+        "file");
 }
 
 std::vector<Command> commands() {
@@ -477,13 +517,17 @@ std::vector<Command> commands() {
                       QCommandLineOption("grad-out", "Write the gradient (n×r) here.", "file"),
                       QCommandLineOption("residual-out", "Write the residual M (n×n) here.", "file")}),
          runEval},
-        {"check", "Compare the analytic gradient with a numerical one. Exit 1 when inconsistent.",
+        {"check",
+         "Compare a gradient (a --variant formula or a --gradient file) with the numerical and the analytic "
+         "one. "
+         "Exit 1 when inconsistent.",
          withProblem(
              {QCommandLineOption("method", "forward, backward, central, complex or ridders.", "method",
                                  "central"),
               QCommandLineOption("step", "Finite-difference step h (default: chosen per entry).", "h"),
-              variantCommandOption(),
-              QCommandLineOption("deviation-out", "Write |analytic − numeric| (n×r) here.", "file"),
+              variantCommandOption(), gradientCommandOption(),
+              QCommandLineOption("deviation-out", "Write |G − numeric| (n×r) here, G the gradient tested.",
+                                 "file"),
               QCommandLineOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
@@ -498,13 +542,13 @@ std::vector<Command> commands() {
          runDescend},
         {"taylor", "Taylor remainder test: slope 2 when the gradient is right, 1 when it is wrong.",
          withProblem(
-             {variantCommandOption(),
+             {variantCommandOption(), gradientCommandOption(),
               QCommandLineOption("direction", "random or gradient (the negative gradient).", "D", "random"),
               QCommandLineOption("seed", "Seed of the random direction.", "S", "1"),
               QCommandLineOption("out", "Write t, E(t) as CSV here.", "file")}),
          runTaylor},
         {"sweep", "Deviation against the step h for forward, central and complex step.",
-         withProblem({variantCommandOption(),
+         withProblem({variantCommandOption(), gradientCommandOption(),
                       QCommandLineOption("out", "Write h and each method's deviation as CSV here.", "file")}),
          runSweep},
         {"profile", "Coefficients of the quartic f(γ − tG) and its exact minimiser.",

@@ -94,8 +94,7 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
                                    QStringLiteral("FILE"));
     const QCommandLineOption variant(
         QStringLiteral("variant"),
-        QStringLiteral("Gradient formula: correct, entrywise, drop-transpose, drop-factor-two, "
-                       "no-outer-p or flip-sign."),
+        QStringLiteral("Gradient formula: %1.").arg(QString::fromStdString(gradientVariantChoices())),
         QStringLiteral("V"), QStringLiteral("correct"));
     const QCommandLineOption tab(
         QStringLiteral("tab"),
@@ -141,9 +140,8 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
     launch.variant = parseGradientVariant(parser.value(variant).toStdString());
     if (!launch.variant)
         return fail(
-            QStringLiteral("--variant must be one of correct, entrywise, drop-transpose, drop-factor-two, "
-                           "no-outer-p, flip-sign; got \"%1\"")
-                .arg(parser.value(variant)));
+            QStringLiteral("--variant must be one of %1; got \"%2\"")
+                .arg(QString::fromStdString(gradientVariantChoices()), parser.value(variant)));
     if (!parser.isSet(variant))
         launch.variant.reset();
     launch.tab = int(QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),

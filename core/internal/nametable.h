@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -24,6 +25,16 @@ constexpr std::optional<Enum> parseName(const NameTable<Enum, N> &table, std::st
         if (name == text)
             return entry;
     return std::nullopt;
+}
+
+// "a, b, c": every name in table order, for help texts and error messages.
+template <typename Enum, std::size_t N> std::string joinNames(const NameTable<Enum, N> &table) {
+    std::string joined;
+    for (const auto &[entry, name] : table) {
+        joined += joined.empty() ? "" : ", ";
+        joined += name;
+    }
+    return joined;
 }
 
 } // namespace gradlens
