@@ -139,9 +139,8 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
 
     launch.variant = parseGradientVariant(parser.value(variant).toStdString());
     if (!launch.variant)
-        return fail(
-            QStringLiteral("--variant must be one of %1; got \"%2\"")
-                .arg(QString::fromStdString(gradientVariantChoices()), parser.value(variant)));
+        return fail(QStringLiteral("--variant must be one of %1; got \"%2\"")
+                        .arg(QString::fromStdString(gradientVariantChoices()), parser.value(variant)));
     if (!parser.isSet(variant))
         launch.variant.reset();
     launch.tab = int(QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
