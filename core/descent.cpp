@@ -59,6 +59,8 @@ std::string_view terminationName(Termination termination) {
         return "invalid_input";
     case Termination::Stagnated:
         return "stagnated";
+    case Termination::GradientFailed:
+        return "gradient_failed";
     }
     return "unknown";
 }
@@ -112,7 +114,12 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
         isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
     if (m_evaluation.symmetry == Symmetry::General) // symmetric ones read one triangle and need no layout
         m_pairedLayout = PairedLayout(problem.R, problem.P);
-    m_current = evaluateAt(m_gamma);
+    std::string failure;
+    m_current = evaluateAt(m_gamma, failure);
+    if (!failure.empty()) {
+        block(Termination::GradientFailed, failure);
+        return;
+    }
     m_gradientNorm = m_current.gradient.stableNorm();
     m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
     m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
@@ -125,15 +132,22 @@ Status DescentRun::setOptions(const DescentOptions &options) {
         return status;
     // A new convention changes what the loss means, a new variant what the gradient is: re-evaluate, so the
     // next step starts from values of the new kind.
-    const bool reevaluate =
-        options.convention != m_options.convention || options.variant != m_options.variant;
+    const bool reevaluate = options.convention != m_options.convention || options.variant != m_options.variant ||
+                            options.gradientSourceName != m_options.gradientSourceName;
     if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
         m_trialStep = options.learningRate;
     m_unchangedSteps = 0;
     m_options = options;
     m_evaluation.convention = options.convention;
+    if (m_blocked == Termination::GradientFailed)
+        m_blocked.reset(); // another source (or the same one, fixed) is tried again
     if (reevaluate && m_blocked != Termination::InvalidInput) {
-        m_current = evaluateAt(m_gamma);
+        std::string failure;
+        m_current = evaluateAt(m_gamma, failure);
+        if (!failure.empty()) {
+            block(Termination::GradientFailed, failure);
+            return Status::failure(failure);
+        }
         m_gradientNorm = m_current.gradient.stableNorm();
     }
     if (m_blocked == Termination::Converged || m_blocked == Termination::LineSearchFailed ||
@@ -142,14 +156,19 @@ Status DescentRun::setOptions(const DescentOptions &options) {
     return Status::success();
 }
 
-Evaluation DescentRun::evaluateAt(const MatrixXd &gamma) const {
-    if (m_options.variant == GradientVariant::Correct)
+Evaluation DescentRun::evaluateAt(const MatrixXd &gamma, std::string &failure) const {
+    if (!m_options.gradientSource && m_options.variant == GradientVariant::Correct)
         return fusedEvaluation(gamma, m_evaluation);
     EvaluationOptions lossOnly = m_evaluation;
     lossOnly.wantGradient = false;
     Evaluation result = fusedEvaluation(gamma, lossOnly);
-    result.gradient =
-        gradientVariant(m_problem.R, m_problem.P, gamma, m_options.variant, m_evaluation.convention);
+    if (m_options.gradientSource) {
+        if (const Status got = m_options.gradientSource(gamma, result.gradient); !got)
+            failure = got.message;
+    } else {
+        result.gradient =
+            gradientVariant(m_problem.R, m_problem.P, gamma, m_options.variant, m_evaluation.convention);
+    }
     return result;
 }
 
@@ -196,7 +215,8 @@ std::optional<Termination> DescentRun::armijoSearch(MatrixXd &candidate, double 
 }
 
 std::optional<Termination> DescentRun::step() {
-    if (m_blocked == Termination::InvalidInput || m_blocked == Termination::Diverged)
+    if (m_blocked == Termination::InvalidInput || m_blocked == Termination::Diverged ||
+        m_blocked == Termination::GradientFailed)
         return m_blocked;
     m_blocked.reset();
     if (m_gradientNorm <= m_options.gradientTolerance)
@@ -217,7 +237,10 @@ std::optional<Termination> DescentRun::step() {
         candidate = m_gamma - step * m_current.gradient;
     }
 
-    Evaluation next = evaluateAt(candidate);
+    std::string failure;
+    Evaluation next = evaluateAt(candidate, failure);
+    if (!failure.empty())
+        return block(Termination::GradientFailed, failure); // γ stays the last point with a gradient
     const double nextNorm = next.gradient.stableNorm();
     if (!std::isfinite(next.loss) || !std::isfinite(nextNorm) || next.loss > m_explosionLimit)
         return block(Termination::Diverged,

@@ -22,12 +22,17 @@ enum class Termination {
     Stopped,
     LineSearchFailed,
     InvalidInput,
-    Stagnated, // steps keep being accepted but leave the loss unchanged to rounding
+    Stagnated,      // steps keep being accepted but leave the loss unchanged to rounding
+    GradientFailed, // the user's gradient (a program) could not be had at some γ
 };
 
 std::string_view optimizerName(OptimizerKind kind); // "gd", "armijo"
 std::optional<OptimizerKind> parseOptimizer(std::string_view name);
 std::string_view terminationName(Termination termination); // "converged", "max_iterations", ...
+
+// The user's own gradient at any γ (n×r in, n×r out: the gradient of f, or of ½f under the Half
+// convention), e.g. their program run through files; a failure stops descent with its message.
+using GradientSource = std::function<Status(const Eigen::MatrixXd &gamma, Eigen::MatrixXd &gradient)>;
 
 struct DescentOptions {
     OptimizerKind optimizer = OptimizerKind::Armijo;
@@ -44,6 +49,10 @@ struct DescentOptions {
     int stagnationIterations = 10;
     // The gradient descent follows: the correct one, or a teaching mistake (to see descent misbehave).
     GradientVariant variant = GradientVariant::Correct;
+    // When set, descent follows this gradient instead of the variant's formula; the name says where it comes
+    // from ("program: python3 grad.py") and tells two sources apart.
+    GradientSource gradientSource;
+    std::string gradientSourceName;
 
     Status validate() const;
 };
@@ -81,7 +90,8 @@ public:
     DescentRun(const Problem &problem, const DescentOptions &options);
 
     // New options from the next step on; the iterate and the history stay. Invalid options are refused
-    // with a message and the old ones kept.
+    // with a message and the old ones kept. A gradient source that fails at the current γ is kept but
+    // blocks the run (GradientFailed); its message is returned.
     Status setOptions(const DescentOptions &options);
     const DescentOptions &options() const { return m_options; }
 
@@ -103,7 +113,8 @@ private:
     std::optional<Termination> block(Termination termination, std::string message);
     // Backtracks from the trial step; on success candidate and step hold the accepted point and length.
     std::optional<Termination> armijoSearch(Eigen::MatrixXd &candidate, double &step);
-    Evaluation evaluateAt(const Eigen::MatrixXd &gamma) const; // loss and the options' gradient variant
+    // Loss and the options' gradient (variant or source); a source's failure leaves its message in failure.
+    Evaluation evaluateAt(const Eigen::MatrixXd &gamma, std::string &failure) const;
     Evaluation fusedEvaluation(const Eigen::MatrixXd &gamma, const EvaluationOptions &options) const;
 
     const Problem &m_problem;

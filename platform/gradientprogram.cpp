@@ -190,8 +190,6 @@ Status GradientProgram::gradient(const Eigen::Ref<const Eigen::MatrixXd> &gamma,
                         .arg(gamma.cols()));
     if (const Status finite = checkFinite(out, "gradient"); !finite)
         return fail(QString::fromStdString(finite.message));
-    if (m_options.half)
-        out *= 2.0; // the gradient of f, whatever the program's convention
     return Status::success();
 }
 

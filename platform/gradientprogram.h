@@ -26,15 +26,14 @@ struct GradientProgramOptions {
     QString commandLine; // split like a shell would, run without one
     ExchangeFormat format = ExchangeFormat::Npy;
     int timeoutMs = 60000; // per call
-    bool half = false;     // the program returns ∂(½f)/∂γ rather than ∂f/∂γ
 };
 
 // The user's gradient program, run at any γ: R and P are written once into a private temporary folder,
 // γ at each call; the program is started with four paths appended (R, P, γ, the output gradient) and its
-// output is read back, checked for shape and finiteness, and scaled to the gradient of f. Every failure
-// (cannot start, timeout, non-zero exit, no output, malformed output, wrong shape, NaN) is one message that
-// names the command and ends with the tail of its stderr. Not thread-safe: one call at a time, from the
-// thread that created it.
+// output is read back and checked for shape and finiteness (its convention, f or ½f, is the caller's). Every
+// failure (cannot start, timeout, non-zero exit, no output, malformed output, wrong shape, NaN) is one
+// message that names the command and ends with the tail of its stderr. Not thread-safe: one call at a time,
+// from the thread that created it.
 class GradientProgram {
 public:
     // Writes R and P; fails when the command is empty, the program cannot be found, or a write fails.

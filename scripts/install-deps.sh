@@ -17,6 +17,7 @@ packages=(
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libxkbcommon-dev  # ui
     libmatio-dev zlib1g-dev                # MATLAB .mat files (zlib: the .mat structure check inflates)
     fonts-dejavu-core                      # legible text in offscreen screenshots and tests
+    python3-numpy                          # the NumPy example gradient program, run by the tests
     help2man                               # man pages, generated at build time
     desktop-file-utils appstream           # the install test validates the .desktop and metainfo files
     dpkg-dev file                          # cpack -G DEB computes the package's dependencies with them

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 using namespace gradlens;
@@ -23,6 +24,18 @@ struct Run {
     QJsonObject json;
     QByteArray out, err;
 };
+
+// A python3 with NumPy (the one on PATH, or Debian's), or empty when there is none.
+QString pythonWithNumpy() {
+    for (const QString &python : {QStringLiteral("python3"), QStringLiteral("/usr/bin/python3")}) {
+        QProcess probe;
+        probe.start(python, {QStringLiteral("-c"), QStringLiteral("import numpy")});
+        if (probe.waitForFinished(30000) && probe.exitStatus() == QProcess::NormalExit &&
+            probe.exitCode() == 0)
+            return python;
+    }
+    return {};
+}
 
 Run cli(const QStringList &arguments) {
     QProcess process;
@@ -573,6 +586,106 @@ private slots:
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.json.value("r").toInt(), 1);
         QVERIFY2(run.err.contains("notice") && run.err.contains("transpose"), run.err);
+    }
+
+    // The user's gradient from their program (--gradient-cmd): each example, correct and buggy, in each
+    // language available here, gets the right verdict and the name of its mistake.
+    void gradientFromAProgram_data() {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("verdict");
+        QTest::addColumn<QString>("nearest");
+        const QString build = QStringLiteral(GRADLENS_EXAMPLES_BUILD),
+                      source = QStringLiteral(GRADLENS_EXAMPLES_SOURCE);
+        QTest::newRow("C++, correct") << build + "/gradient"
+                                      << "npy"
+                                      << "consistent"
+                                      << "correct";
+        QTest::newRow("C++, buggy") << build + "/gradient_buggy"
+                                    << "npy"
+                                    << "inconsistent"
+                                    << "drop-transpose";
+        const QString python = pythonWithNumpy();
+        if (!python.isEmpty()) {
+            QTest::newRow("NumPy, correct") << python + " " + source + "/gradient.py"
+                                            << "npy"
+                                            << "consistent"
+                                            << "correct";
+            QTest::newRow("NumPy, buggy") << python + " " + source + "/gradient_buggy.py"
+                                          << "npy"
+                                          << "inconsistent"
+                                          << "no-outer-p";
+        }
+        if (!QStandardPaths::findExecutable(QStringLiteral("octave")).isEmpty()) {
+            const QString octave = QStringLiteral("octave --no-gui --quiet ");
+            QTest::newRow("Octave, correct") << octave + source + "/gradient.m"
+                                             << "csv"
+                                             << "consistent"
+                                             << "correct";
+            QTest::newRow("Octave, buggy") << octave + source + "/gradient_buggy.m"
+                                           << "csv"
+                                           << "inconsistent"
+                                           << "drop-factor-two";
+        }
+    }
+    void gradientFromAProgram() {
+        QFETCH(QString, command);
+        QFETCH(QString, format);
+        QFETCH(QString, verdict);
+        QFETCH(QString, nearest);
+        const Run run = cli(QStringList{"check"} + m_files +
+                            QStringList{"--gradient-cmd", command, "--gradient-format", format});
+        QVERIFY2(run.exitCode == (verdict == "consistent" ? 0 : 1), run.err.constData());
+        QCOMPARE(run.json.value("verdict").toString(), verdict);
+        QCOMPARE(run.json.value("fingerprint").toObject().value("nearest").toString(), nearest);
+        QCOMPARE(run.json.value("gradient").toString(), "program:" + command);
+    }
+
+    // Descent follows the user's program at every γ: with a correct program it retraces the formula's run.
+    void descentFollowsTheProgram() {
+        const Run formula = cli(QStringList{"descend"} + m_files + QStringList{"--iterations", "15"});
+        const Run program =
+            cli(QStringList{"descend"} + m_files +
+                QStringList{"--iterations", "15", "--gradient-cmd", GRADLENS_EXAMPLES_BUILD "/gradient"});
+        QCOMPARE(program.exitCode, 0);
+        QCOMPARE(program.json.value("iterations").toInt(), 15);
+        QCOMPARE(program.json.value("gradient_calls").toInt(), 16 + 0); // the start and each accepted step
+        GL_COMPARE_NEAR(program.json.value("final_loss").toDouble(),
+                        formula.json.value("final_loss").toDouble(),
+                        1e-9 * formula.json.value("initial_loss").toDouble());
+        // The buggy one: the Taylor test and descent both see it.
+        const Run taylor = cli(QStringList{"taylor"} + m_files +
+                               QStringList{"--gradient-cmd", GRADLENS_EXAMPLES_BUILD "/gradient_buggy"});
+        QCOMPARE(taylor.exitCode, 1);
+        QCOMPARE(taylor.json.value("verdict").toString(), QStringLiteral("wrong"));
+    }
+
+    // Every way the program can fail is one line on stderr naming the command, and exit 2.
+    void gradientProgramFailures_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not found") << QStringList{"--gradient-cmd", "no-such-program"}
+                                   << "not an executable program";
+        QTest::newRow("non-zero exit") << QStringList{"--gradient-cmd", "sh -c 'echo boom >&2; exit 4' sh"}
+                                       << "exited with status 4; its stderr ends: boom";
+        QTest::newRow("timeout") << QStringList{"--gradient-cmd", "sh -c 'sleep 20' sh", "--gradient-timeout",
+                                                "0.3"}
+                                 << "did not finish within 0.3 s";
+        QTest::newRow("wrong shape") << QStringList{"--gradient-cmd", "sh -c 'cp \"$1\" \"$4\"' sh",
+                                                    "--gradient-format", "mtx"}
+                                     << "wrote a 30×30 gradient; expected 30×2";
+        QTest::newRow("with --variant")
+            << QStringList{"--gradient-cmd", "true", "--variant", "flip-sign"} << "exclude each other";
+        QTest::newRow("bad format") << QStringList{"--gradient-cmd", "true", "--gradient-format", "xls"}
+                                    << "--gradient-format: expected one of npy, csv, mtx";
+    }
+    void gradientProgramFailures() {
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        const Run run = cli(QStringList{"check"} + m_files + extra);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QCOMPARE(run.err.count('\n'), 1);
     }
 
     void badInput_data() {

@@ -45,10 +45,11 @@ private slots:
     void examplePrograms_data() {
         QTest::addColumn<QString>("program");
         QTest::addColumn<int>("variant");
-        QTest::newRow("correct") << QStringLiteral(GRADLENS_EXAMPLES_DIR "/gradient")
+        QTest::newRow("correct") << QStringLiteral(GRADLENS_EXAMPLES_BUILD "/gradient")
                                  << int(GradientVariant::Correct);
         QTest::newRow("buggy: transpose term dropped")
-            << QStringLiteral(GRADLENS_EXAMPLES_DIR "/gradient_buggy") << int(GradientVariant::DropTranspose);
+            << QStringLiteral(GRADLENS_EXAMPLES_BUILD "/gradient_buggy")
+            << int(GradientVariant::DropTranspose);
     }
     void examplePrograms() {
         QFETCH(QString, program);
@@ -67,7 +68,7 @@ private slots:
         const QString spaced = directory.filePath(QStringLiteral("my programs"));
         QVERIFY(QDir().mkpath(spaced));
         const QString copy = spaced + QStringLiteral("/gradient");
-        QVERIFY(QFile::copy(QStringLiteral(GRADLENS_EXAMPLES_DIR "/gradient"), copy));
+        QVERIFY(QFile::copy(QStringLiteral(GRADLENS_EXAMPLES_BUILD "/gradient"), copy));
         QFile::setPermissions(copy, QFile::ReadOwner | QFile::ExeOwner);
         Problem problem = smallProblem();
         GradientProgramOptions options;
@@ -176,7 +177,7 @@ private slots:
         // First call: the correct example. Later calls: exit 0 without writing anything.
         options.commandLine =
             QStringLiteral("sh -c 'if [ -e \"$0\" ]; then exit 0; fi; touch \"$0\"; exec \"%1\" \"$@\"' %2")
-                .arg(QStringLiteral(GRADLENS_EXAMPLES_DIR "/gradient"), flag);
+                .arg(QStringLiteral(GRADLENS_EXAMPLES_BUILD "/gradient"), flag);
         std::unique_ptr<GradientProgram> program;
         QVERIFY(GradientProgram::start(options, problem.R, problem.P, program));
         MatrixXd gradient;

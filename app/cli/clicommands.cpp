@@ -7,6 +7,7 @@
 #include "generators.h"
 #include "gradientcheck.h"
 #include "gradientforms.h"
+#include "gradientprogram.h"
 #include "instruments.h"
 #include "matrixio.h"
 #include "numericgradient.h"
@@ -175,7 +176,36 @@ struct Candidate {
     QJsonValue variant() const { return fromFile ? QJsonValue(QJsonValue::Null) : QJsonValue(source); }
 };
 
+// The user's program from --gradient-cmd, started with R and P written once; nullptr without the option.
+std::unique_ptr<GradientProgram> gradientProgram(const QCommandLineParser &parser, const Problem &problem) {
+    if (!parser.isSet("gradient-cmd"))
+        return nullptr;
+    for (const char *other : {"gradient", "variant"})
+        if (parser.optionNames().contains(QLatin1String(other))) // (descend has neither option)
+            throw InputError{
+                QStringLiteral("--gradient-cmd and --%1 exclude each other: the gradient tested is "
+                               "one or the other")
+                    .arg(QLatin1String(other))};
+    GradientProgramOptions options;
+    options.commandLine = parser.value("gradient-cmd");
+    options.format = choiceOption(parser, "gradient-format", "npy, csv, mtx", [](std::string_view name) {
+        return parseExchangeFormat(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    });
+    options.timeoutMs = static_cast<int>(std::lround(
+        1000 * doubleOption(parser, "gradient-timeout", 0.001, 86400.0, "in seconds, 0.001 … 86400")));
+    std::unique_ptr<GradientProgram> program;
+    if (Status started = GradientProgram::start(options, problem.R, problem.P, program); !started)
+        throw InputError{fromStd(started.message)};
+    return program;
+}
+
 Candidate candidateGradient(const QCommandLineParser &parser, const Problem &problem, Convention chosen) {
+    if (auto program = gradientProgram(parser, problem)) {
+        Eigen::MatrixXd gradient;
+        if (Status got = program->gradient(problem.gamma, gradient); !got)
+            throw InputError{fromStd(got.message)};
+        return {std::move(gradient), "program:" + program->commandLine(), true};
+    }
     if (!parser.isSet("gradient"))
         return {gradientVariant(problem, variantOption(parser), chosen),
                 fromStd(std::string(gradientVariantName(variantOption(parser))))};
@@ -428,6 +458,14 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
         doubleOption(parser, "tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
     options.convention = convention(parser);
     const Problem problem = loadProblem(parser);
+    // The user's program at every γ: descent follows it instead of the formula.
+    const std::unique_ptr<GradientProgram> program = gradientProgram(parser, problem);
+    if (program) {
+        options.gradientSource = [&program](const Eigen::MatrixXd &gamma, Eigen::MatrixXd &gradient) {
+            return program->gradient(gamma, gradient);
+        };
+        options.gradientSourceName = "program:" + toStd(program->commandLine());
+    }
 
     const DescentSummary summary = descend(problem, options);
     if (summary.termination == Termination::InvalidInput)
@@ -439,6 +477,8 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
             throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(status.message))};
     }
     return {{"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
+            {"gradient", program ? "program:" + program->commandLine() : QStringLiteral("correct")},
+            {"gradient_calls", program ? program->calls() : 0},
             {"convention", conventionName(options.convention)},
             {"iterations", summary.iterations},
             {"initial_loss", number(summary.initialLoss)},
@@ -485,6 +525,19 @@ QCommandLineOption variantCommandOption() {
                               "variant", "correct");
 }
 
+// --gradient-cmd and its settings: the user's program, run at γ (check, taylor, sweep) or at every γ
+// (descend).
+QList<QCommandLineOption> gradientProgramOptions() {
+    return {
+        QCommandLineOption("gradient-cmd",
+                           "Test the gradient your program computes: it is run (without a shell) with four "
+                           "paths appended, R P γ OUT, and writes the gradient of f (of ½f with --half) "
+                           "to OUT.",
+                           "command"),
+        QCommandLineOption("gradient-format", "Format of the four files: npy, csv or mtx.", "format", "npy"),
+        QCommandLineOption("gradient-timeout", "Seconds one run of the program may take.", "seconds", "60")};
+}
+
 QCommandLineOption gradientCommandOption() {
     return QCommandLineOption(
         "gradient",
@@ -494,9 +547,10 @@ QCommandLineOption gradientCommandOption() {
 }
 
 std::vector<Command> commands() {
-    auto withProblem = [](QList<QCommandLineOption> extra) {
+    auto withProblem = [](QList<QCommandLineOption> extra, const QList<QCommandLineOption> &more = {}) {
         QList<QCommandLineOption> options = problemOptions();
         options.append(extra);
+        options.append(more);
         return options;
     };
     return {
@@ -528,7 +582,8 @@ std::vector<Command> commands() {
               variantCommandOption(), gradientCommandOption(),
               QCommandLineOption("deviation-out", "Write |G − numeric| (n×r) here, G the gradient tested.",
                                  "file"),
-              QCommandLineOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")}),
+              QCommandLineOption("numeric-out", "Write the numerical gradient (n×r) here.", "file")},
+             gradientProgramOptions()),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
          withProblem(
@@ -538,18 +593,21 @@ std::vector<Command> commands() {
               QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
               QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
               QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
-                                 "file")}),
+                                 "file")},
+             gradientProgramOptions()),
          runDescend},
         {"taylor", "Taylor remainder test: slope 2 when the gradient is right, 1 when it is wrong.",
          withProblem(
              {variantCommandOption(), gradientCommandOption(),
               QCommandLineOption("direction", "random or gradient (the negative gradient).", "D", "random"),
               QCommandLineOption("seed", "Seed of the random direction.", "S", "1"),
-              QCommandLineOption("out", "Write t, E(t) as CSV here.", "file")}),
+              QCommandLineOption("out", "Write t, E(t) as CSV here.", "file")},
+             gradientProgramOptions()),
          runTaylor},
         {"sweep", "Deviation against the step h for forward, central and complex step.",
          withProblem({variantCommandOption(), gradientCommandOption(),
-                      QCommandLineOption("out", "Write h and each method's deviation as CSV here.", "file")}),
+                      QCommandLineOption("out", "Write h and each method's deviation as CSV here.", "file")},
+                     gradientProgramOptions()),
          runSweep},
         {"profile", "Coefficients of the quartic f(γ − tG) and its exact minimiser.",
          withProblem({variantCommandOption()}), runProfile},
