@@ -215,9 +215,16 @@ std::optional<Termination> DescentRun::armijoSearch(MatrixXd &candidate, double 
 }
 
 std::optional<Termination> DescentRun::step() {
-    if (m_blocked == Termination::InvalidInput || m_blocked == Termination::Diverged ||
-        m_blocked == Termination::GradientFailed)
+    if (m_blocked == Termination::InvalidInput || m_blocked == Termination::Diverged)
         return m_blocked;
+    if (m_blocked == Termination::GradientFailed) { // (a timeout, a cancelled run): try the gradient again
+        std::string failure;
+        Evaluation again = evaluateAt(m_gamma, failure);
+        if (!failure.empty())
+            return block(Termination::GradientFailed, failure);
+        m_current = std::move(again);
+        m_gradientNorm = m_current.gradient.stableNorm();
+    }
     m_blocked.reset();
     if (m_gradientNorm <= m_options.gradientTolerance)
         return block(Termination::Converged, convergedMessage(m_gradientNorm, m_options.gradientTolerance));

@@ -470,4 +470,12 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
     return check;
 }
 
+MatrixXd relativeDeviation(const GradientCheck &check) {
+    // The same scale as max_rel_deviation, read off its ratio to max_abs_deviation (both in the check's
+    // units, which may be rescaled ones).
+    if (!(check.deviation.maxAbsolute > 0))
+        return MatrixXd::Zero(check.deviation.absolute.rows(), check.deviation.absolute.cols());
+    return check.deviation.absolute * (check.maxRelativeDeviation / check.deviation.maxAbsolute);
+}
+
 } // namespace gradlens

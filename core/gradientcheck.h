@@ -74,6 +74,10 @@ struct GradientCheck {
     bool cancelled = false;
 };
 
+// Per entry, |G − G_num| over the scale max_rel_deviation uses (max|G|, max|G_num|, the largest
+// resolution): what the window paints on its fixed 1e-16 … 1 scale, the threshold marked. n×r.
+Eigen::MatrixXd relativeDeviation(const GradientCheck &check);
+
 // candidate must be n×r. O(n²r) plus the numerical gradient; no n×n temporary.
 GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const Eigen::MatrixXd> &candidate,
                             const GradientCheckOptions &options = {});

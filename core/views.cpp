@@ -19,7 +19,7 @@ ViewDescription describe(ViewKind kind) {
     case ViewKind::Gradient:
         return {"Gradient ∂f/∂γ", "G", ViewScale::Signed};
     case ViewKind::Deviation:
-        return {"Deviation |analytic − numeric|", "deviation", ViewScale::Logarithmic};
+        return {"Relative deviation |G − G_num| / max|G|", "deviation", ViewScale::Relative};
     case ViewKind::Target:
         return {"Target R", "R", ViewScale::Signed};
     case ViewKind::Weights:

@@ -13,7 +13,7 @@ namespace gradlens {
 enum class ViewKind {
     Residual,           // M, n×n
     Gradient,           // the analytic gradient, n×r (as given)
-    Deviation,          // |analytic − numeric| per entry, n×r (as given)
+    Deviation,          // |G − G_num| / max|G| per entry, n×r (as given)
     Target,             // R, n×n
     Weights,            // P, n×n
     Outer,              // γγᵀ, n×n
@@ -25,7 +25,8 @@ enum class ViewKind {
 
 enum class ViewScale {
     Signed,      // diverging colours centred at zero
-    Logarithmic, // magnitudes over decades (deviations)
+    Logarithmic, // magnitudes over decades, from the data
+    Relative,    // relative deviations on a fixed log scale, 1e-16 … 1: a right gradient stays dark
 };
 
 std::string_view viewName(ViewKind kind);   // "Residual M", "∂f/∂γ", ...

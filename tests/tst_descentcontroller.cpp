@@ -220,7 +220,10 @@ private slots:
         QCOMPARE(last->deviationIteration, 4);
         const ProblemView at4{problem.R, problem.P, last->gamma};
         const GradientCheck expected = checkGradient(at4, last->gradient);
-        GL_COMPARE_MATRICES(*last->deviation, expected.deviation.absolute, 0.0);
+        // The deviation heatmap's matrix: |G − G_num| relative to the check's scale, and that scale is
+        // max_rel_deviation's (its largest entry is that figure).
+        GL_COMPARE_MATRICES(*last->deviation, relativeDeviation(expected), 0.0);
+        GL_COMPARE_NEAR(last->deviation->maxCoeff(), expected.maxRelativeDeviation, 1e-15);
         GL_COMPARE_NEAR(last->lastDeviation.maxAbsolute, expected.deviation.maxAbsolute, 0.0);
         QCOMPARE(last->lastDeviation.verdict,
                  QString::fromStdString(std::string(checkVerdictName(expected.verdict))));

@@ -31,6 +31,29 @@ class TestHeatmap : public QObject {
     Q_OBJECT
 private slots:
     // Zero sits in the middle of the diverging map, ±max at its ends, whatever the sign balance.
+    // Relative deviations have a fixed scale, 1e-16 … 1, whatever the data: a right gradient (1e-12) and a
+    // wrong one (0.3) get different colours instead of each filling the whole map.
+    void relativeScaleIsFixed_data() {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<double>("position");
+        QTest::newRow("rounding, 1e-12") << 1e-12 << 0.25;
+        QTest::newRow("wrong, 1e-1") << 1e-1 << 15.0 / 16.0;
+        QTest::newRow("below the scale, 1e-20") << 1e-20 << 0.0;
+        QTest::newRow("above the scale, 10") << 10.0 << 1.0;
+    }
+    void relativeScaleIsFixed() {
+        QFETCH(double, value);
+        QFETCH(double, position);
+        const Eigen::MatrixXd small = Eigen::MatrixXd::Constant(3, 2, 1e-13),
+                              large = Eigen::MatrixXd::Constant(3, 2, 0.5);
+        for (const Eigen::MatrixXd &data : {small, large}) {
+            const ColorRange range = colorRange(data, ViewScale::Relative);
+            GL_COMPARE_NEAR(range.low, -16.0, 0.0);
+            GL_COMPARE_NEAR(range.high, 0.0, 0.0);
+            GL_COMPARE_NEAR(colorPosition(value, range, ViewScale::Relative), position, 1e-12);
+        }
+    }
+
     void signedMapIsCentredAtZero_data() {
         QTest::addColumn<double>("low");
         QTest::addColumn<double>("high");

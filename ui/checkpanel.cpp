@@ -48,6 +48,9 @@ CheckPanel::CheckPanel(QWidget *parent)
     m_variant->addItem(tr("Mistake: M instead of P∘M"), int(GradientVariant::NoOuterP));
     m_variant->addItem(tr("Mistake: flip the sign of M"), int(GradientVariant::FlipSign));
     m_variant->addItem(tr("Mistake: the j = k term counted once"), int(GradientVariant::DiagonalOnce));
+    m_variant->insertSeparator(m_variant->count());
+    m_variant->addItem(tr("From a file…"), kFromFile);
+    m_variant->addItem(tr("From a program…"), kFromProgram);
     m_variant->setToolTip(
         tr("Which formula the window calls \"the analytic gradient\": descent, the heatmaps "
            "and every check use it. Pick a mistake to see how checks catch it."));
@@ -74,7 +77,17 @@ CheckPanel::CheckPanel(QWidget *parent)
     connect(m_method, &QComboBox::currentIndexChanged, this, &CheckPanel::settingsChanged);
     connect(m_convention, &QComboBox::currentIndexChanged, this, &CheckPanel::settingsChanged);
     connect(m_every, &QSpinBox::valueChanged, this, &CheckPanel::settingsChanged);
-    connect(m_variant, &QComboBox::currentIndexChanged, this, &CheckPanel::settingsChanged);
+    connect(m_variant, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const int data = m_variant->itemData(index).toInt();
+        if (data == kFromFile || data == kFromProgram) {
+            emit userGradientRequested(data == kFromFile ? UserGradientKind::File
+                                                         : UserGradientKind::Program);
+            return; // the window asks, then calls setUserGradientLabel or showFormula
+        }
+        m_formulaIndex = index;
+        resetUserItems();
+        emit settingsChanged();
+    });
     connect(m_pauseOnFailure, &QCheckBox::toggled, this, &CheckPanel::settingsChanged);
     connect(m_step, &QLineEdit::editingFinished, this, &CheckPanel::settingsChanged);
     connect(m_automaticStep, &QCheckBox::toggled, this, [this](bool automatic) {
@@ -107,11 +120,35 @@ void CheckPanel::setSettings(const CheckSettings &settings) {
 }
 
 GradientVariant CheckPanel::variant() const {
-    return GradientVariant(m_variant->currentData().toInt());
+    return GradientVariant(m_variant->itemData(m_formulaIndex).toInt());
 }
 
 void CheckPanel::setVariant(GradientVariant variant) {
     m_variant->setCurrentIndex(m_variant->findData(int(variant)));
+}
+
+bool CheckPanel::usesUserGradient() const {
+    const int data = m_variant->currentData().toInt();
+    return data == kFromFile || data == kFromProgram;
+}
+
+void CheckPanel::setUserGradientLabel(UserGradientKind kind, const QString &label) {
+    resetUserItems();
+    const int index = m_variant->findData(kind == UserGradientKind::File ? kFromFile : kFromProgram);
+    m_variant->setItemText(index, label);
+    const QSignalBlocker blocker(m_variant);
+    m_variant->setCurrentIndex(index);
+}
+
+void CheckPanel::showFormula() {
+    resetUserItems();
+    const QSignalBlocker blocker(m_variant);
+    m_variant->setCurrentIndex(m_formulaIndex);
+}
+
+void CheckPanel::resetUserItems() {
+    m_variant->setItemText(m_variant->findData(kFromFile), tr("From a file…"));
+    m_variant->setItemText(m_variant->findData(kFromProgram), tr("From a program…"));
 }
 
 Convention CheckPanel::convention() const {

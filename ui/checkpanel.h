@@ -25,13 +25,21 @@ public:
     void setSettings(const CheckSettings &settings);
     Convention convention() const;
     void setConvention(Convention convention);
-    // The formula "the analytic gradient" comes from: correct, entry-wise, or a teaching mistake.
+    // The formula "the analytic gradient" comes from: correct, entry-wise, or a teaching mistake (the last
+    // formula chosen, while the user's gradient is in use).
     GradientVariant variant() const;
     void setVariant(GradientVariant variant);
+    // The selector's last two items bring the user's own gradient: choosing one asks the window
+    // (userGradientRequested), which then shows what it got ("From file: G.npy") or goes back.
+    enum class UserGradientKind { File, Program };
+    bool usesUserGradient() const;
+    void setUserGradientLabel(UserGradientKind kind, const QString &label);
+    void showFormula(); // back to the last formula, after a cancelled choice
     QAction *checkAction() const { return m_checkNow; }
 
 signals:
     void settingsChanged();
+    void userGradientRequested(gradlens::CheckPanel::UserGradientKind kind);
 
 private:
     QComboBox *m_method, *m_convention, *m_variant;
@@ -39,6 +47,10 @@ private:
     QLineEdit *m_step;
     QSpinBox *m_every;
     QAction *m_checkNow;
+    int m_formulaIndex = 0;                                 // of the formula last chosen in m_variant
+    static constexpr int kFromFile = -1, kFromProgram = -2; // item data of the two user-gradient items
+
+    void resetUserItems();
 };
 
 } // namespace gradlens

@@ -99,6 +99,11 @@ void DescentController::setStepsPerSecond(int stepsPerSecond) {
     m_worker->setStepsPerSecond(stepsPerSecond); // an atomic: read by the run at its next step
 }
 
+void DescentController::setUserGradient(const UserGradient &gradient) {
+    send();
+    post([worker = m_worker, gradient] { worker->setUserGradient(gradient); });
+}
+
 void DescentController::setCheckSettings(const CheckSettings &settings) {
     m_check = settings;
     send();

@@ -30,6 +30,9 @@ public:
     void setCheckSettings(const CheckSettings &settings);
     // Steps per second while running (0: as fast as it goes); applies at once, also to a run under way.
     void setStepsPerSecond(int stepsPerSecond);
+    // The user's gradient (a file's, at the current γ, or a program's) in place of the formula; an empty
+    // one goes back to the formula.
+    void setUserGradient(const UserGradient &gradient);
 
     bool isRunning() const { return m_running; }
     bool isBusy() const { return m_pendingCommands > 0 || m_running; }

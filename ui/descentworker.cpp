@@ -26,9 +26,13 @@ DescentWorker::~DescentWorker() = default;
 
 void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation) {
     endChain();
+    if (problem != m_problem)
+        m_program.reset(); // its R and P were another problem's (a reset keeps them)
     m_problem = std::move(problem);
     m_generation = generation;
     m_stepsLeft = 0;
+    if (const QString error = withUserGradient(m_options); !error.isEmpty())
+        emit failed(error);
     m_run = std::make_unique<DescentRun>(*m_problem, m_options);
     m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
     m_publishedRecords = 0;
@@ -47,7 +51,64 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     emit commandFinished();
 }
 
-void DescentWorker::setDescentOptions(const DescentOptions &options) {
+QString DescentWorker::withUserGradient(DescentOptions &options) {
+    options.gradientSource = nullptr;
+    options.gradientSourceName.clear();
+    if (!m_user.isSet() || !m_problem)
+        return {};
+    options.gradientSourceName = m_user.label.toStdString();
+    if (m_user.fromFile) {
+        const Eigen::MatrixXd gradient = *m_user.fromFile, at = m_fileGamma;
+        options.gradientSource = [gradient, at](const Eigen::MatrixXd &gamma, Eigen::MatrixXd &out) {
+            if (gamma.rows() != at.rows() || gamma.cols() != at.cols() || gamma != at)
+                return Status::failure("a gradient read from a file holds only at the γ it was computed at: "
+                                       "to descend, choose a formula or a program");
+            out = gradient;
+            return Status::success();
+        };
+        return {};
+    }
+    if (!m_program) {
+        if (const Status started =
+                GradientProgram::start(*m_user.program, m_problem->R, m_problem->P, m_program);
+            !started) {
+            options.gradientSource = [message = started.message](const Eigen::MatrixXd &, Eigen::MatrixXd &) {
+                return Status::failure(message);
+            };
+            return QString::fromStdString(started.message);
+        }
+    }
+    // A run of the program is cancelled when the GUI stops the run (Pause, Reset, a new problem).
+    options.gradientSource = [this](const Eigen::MatrixXd &gamma, Eigen::MatrixXd &out) {
+        const quint64 epoch = m_stopEpoch.load();
+        return m_program->gradient(gamma, out, [this, epoch] { return m_stopEpoch.load() != epoch; });
+    };
+    return {};
+}
+
+void DescentWorker::setUserGradient(const UserGradient &gradient) {
+    endChain();
+    m_user = gradient;
+    m_program.reset();
+    if (m_run)
+        m_fileGamma = m_run->gamma();
+    DescentOptions options = m_options;
+    if (const QString error = withUserGradient(options); !error.isEmpty())
+        emit failed(error);
+    m_options = options;
+    if (m_run) {
+        if (const Status status = m_run->setOptions(options); !status)
+            m_message = QString::fromStdString(status.message);
+        if (m_check.everyIterations > 0 && !m_run->blocked())
+            check(m_stopEpoch.load()); // the user's gradient against the numerical one, at once
+        publish(false);
+    }
+    emit commandFinished();
+}
+
+void DescentWorker::setDescentOptions(const DescentOptions &given) {
+    DescentOptions options = given;
+    withUserGradient(options);
     if (m_run) {
         if (const Status status = m_run->setOptions(options); !status) {
             emit failed(QString::fromStdString(status.message));
@@ -55,8 +116,8 @@ void DescentWorker::setDescentOptions(const DescentOptions &options) {
             return;
         }
     }
-    const bool changedWhatIsShown =
-        options.convention != m_options.convention || options.variant != m_options.variant;
+    const bool changedWhatIsShown = options.convention != m_options.convention ||
+                                    (options.variant != m_options.variant && !m_user.isSet());
     m_options = options;
     if (changedWhatIsShown && m_run && !m_running) {
         if (m_check.everyIterations > 0 && !m_run->blocked())
@@ -197,7 +258,8 @@ bool DescentWorker::check(quint64 epoch) {
         m_message = tr("The gradient check was cancelled.");
         return false;
     }
-    m_deviation = std::make_shared<const Eigen::MatrixXd>(result.deviation.absolute);
+    m_deviation = std::make_shared<const Eigen::MatrixXd>(relativeDeviation(result));
+    m_deviationThreshold = result.threshold;
     m_numeric = std::make_shared<const Eigen::MatrixXd>(result.numeric);
     m_deviationIteration = m_run->iteration();
     const bool failed = result.verdict == CheckVerdict::Inconsistent;
@@ -224,6 +286,7 @@ bool DescentWorker::check(quint64 epoch) {
 void DescentWorker::publish(bool running) {
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = m_generation;
+    snapshot->gradientSource = m_user.label;
     snapshot->problem = m_problem;
     snapshot->convention = m_options.convention;
     snapshot->running = running;
@@ -255,6 +318,7 @@ void DescentWorker::publish(bool running) {
     snapshot->newDeviations = std::move(m_newDeviations);
     m_newDeviations.clear();
     snapshot->deviation = m_deviation;
+    snapshot->deviationThreshold = m_deviationThreshold;
     snapshot->numeric = m_numeric;
     snapshot->deviationIteration = m_deviationIteration;
     snapshot->lastDeviation = m_lastDeviation;

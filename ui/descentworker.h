@@ -32,6 +32,7 @@ public slots:
     void setProblem(std::shared_ptr<const gradlens::Problem> problem, quint64 generation);
     void setDescentOptions(const gradlens::DescentOptions &options);
     void setCheckSettings(const gradlens::CheckSettings &settings);
+    void setUserGradient(const gradlens::UserGradient &gradient);
     void step(int count, quint64 epoch);
     void run(quint64 epoch);
     void checkNow(quint64 epoch);
@@ -47,9 +48,15 @@ private:
     void endChain();           // the running command, if any, is over
     bool check(quint64 epoch); // false when cancelled
     void publish(bool running);
+    // The options with the user's gradient as their source (starting the program for this problem if
+    // needed); an error message when the program cannot start.
+    QString withUserGradient(DescentOptions &options);
 
     std::shared_ptr<const Problem> m_problem;
     std::unique_ptr<DescentRun> m_run;
+    UserGradient m_user;
+    std::unique_ptr<GradientProgram> m_program; // started for m_problem; null without a program
+    Eigen::MatrixXd m_fileGamma;                // the γ a gradient from a file holds at
     quint64 m_generation = 0;
     DescentOptions m_options;
     CheckSettings m_check;
@@ -74,6 +81,7 @@ private:
     // The latest gradient check.
     std::shared_ptr<const Eigen::MatrixXd> m_deviation, m_numeric;
     int m_deviationIteration = -1;
+    double m_deviationThreshold = 0;
     DeviationPoint m_lastDeviation;
     QString m_guardExplanation;
 };

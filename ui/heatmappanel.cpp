@@ -88,6 +88,7 @@ void HeatmapPanel::refresh() {
     const QString title = titleOf(kind);
     m_heatmap->setClickHint(isFactorShaped(kind) ? tr("everything about that entry of the gradient")
                                                  : QString());
+    m_heatmap->setColorBarMarker(0, QString());
     // What the snapshot already holds is shown as is (shared, not copied).
     std::shared_ptr<const Eigen::MatrixXd> direct;
     switch (kind) {
@@ -104,6 +105,7 @@ void HeatmapPanel::refresh() {
             return;
         }
         direct = snapshot->deviation;
+        m_heatmap->setColorBarMarker(snapshot->deviationThreshold, tr("threshold"));
         break;
     case ViewKind::Target:
         direct = std::shared_ptr<const Eigen::MatrixXd>(snapshot->problem, &snapshot->problem->R);

@@ -21,6 +21,11 @@ ColorRange colorRange(const Eigen::MatrixXd &matrix, ViewScale scale) {
                 smallestPositive = std::min(smallestPositive, v);
             range.valid = true;
         }
+    if (scale == ViewScale::Relative) { // fixed, so that a right and a wrong gradient look different
+        range.low = -16.0;
+        range.high = 0.0;
+        return range;
+    }
     if (scale == ViewScale::Signed) {
         const double bound = largest > 0 ? largest : 1.0;
         range.low = -bound;
@@ -46,7 +51,7 @@ double colorPosition(double value, const ColorRange &range, ViewScale scale) {
         return 0.5 + 0.5 * value / range.high;
     if (!(value > 0))
         return 0.0;
-    return (std::log10(value) - range.low) / (range.high - range.low);
+    return std::clamp((std::log10(value) - range.low) / (range.high - range.low), 0.0, 1.0);
 }
 
 HeatmapImage renderHeatmap(const HeatmapRequest &request) {

@@ -109,6 +109,12 @@ void HeatmapWidget::setClickHint(const QString &hint) {
     setToolTip(plotToolTip());
 }
 
+void HeatmapWidget::setColorBarMarker(double value, const QString &label) {
+    m_marker = value;
+    m_markerLabel = label;
+    update();
+}
+
 void HeatmapWidget::setTitleMenuHint(const QString &tooltip) {
     m_titleMenuHint = tooltip;
     update();
@@ -316,6 +322,14 @@ void HeatmapWidget::paintEvent(QPaintEvent *) {
             for (int decade = last; decade >= first; decade -= stride)
                 tick((decade - range.low) / (range.high - range.low),
                      withTrueMinus(QStringLiteral("1e%1").arg(decade)));
+        }
+        if (m_marker > 0) { // e.g. the check's threshold, across the bar
+            const double y = bar.bottom() - colorPosition(m_marker, range, m_scale) * bar.height();
+            painter.setPen(QPen(palette().windowText().color(), 2));
+            painter.drawLine(QPointF(bar.left() - 4, y), QPointF(bar.right() + 4, y));
+            painter.drawText(QRectF(bar.right() + 6, y - metrics.height() * 1.1, width() - bar.right() - 6,
+                                    metrics.height()),
+                             Qt::AlignLeft | Qt::AlignVCenter, m_markerLabel);
         }
     }
     if (m_image.nanCount > 0) {

@@ -27,6 +27,8 @@ public:
     void setTitleMenuHint(const QString &tooltip);
     // What clicking a cell does, for the tooltip ("entry detail"); empty when a click does nothing.
     void setClickHint(const QString &hint);
+    // A line across the colour bar at value, labelled (0: none), e.g. the check's threshold.
+    void setColorBarMarker(double value, const QString &label);
 
     std::shared_ptr<const Eigen::MatrixXd> matrix() const { return m_matrix; }
     QRectF viewRegion() const { return m_view; } // visible cells: x columns, y rows
@@ -76,7 +78,8 @@ private:
 
     std::shared_ptr<const Eigen::MatrixXd> m_matrix;
     ViewScale m_scale = ViewScale::Signed;
-    QString m_title, m_placeholder, m_notice, m_readout, m_titleMenuHint, m_clickHint;
+    QString m_title, m_placeholder, m_notice, m_readout, m_titleMenuHint, m_clickHint, m_markerLabel;
+    double m_marker = 0;
     QRectF m_view;
     HeatmapImage m_image;
     QFutureWatcher<HeatmapImage> m_watcher;

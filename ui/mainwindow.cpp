@@ -6,6 +6,7 @@
 #include "descentcontroller.h"
 #include "descentpanel.h"
 #include "entrydetaildialog.h"
+#include "gradientprogramdialog.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
 #include "matrixio.h"
@@ -125,6 +126,13 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_descentPanel, &DescentPanel::optionsChanged, this, &MainWindow::applyOptions);
     connect(m_descentPanel, &DescentPanel::speedChanged, m_controller, &DescentController::setStepsPerSecond);
     connect(m_checkPanel, &CheckPanel::settingsChanged, this, &MainWindow::applyOptions);
+    connect(m_checkPanel, &CheckPanel::userGradientRequested, this,
+            [this](CheckPanel::UserGradientKind kind) {
+                if (kind == CheckPanel::UserGradientKind::File)
+                    chooseGradientFile();
+                else
+                    chooseGradientProgram();
+            });
     connect(m_descentPanel->stepAction(), &QAction::triggered, m_controller,
             [this] { m_controller->step(1); });
     connect(m_descentPanel->runAction(), &QAction::triggered, m_controller, &DescentController::toggleRun);
@@ -256,6 +264,12 @@ void MainWindow::buildMenus() {
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     file->addAction(tr("Open &γ…"), this, [this] { chooseAndOpen(MatrixRole::Gamma); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    file->addSeparator();
+    file->addAction(tr("Check a gradient from a &file…"), this, &MainWindow::chooseGradientFile)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
+    file->addAction(tr("Use a gradient &program…"), this, &MainWindow::chooseGradientProgram)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    file->addSeparator();
     file->addAction(tr("&Save matrices…"), this, &MainWindow::saveMatrices)->setShortcut(QKeySequence::Save);
     file->addAction(tr("Save s&creenshot…"), this, &MainWindow::saveScreenshot)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
@@ -348,6 +362,74 @@ void MainWindow::showProblemSource(const Problem &problem) {
     m_problemPanel->showProblem(problem.n(), problem.r(), source);
 }
 
+void MainWindow::useGradientFile(const QString &path) {
+    // n×r, like γ: small enough to read here.
+    Eigen::MatrixXd gradient;
+    const SnapshotPointer snapshot = m_controller->latest();
+    Status read = readMatrix(path.toStdString(), gradient);
+    if (read && snapshot &&
+        (gradient.rows() != snapshot->gamma.rows() || gradient.cols() != snapshot->gamma.cols()))
+        read = Status::failure(QStringLiteral("%1: the gradient is %2×%3, expected %4×%5 like γ")
+                                   .arg(QFileInfo(path).fileName())
+                                   .arg(gradient.rows())
+                                   .arg(gradient.cols())
+                                   .arg(snapshot->gamma.rows())
+                                   .arg(snapshot->gamma.cols())
+                                   .toStdString());
+    if (read)
+        read = checkFinite(gradient, "G");
+    if (!read) {
+        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(read.message));
+        m_checkPanel->showFormula();
+        return;
+    }
+    UserGradient user;
+    user.label = tr("From file: %1").arg(QFileInfo(path).fileName());
+    user.fromFile = std::move(gradient);
+    m_checkPanel->setUserGradientLabel(CheckPanel::UserGradientKind::File, user.label);
+    m_controller->setUserGradient(user);
+}
+
+void MainWindow::chooseGradientFile() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Your gradient at the current γ (n×r)"),
+                                                      m_lastDirectory, kMatrixFilter);
+    if (path.isEmpty()) {
+        if (!m_userGradient)
+            m_checkPanel->showFormula();
+        return;
+    }
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    m_userGradient = true;
+    useGradientFile(path);
+}
+
+void MainWindow::useGradientProgram(const GradientProgramOptions &options) {
+    UserGradient user;
+    // The command with its paths shortened to file names, so that it fits the selector (the whole
+    // command is the item's tooltip).
+    QStringList words;
+    splitCommandLine(options.commandLine, words);
+    for (QString &word : words)
+        if (word.contains(QLatin1Char('/')))
+            word = QFileInfo(word).fileName();
+    user.label = tr("From program: %1").arg(words.join(QLatin1Char(' ')));
+    user.program = options;
+    m_lastProgram = options;
+    m_userGradient = true;
+    m_checkPanel->setUserGradientLabel(CheckPanel::UserGradientKind::Program, user.label);
+    m_controller->setUserGradient(user);
+}
+
+void MainWindow::chooseGradientProgram() {
+    GradientProgramDialog dialog(m_lastProgram, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        if (!m_userGradient)
+            m_checkPanel->showFormula();
+        return;
+    }
+    useGradientProgram(dialog.options());
+}
+
 void MainWindow::openMatrix(MatrixRole role, const QString &path) {
     m_loader->open(role, path, m_controller->problem());
 }
@@ -414,6 +496,10 @@ void MainWindow::showHelp() {
 }
 
 void MainWindow::applyOptions() {
+    if (m_userGradient && !m_checkPanel->usesUserGradient()) { // a formula was chosen again
+        m_userGradient = false;
+        m_controller->setUserGradient(UserGradient{});
+    }
     DescentOptions options = m_descentPanel->options();
     options.convention = m_checkPanel->convention();
     options.variant = m_checkPanel->variant();
@@ -439,6 +525,12 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
         m_messages->showMessage(snapshot->lastDeviation.failed ? MessageBar::Kind::Warning
                                                                : MessageBar::Kind::Information,
                                 snapshot->message, Topic::Descent);
+    else if (snapshot->deviationIteration >= 0 && snapshot->lastDeviation.failed) // until the next check
+        m_messages->showMessage(MessageBar::Kind::Warning,
+                                tr("The check at iteration %1 finds the gradient wrong: %2.")
+                                    .arg(snapshot->lastDeviation.iteration)
+                                    .arg(snapshot->lastDeviation.explanation),
+                                Topic::Descent);
     else if (snapshot->variant == GradientVariant::DropTranspose && snapshot->symmetricProblem)
         m_messages->showMessage(
             MessageBar::Kind::Information,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "generators.h"
+#include "gradientprogram.h"
 #include "problemloader.h"
 #include "snapshot.h"
 
@@ -45,6 +46,9 @@ public:
 
     void generate(const GeneratorOptions &options);
     void openMatrix(MatrixRole role, const QString &path);
+    // The user's gradient in place of the formula: a file's (n×r, at the current γ) or a program's.
+    void useGradientFile(const QString &path);
+    void useGradientProgram(const GradientProgramOptions &options);
     bool isSettled() const; // nothing computing, loading or painting
     // Calls done once isSettled() holds (checked on the event loop, never by blocking).
     void whenSettled(const std::function<void()> &done);
@@ -81,6 +85,8 @@ private:
     void applyOptions();
     void onSnapshot(const SnapshotPointer &snapshot);
     void chooseAndOpen(MatrixRole role);
+    void chooseGradientFile();
+    void chooseGradientProgram();
     void saveMatrices();
     void saveScreenshot();
     void showHelp();
@@ -113,6 +119,8 @@ private:
     QTimer *m_saveSettings = nullptr; // debounces saving the settings after a change
     QString m_sources[3];             // the file R, P and γ came from, or empty when generated
     std::uint64_t m_generatedSeed = 0;
+    bool m_userGradient = false;          // the user's gradient replaces the formula
+    GradientProgramOptions m_lastProgram; // the dialog starts from the last program used
 };
 
 } // namespace gradlens

@@ -2,6 +2,7 @@
 
 #include "descent.h"
 #include "gradientforms.h"
+#include "gradientprogram.h"
 #include "numericgradient.h"
 #include "problem.h"
 
@@ -10,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace gradlens {
@@ -55,7 +57,8 @@ struct Snapshot {
     std::vector<DeviationPoint> newDeviations;
 
     // The latest gradient check, if any.
-    std::shared_ptr<const Eigen::MatrixXd> deviation; // n×r |analytic − numeric|
+    std::shared_ptr<const Eigen::MatrixXd> deviation; // n×r |G − G_num| / scale (GradientCheck::relative)
+    double deviationThreshold = 0;                    // the check's rtol, marked on the colour bar
     std::shared_ptr<const Eigen::MatrixXd> numeric;   // n×r
     int deviationIteration = -1;
     DeviationPoint lastDeviation;
@@ -63,12 +66,23 @@ struct Snapshot {
 
     bool symmetricProblem = false;                      // P and R symmetric: some wrong gradients look right
     GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from
-    QString message; // why the run stopped (converged, diverged with a suggestion, ...), if it did
+    QString gradientSource; // "file: G.npy" or "program: …" when the user's gradient replaces the formula
+    QString message;        // why the run stopped (converged, diverged with a suggestion, ...), if it did
     bool diverged = false;
 };
 
 using SnapshotPointer = std::shared_ptr<const Snapshot>;
 
+// The user's own gradient in place of the formula: from a file (it holds at the γ it was read at) or from
+// a program (run at every γ). Neither: the formula.
+struct UserGradient {
+    QString label;                           // "file: G.npy", "program: python3 grad.py"; empty: none
+    std::optional<Eigen::MatrixXd> fromFile; // n×r
+    std::optional<GradientProgramOptions> program;
+    bool isSet() const { return !label.isEmpty(); }
+};
+
 } // namespace gradlens
 
 Q_DECLARE_METATYPE(gradlens::SnapshotPointer)
+Q_DECLARE_METATYPE(gradlens::UserGradient)

@@ -38,6 +38,8 @@ struct LaunchOptions {
     std::optional<GradientVariant> variant;
     int tab = 0;
     bool presentation = false;
+    QString gradientFile;
+    std::optional<GradientProgramOptions> gradientProgram;
     std::vector<std::pair<MatrixRole, QString>> files;
 };
 
@@ -102,7 +104,20 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("NAME"), QStringLiteral("descent"));
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Start in presentation mode (larger text; F11)."));
-    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation});
+    const QCommandLineOption gradient(
+        QStringLiteral("gradient"),
+        QStringLiteral("Check your gradient from FILE (n×r, at γ) instead of a formula."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption gradientCmd(
+        QStringLiteral("gradient-cmd"),
+        QStringLiteral("Use your program as the gradient (run with R P γ OUT appended; see gradlens-cli)."),
+        QStringLiteral("COMMAND"));
+    const QCommandLineOption gradientFormat(
+        QStringLiteral("gradient-format"),
+        QStringLiteral("Files exchanged with the program: npy, csv or mtx."), QStringLiteral("FORMAT"),
+        QStringLiteral("npy"));
+    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation,
+                       gradient, gradientCmd, gradientFormat});
     parser.addOptions(qtOwnOptions());
 
     if (!parser.parse(arguments))
@@ -150,6 +165,19 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         return fail(QStringLiteral("--tab must be descent, taylor, sweep, profile or derivation; got \"%1\"")
                         .arg(parser.value(tab)));
 
+    if (parser.isSet(gradient) && parser.isSet(gradientCmd))
+        return fail(QStringLiteral("--gradient and --gradient-cmd exclude each other"));
+    launch.gradientFile = parser.value(gradient);
+    if (parser.isSet(gradientCmd)) {
+        GradientProgramOptions program;
+        program.commandLine = parser.value(gradientCmd);
+        const auto format = parseExchangeFormat(parser.value(gradientFormat));
+        if (!format)
+            return fail(QStringLiteral("--gradient-format must be npy, csv or mtx; got \"%1\"")
+                            .arg(parser.value(gradientFormat)));
+        program.format = *format;
+        launch.gradientProgram = program;
+    }
     launch.presentation = parser.isSet(presentation);
     launch.takeScreenshot = parser.isSet(screenshot);
     launch.screenshotFile = parser.value(screenshot);
@@ -205,7 +233,14 @@ int main(int argc, char *argv[]) {
     };
 
     if (!takeScreenshot) {
-        (*openNext)(0, [] {});
+        (*openNext)(0, [&window, launch] {
+            window.whenSettled([&window, launch] {
+                if (!launch.gradientFile.isEmpty())
+                    window.useGradientFile(launch.gradientFile);
+                else if (launch.gradientProgram)
+                    window.useGradientProgram(*launch.gradientProgram);
+            });
+        });
         return app.exec();
     }
     const QString target = launch.screenshotFile;
@@ -218,6 +253,10 @@ int main(int argc, char *argv[]) {
                 app.exit(status);
                 return;
             }
+            if (!launch.gradientFile.isEmpty())
+                window.useGradientFile(launch.gradientFile);
+            else if (launch.gradientProgram)
+                window.useGradientProgram(*launch.gradientProgram);
             window.controller()->step(launch.steps);
             window.whenSettled([&] {
                 window.showTab(launch.tab);
