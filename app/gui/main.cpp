@@ -215,25 +215,27 @@ int main(int argc, char *argv[]) {
     // Files given on the command line replace the demo problem, one after the other.
     const std::vector<std::pair<MatrixRole, QString>> toOpen = launch.files;
 
-    auto openNext = std::make_shared<std::function<void(std::size_t, std::function<void()>)>>();
-    *openNext = [&window, toOpen, openNext](std::size_t index, std::function<void()> done) {
+    // Lives in main's frame for the whole event loop, so the steps can refer to it (a shared_ptr that held
+    // itself leaked).
+    std::function<void(std::size_t, std::function<void()>)> openNext;
+    openNext = [&window, &toOpen, &openNext](std::size_t index, std::function<void()> done) {
         if (index == toOpen.size()) {
             done();
             return;
         }
-        window.whenSettled([&window, toOpen, openNext, index, done] {
+        window.whenSettled([&window, &toOpen, &openNext, index, done] {
             // A file that failed stops the sequence, so that its message is the one left standing.
             if (index > 0 && window.messages()->kind() == MessageBar::Kind::Error) {
                 done();
                 return;
             }
             window.openMatrix(toOpen[index].first, toOpen[index].second);
-            (*openNext)(index + 1, done);
+            openNext(index + 1, done);
         });
     };
 
     if (!takeScreenshot) {
-        (*openNext)(0, [&window, launch] {
+        openNext(0, [&window, launch] {
             window.whenSettled([&window, launch] {
                 if (!launch.gradientFile.isEmpty())
                     window.useGradientFile(launch.gradientFile);
@@ -245,7 +247,7 @@ int main(int argc, char *argv[]) {
     }
     const QString target = launch.screenshotFile;
     int status = 0;
-    (*openNext)(0, [&] {
+    openNext(0, [&] {
         window.whenSettled([&] {
             if (!toOpen.empty() && window.messages()->kind() == MessageBar::Kind::Error &&
                 !window.messages()->text().isEmpty()) {
