@@ -8,6 +8,7 @@
 #include "messagebar.h"
 #include "problempanel.h"
 #include "profilepanel.h"
+#include "savefile.h"
 #include "sweeppanel.h"
 #include "taylorpanel.h"
 #include "testhelpers.h"
@@ -16,6 +17,7 @@
 #include <QChart>
 #include <QElapsedTimer>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace gradlens;
@@ -146,6 +148,69 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("Entry k = 5, c = 2")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("← the selected formula takes ⟨P∘M, γ dγᵀ⟩")),
                  qPrintable(text));
+    }
+
+    // The user's program replaces the formula: the check judges it and names its mistake, the heatmaps show
+    // it, and descent follows it. A formula chosen again replaces it.
+    void userProgramIsTheGradient() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        GradientProgramOptions program;
+        program.commandLine = QStringLiteral(GRADLENS_EXAMPLES_BUILD "/gradient_buggy");
+        window.useGradientProgram(program);
+        QVERIFY(settle(window));
+        SnapshotPointer snapshot = window.controller()->latest();
+        QCOMPARE(snapshot->gradientSource, QStringLiteral("From program: gradient_buggy"));
+        QCOMPARE(snapshot->lastDeviation.verdict, QStringLiteral("inconsistent"));
+        QVERIFY2(snapshot->lastDeviation.explanation.contains(QStringLiteral("transpose term is missing")),
+                 qPrintable(snapshot->lastDeviation.explanation));
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("your gradient ≈")),
+                 qPrintable(window.messages()->text()));
+        const Problem problem = currentProblem(window);
+        GL_COMPARE_MATRICES(*window.heatmapPanel(1)->heatmap()->matrix(),
+                            gradientVariant(problem, GradientVariant::DropTranspose, Convention::Full),
+                            1e-14);
+        window.controller()->step(3);
+        QVERIFY(settle(window));
+        QCOMPARE(window.controller()->latest()->iteration, 3);
+
+        program.commandLine = QStringLiteral(GRADLENS_EXAMPLES_BUILD "/gradient");
+        window.useGradientProgram(program);
+        QVERIFY(settle(window));
+        snapshot = window.controller()->latest();
+        QCOMPARE(snapshot->lastDeviation.verdict, QStringLiteral("consistent"));
+        QVERIFY(window.heatmapPanel(2)->heatmap()->matrix()->maxCoeff() < 1e-6); // dark on the fixed scale
+
+        window.checkPanel()->setVariant(GradientVariant::FlipSign);
+        QVERIFY(settle(window));
+        QVERIFY(window.controller()->latest()->gradientSource.isEmpty());
+        QCOMPARE(window.controller()->latest()->variant, GradientVariant::FlipSign);
+    }
+
+    // A gradient from a file holds at the γ it was read at: it is checked there, and descent says why it
+    // cannot move with it.
+    void userFileIsCheckedAtItsGamma() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        const Problem problem = currentProblem(window);
+        QTemporaryDir directory;
+        const QString path = directory.filePath(QStringLiteral("G.csv"));
+        QVERIFY(writeMatrix(path.toStdString(),
+                            2.0 * gradientVariant(problem, GradientVariant::Correct, Convention::Full)));
+        window.useGradientFile(path);
+        QVERIFY(settle(window));
+        const SnapshotPointer snapshot = window.controller()->latest();
+        QCOMPARE(snapshot->gradientSource, QStringLiteral("From file: G.csv"));
+        QCOMPARE(snapshot->lastDeviation.verdict, QStringLiteral("inconsistent"));
+        QVERIFY2(snapshot->lastDeviation.explanation.contains(QStringLiteral("twice")),
+                 qPrintable(snapshot->lastDeviation.explanation));
+        window.controller()->step(1);
+        QVERIFY(settle(window));
+        QCOMPARE(window.controller()->latest()->iteration, 0);
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("holds only at the γ")),
+                 qPrintable(window.messages()->text()));
     }
 
     // A mistake lights up the deviation heatmap, fails the check and turns the Taylor slope to 1.
