@@ -34,6 +34,8 @@ ViewDescription describe(ViewKind kind) {
         return {"First term 2(P∘M)γ", "term1", ViewScale::Signed};
     case ViewKind::GradientSecondTerm:
         return {"Second term 2(Pᵀ∘Mᵀ)γ", "term2", ViewScale::Signed};
+    case ViewKind::NumericGradient:
+        return {"Numerical gradient", "numeric", ViewScale::Signed};
     }
     return {"", "", ViewScale::Signed};
 }
@@ -42,7 +44,8 @@ constexpr ViewKind kAllViews[] = {ViewKind::Residual,          ViewKind::Gradien
                                   ViewKind::Deviation,         ViewKind::Target,
                                   ViewKind::Weights,           ViewKind::Outer,
                                   ViewKind::WeightedResidual,  ViewKind::Gamma,
-                                  ViewKind::GradientFirstTerm, ViewKind::GradientSecondTerm};
+                                  ViewKind::GradientFirstTerm, ViewKind::GradientSecondTerm,
+                                  ViewKind::NumericGradient};
 
 } // namespace
 
@@ -57,7 +60,8 @@ ViewScale viewScale(ViewKind kind) {
 }
 bool isFactorShaped(ViewKind kind) {
     return kind == ViewKind::Gradient || kind == ViewKind::Deviation || kind == ViewKind::Gamma ||
-           kind == ViewKind::GradientFirstTerm || kind == ViewKind::GradientSecondTerm;
+           kind == ViewKind::GradientFirstTerm || kind == ViewKind::GradientSecondTerm ||
+           kind == ViewKind::NumericGradient;
 }
 
 std::optional<ViewKind> parseViewKind(std::string_view symbol) {
@@ -98,6 +102,8 @@ MatrixXd viewMatrix(ViewKind kind, const ViewInputs &inputs) {
         return 2.0 * factor * (P.cwiseProduct(residual()) * gamma);
     case ViewKind::GradientSecondTerm:
         return 2.0 * factor * (P.cwiseProduct(residual()).transpose() * gamma);
+    case ViewKind::NumericGradient:
+        return inputs.numeric ? *inputs.numeric : MatrixXd();
     }
     return {};
 }

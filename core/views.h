@@ -21,6 +21,7 @@ enum class ViewKind {
     Gamma,              // γ, n×r
     GradientFirstTerm,  // 2(P∘M)γ, n×r (times ½ under the half convention)
     GradientSecondTerm, // 2(Pᵀ∘Mᵀ)γ, n×r (times ½ under the half convention)
+    NumericGradient,    // the latest check's numerical gradient, n×r (as given)
 };
 
 enum class ViewScale {
@@ -44,6 +45,7 @@ struct ViewInputs {
     const Eigen::MatrixXd *residual = nullptr;  // n×n M at problem->gamma, if already computed
     const Eigen::MatrixXd *gradient = nullptr;  // n×r
     const Eigen::MatrixXd *deviation = nullptr; // n×r
+    const Eigen::MatrixXd *numeric = nullptr;   // n×r
     Convention convention = Convention::Full;
 };
 

@@ -15,7 +15,8 @@ constexpr ViewKind kSelectable[] = {ViewKind::Residual,          ViewKind::Gradi
                                     ViewKind::Deviation,         ViewKind::Target,
                                     ViewKind::Weights,           ViewKind::Outer,
                                     ViewKind::WeightedResidual,  ViewKind::Gamma,
-                                    ViewKind::GradientFirstTerm, ViewKind::GradientSecondTerm};
+                                    ViewKind::GradientFirstTerm, ViewKind::GradientSecondTerm,
+                                    ViewKind::NumericGradient};
 
 QString titleOf(ViewKind kind) {
     return QString::fromUtf8(viewName(kind).data(), qsizetype(viewName(kind).size()));
@@ -115,6 +116,13 @@ void HeatmapPanel::refresh() {
         break;
     case ViewKind::Gamma:
         direct = std::shared_ptr<const Eigen::MatrixXd>(snapshot, &snapshot->gamma);
+        break;
+    case ViewKind::NumericGradient:
+        if (!snapshot->numeric) {
+            m_heatmap->setPlaceholder(title, tr("No gradient check yet: press Ctrl+K (Check now)."));
+            return;
+        }
+        direct = snapshot->numeric;
         break;
     default:
         break;

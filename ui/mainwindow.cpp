@@ -271,6 +271,8 @@ void MainWindow::buildMenus() {
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
     file->addSeparator();
     file->addAction(tr("&Save matrices…"), this, &MainWindow::saveMatrices)->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save the &numerical gradient…"), this, [this] { saveCheckResult(false); });
+    file->addAction(tr("Save the &deviation…"), this, [this] { saveCheckResult(true); });
     file->addAction(tr("Save s&creenshot…"), this, &MainWindow::saveScreenshot)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     file->addSeparator();
@@ -468,6 +470,35 @@ void MainWindow::saveMatrices() {
                             tr("Saved R.mtx, P.mtx and gamma.mtx (γ at iteration %1) in %2.")
                                 .arg(snapshot->iteration)
                                 .arg(QDir::toNativeSeparators(directory)));
+}
+
+void MainWindow::saveCheckResult(bool deviation) {
+    const SnapshotPointer snapshot = m_controller->latest();
+    const auto matrix = snapshot ? (deviation ? snapshot->deviation : snapshot->numeric) : nullptr;
+    if (!matrix) {
+        m_messages->showMessage(MessageBar::Kind::Information,
+                                tr("No gradient check yet: press Ctrl+K (Check now), then save."));
+        return;
+    }
+    const QString what = deviation ? tr("relative deviation") : tr("numerical gradient");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save the %1 (n×r) at iteration %2").arg(what).arg(snapshot->deviationIteration),
+        QDir(m_lastDirectory)
+            .filePath(deviation ? QStringLiteral("deviation.csv") : QStringLiteral("numeric.csv")),
+        kMatrixFilter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".csv"); // a name typed without an extension still gets a format
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    if (const Status written = writeMatrix(path.toStdString(), *matrix); !written) {
+        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
+        return;
+    }
+    m_messages->showMessage(MessageBar::Kind::Information, tr("Saved the %1 of iteration %2 to %3.")
+                                                               .arg(what)
+                                                               .arg(snapshot->deviationIteration)
+                                                               .arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::saveScreenshot() {

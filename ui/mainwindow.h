@@ -89,6 +89,7 @@ private:
     void chooseGradientProgram();
     void saveMatrices();
     void saveScreenshot();
+    void saveCheckResult(bool deviation); // the latest check's relative deviation, or its numerical gradient
     void showHelp();
     void restoreSettings();
     void saveSettings() const;
