@@ -65,12 +65,32 @@ std::string_view terminationName(Termination termination) {
     return "unknown";
 }
 
+std::string historyCsvHeader() {
+    return "iteration,loss,grad_norm,step\n";
+}
+
+std::string historyCsvRow(const IterationRecord &record) {
+    return std::to_string(record.iteration) + "," + formatDouble(record.loss) + "," +
+           formatDouble(record.gradientNorm) + "," + formatDouble(record.step) + "\n";
+}
+
 std::string historyToCsv(const std::vector<IterationRecord> &history) {
-    std::string text = "iteration,loss,grad_norm,step\n";
+    std::string text = historyCsvHeader();
     for (const IterationRecord &record : history)
-        text += std::to_string(record.iteration) + "," + formatDouble(record.loss) + "," +
-                formatDouble(record.gradientNorm) + "," + formatDouble(record.step) + "\n";
+        text += historyCsvRow(record);
     return text;
+}
+
+void DescentRun::record(const IterationRecord &entry) {
+    m_history.push_back(entry);
+    if (m_history.size() <= std::max<std::size_t>(m_options.historyCapacity, 4))
+        return;
+    // Every other record between the first and the latest goes: the picture stays even, at half the detail.
+    std::size_t kept = 1;
+    for (std::size_t k = 2; k + 1 < m_history.size(); k += 2)
+        m_history[kept++] = m_history[k];
+    m_history[kept++] = m_history.back();
+    m_history.resize(kept);
 }
 
 Status DescentOptions::validate() const {
@@ -121,7 +141,7 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
         return;
     }
     m_gradientNorm = m_current.gradient.stableNorm();
-    m_history.push_back({0, m_current.loss, m_gradientNorm, 0.0});
+    record({0, m_current.loss, m_gradientNorm, 0.0});
     m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
     if (!std::isfinite(m_current.loss) || !std::isfinite(m_gradientNorm))
         block(Termination::Diverged, "the starting point has a non-finite loss or gradient");
@@ -132,7 +152,8 @@ Status DescentRun::setOptions(const DescentOptions &options) {
         return status;
     // A new convention changes what the loss means, a new variant what the gradient is: re-evaluate, so the
     // next step starts from values of the new kind.
-    const bool reevaluate = options.convention != m_options.convention || options.variant != m_options.variant ||
+    const bool reevaluate = options.convention != m_options.convention ||
+                            options.variant != m_options.variant ||
                             options.gradientSourceName != m_options.gradientSourceName;
     if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
         m_trialStep = options.learningRate;
@@ -261,7 +282,7 @@ std::optional<Termination> DescentRun::step() {
     m_current = std::move(next);
     m_gradientNorm = nextNorm;
     ++m_iteration;
-    m_history.push_back({m_iteration, m_current.loss, m_gradientNorm, step});
+    record({m_iteration, m_current.loss, m_gradientNorm, step});
     return std::nullopt;
 }
 
@@ -282,6 +303,8 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options,
     };
     if (run.blocked())
         return finish(*run.blocked(), run.message());
+    if (callback && !callback(run.history().front(), run.gamma()))
+        return finish(Termination::Stopped, "stopped before the first step");
     for (int iteration = 1; iteration <= options.maxIterations; ++iteration) {
         if (const auto stopped = run.step())
             return finish(*stopped, run.message());

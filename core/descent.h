@@ -53,6 +53,10 @@ struct DescentOptions {
     // from ("program: python3 grad.py") and tells two sources apart.
     GradientSource gradientSource;
     std::string gradientSourceName;
+    // The history kept in memory: past this many records it is thinned (every other older record goes; the
+    // first and the latest stay), so a run of 10^8 iterations keeps a bounded picture of itself. Each record
+    // is passed to the iteration callback as it comes, for writing it all out.
+    std::size_t historyCapacity = 100000;
 
     Status validate() const;
 };
@@ -66,18 +70,21 @@ struct IterationRecord {
 
 struct DescentSummary {
     Termination termination = Termination::MaxIterations;
-    std::string message; // one sentence on why it stopped
-    std::vector<IterationRecord> history;
+    std::string message;                  // one sentence on why it stopped
+    std::vector<IterationRecord> history; // thinned past DescentOptions::historyCapacity
     Eigen::MatrixXd gamma; // the final γ; on divergence the last one with finite, non-exploding loss
     int iterations = 0;
     double initialLoss = 0, finalLoss = 0, finalGradientNorm = 0;
 };
 
-// Called after every accepted step with its record and the new γ; return false to stop the run.
+// Called with every record as it is made, the start (iteration 0) and each accepted step, with its γ:
+// everything a caller needs to stream the whole history out; return false to stop the run.
 using IterationCallback = std::function<bool(const IterationRecord &, const Eigen::MatrixXd &)>;
 
 // "iteration,loss,grad_norm,step" and one row per record, 17 significant digits.
 std::string historyToCsv(const std::vector<IterationRecord> &history);
+std::string historyCsvHeader();                           // its first line
+std::string historyCsvRow(const IterationRecord &record); // one of its rows
 
 DescentSummary descend(const Problem &problem, const DescentOptions &options,
                        const IterationCallback &callback = {});
@@ -105,12 +112,14 @@ public:
     const Evaluation &current() const { return m_current; } // loss, and the selected variant's gradient
     double gradientNorm() const { return m_gradientNorm; }
     int iteration() const { return m_iteration; }
+    // In iteration order; thinned past the options' historyCapacity (see record()).
     const std::vector<IterationRecord> &history() const { return m_history; }
     // P and R laid out for this run's evaluations (general problems), or null (symmetric ones).
     const PairedLayout *pairedLayout() const { return m_pairedLayout.empty() ? nullptr : &m_pairedLayout; }
 
 private:
     std::optional<Termination> block(Termination termination, std::string message);
+    void record(const IterationRecord &entry); // appends, thinning the history when it is full
     // Backtracks from the trial step; on success candidate and step hold the accepted point and length.
     std::optional<Termination> armijoSearch(Eigen::MatrixXd &candidate, double &step);
     // Loss and the options' gradient (variant or source); a source's failure leaves its message in failure.

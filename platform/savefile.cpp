@@ -81,4 +81,31 @@ Status writeTextFile(const std::string &path, std::string_view text) {
     return saveFile(path, text);
 }
 
+StreamingFile::StreamingFile() = default;
+StreamingFile::~StreamingFile() = default;
+
+Status StreamingFile::open(const std::string &path) {
+    if (Status target = checkTarget(path); !target)
+        return target;
+    m_path = path;
+    m_file = std::make_unique<QSaveFile>(qPath(path));
+    if (!m_file->open(QIODevice::WriteOnly))
+        return failure(path, QStringLiteral("cannot write: ") + m_file->errorString());
+    return Status::success();
+}
+
+Status StreamingFile::write(std::string_view bytes) {
+    errno = 0;
+    if (m_file->write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()))
+        return failure(m_path, QStringLiteral("write failed: ") + reason(*m_file, errno));
+    return Status::success();
+}
+
+Status StreamingFile::commit() {
+    errno = 0;
+    if (!m_file->commit())
+        return failure(m_path, QStringLiteral("write failed: ") + reason(*m_file, errno));
+    return Status::success();
+}
+
 } // namespace gradlens

@@ -4,10 +4,13 @@
 
 #include <Eigen/Core>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+class QSaveFile;
 
 namespace gradlens {
 
@@ -34,5 +37,20 @@ Status saveFile(const std::string &path, std::string_view bytes);
 Status writeMatrix(const std::string &path, const Eigen::Ref<const Eigen::MatrixXd> &matrix);
 // Text (CSV tables, histories) written through saveFile.
 Status writeTextFile(const std::string &path, std::string_view text);
+
+// A file written a piece at a time (a long descent's history, as it goes), with the same checks and the
+// same rename into place at commit(); one destroyed without commit() leaves the target as it was.
+class StreamingFile {
+public:
+    StreamingFile();
+    ~StreamingFile();
+    Status open(const std::string &path);
+    Status write(std::string_view bytes);
+    Status commit();
+
+private:
+    std::string m_path;
+    std::unique_ptr<QSaveFile> m_file;
+};
 
 } // namespace gradlens

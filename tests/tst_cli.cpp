@@ -688,6 +688,22 @@ private slots:
         QCOMPARE(run.err.count('\n'), 1);
     }
 
+    // The history streams to its file: every record, in order, whatever the run's length.
+    void historyOutHasEveryRecord() {
+        const QString history = path("history.csv");
+        const Run run = cli(QStringList{"descend"} + m_files +
+                            QStringList{"--optimizer", "gd", "--lr", "1e-6", "--iterations", "3000",
+                                        "--tolerance", "0", "--history-out", history});
+        QCOMPARE(run.exitCode, 0);
+        QFile file(history);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3002); // the header, iteration 0, and 3000 steps
+        QCOMPARE(lines.first(), QByteArray("iteration,loss,grad_norm,step"));
+        QVERIFY(lines.last().startsWith("3000,"));
+        QVERIFY(lines[1].startsWith("0,"));
+    }
+
     void badInput_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");

@@ -176,6 +176,36 @@ private slots:
                             4 * std::numeric_limits<double>::epsilon() * history[k - 1].loss);
     }
 
+    // A long run keeps a bounded, thinned history (the first and the latest record, in order), while the
+    // callback sees every record: `descend --iterations 100000000` kept 10 GB of records.
+    void historyIsBoundedAndTheCallbackSeesEveryRecord() {
+        const Problem problem = planted(12, 2, 0.1);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 1e-5;
+        options.maxIterations = 5000;
+        options.gradientTolerance = 0;
+        options.stagnationIterations = 0;
+        options.historyCapacity = 64;
+        int seen = 0, lastSeen = -1;
+        const DescentSummary summary =
+            descend(problem, options, [&](const IterationRecord &record, const MatrixXd &) {
+                if (record.iteration != lastSeen + 1)
+                    return false;
+                lastSeen = record.iteration;
+                ++seen;
+                return true;
+            });
+        QCOMPARE(summary.iterations, 5000);
+        QCOMPARE(seen, 5001);
+        QVERIFY2(summary.history.size() <= 65, qPrintable(QString::number(summary.history.size())));
+        QVERIFY(summary.history.size() >= 32);
+        QCOMPARE(summary.history.front().iteration, 0);
+        QCOMPARE(summary.history.back().iteration, 5000);
+        for (std::size_t k = 1; k < summary.history.size(); ++k)
+            QVERIFY(summary.history[k].iteration > summary.history[k - 1].iteration);
+    }
+
     void callbackStopsTheRun() {
         const Problem problem = planted(15, 2, 0.1);
         DescentOptions options;
@@ -189,7 +219,7 @@ private slots:
             });
         QCOMPARE(summary.termination, Termination::Stopped);
         QCOMPARE(summary.iterations, 3);
-        QCOMPARE(seen, 3);
+        QCOMPARE(seen, 4); // the start and three steps
     }
 
     // Stepping a DescentRun by hand takes exactly the steps descend() takes.

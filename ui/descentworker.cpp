@@ -35,7 +35,7 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
         emit failed(error);
     m_run = std::make_unique<DescentRun>(*m_problem, m_options);
     m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
-    m_publishedRecords = 0;
+    m_publishedIteration = -1;
     m_newDeviations.clear();
     m_stepSeconds = 0;
     m_stepsTimed = 0;
@@ -310,10 +310,14 @@ void DescentWorker::publish(bool running) {
             snapshot->residual = std::make_shared<const Eigen::MatrixXd>(
                 evaluate(m_problem->R, m_problem->P, m_run->gamma(), options).residual);
         }
+        // The records after the last one published (by iteration: the run thins its history when long).
         const auto &history = m_run->history();
-        snapshot->newRecords.assign(history.begin() + static_cast<std::ptrdiff_t>(m_publishedRecords),
-                                    history.end());
-        m_publishedRecords = history.size();
+        auto first = history.end();
+        while (first != history.begin() && std::prev(first)->iteration > m_publishedIteration)
+            --first;
+        snapshot->newRecords.assign(first, history.end());
+        if (!history.empty())
+            m_publishedIteration = history.back().iteration;
     }
     snapshot->newDeviations = std::move(m_newDeviations);
     m_newDeviations.clear();

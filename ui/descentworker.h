@@ -69,7 +69,7 @@ private:
     quint64 m_chain = 0; // identifies the queued continuation of the current run
 
     // Accumulated since the last snapshot.
-    std::size_t m_publishedRecords = 0;
+    int m_publishedIteration = -1; // the last record already in a snapshot
     std::vector<DeviationPoint> m_newDeviations;
     double m_stepSeconds = 0;
     int m_stepsTimed = 0;

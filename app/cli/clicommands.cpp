@@ -467,15 +467,31 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
         options.gradientSourceName = "program:" + toStd(program->commandLine());
     }
 
-    const DescentSummary summary = descend(problem, options);
+    // The history streams to --history-out as it is made (a run of 10^8 iterations keeps only a thinned
+    // copy in memory); the file replaces its target when the run is over.
+    StreamingFile history;
+    Status historyStatus = Status::success();
+    const bool streaming = parser.isSet("history-out");
+    if (streaming) {
+        historyStatus = history.open(toStd(parser.value("history-out")));
+        if (historyStatus)
+            historyStatus = history.write(historyCsvHeader());
+        if (!historyStatus)
+            throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(historyStatus.message))};
+    }
+    const DescentSummary summary =
+        descend(problem, options, [&](const IterationRecord &record, const Eigen::MatrixXd &) {
+            if (streaming && historyStatus)
+                historyStatus = history.write(historyCsvRow(record));
+            return bool(historyStatus); // a failed write (a full disk) stops the run: it would be lost
+        });
     if (summary.termination == Termination::InvalidInput)
         throw InputError{fromStd(summary.message)};
+    if (streaming && historyStatus)
+        historyStatus = history.commit();
+    if (!historyStatus)
+        throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(historyStatus.message))};
     writeOutput(parser, "gamma-out", summary.gamma);
-    if (parser.isSet("history-out")) {
-        if (Status status = writeTextFile(toStd(parser.value("history-out")), historyToCsv(summary.history));
-            !status)
-            throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(status.message))};
-    }
     return {{"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
             {"gradient", program ? "program:" + program->commandLine() : QStringLiteral("correct")},
             {"gradient_calls", program ? program->calls() : 0},
