@@ -688,6 +688,26 @@ private slots:
         QCOMPARE(run.err.count('\n'), 1);
     }
 
+    // A notice (γ stored as a row) and an error: the error alone, one line. With no error the notice shows.
+    void noticeGivesWayToAnError() {
+        const auto write = [&](const QString &name, const QByteArray &content) {
+            QFile file(path(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(content);
+        };
+        write("rowR.csv", "1,0,0\n0,1,0\n0,0,1\n");
+        write("rowPnan.csv", "1,0,0\n0,1,0\n0,0,nan\n");
+        write("rowg.csv", "1,2,3\n");
+        Run run =
+            cli({"eval", "--R", path("rowR.csv"), "--P", path("rowPnan.csv"), "--gamma", path("rowg.csv")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY2(run.err.contains("P(3, 3) is NaN"), run.err.constData());
+        run = cli({"eval", "--R", path("rowR.csv"), "--P", path("rowR.csv"), "--gamma", path("rowg.csv")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains("notice") && run.err.contains("transpose"), run.err.constData());
+    }
+
     // The history streams to its file: every record, in order, whatever the run's length.
     void historyOutHasEveryRecord() {
         const QString history = path("history.csv");

@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace gradlens::cli {
@@ -109,14 +110,24 @@ GradientVariant variantOption(const QCommandLineParser &parser) {
     return choiceOption(parser, "variant", fromStd(gradientVariantChoices()), parseGradientVariant);
 }
 
-// A reader's notice (duplicate entries summed) goes to stderr like γ's transpose: stdout stays one object.
+// Notices (duplicate entries summed, γ transposed) wait here until the command is over: printed on stderr
+// when it succeeds, dropped when it fails, so that a failure is always the one line on stderr.
+QStringList &pendingNotices() {
+    static QStringList notices;
+    return notices;
+}
+
+void notice(const QString &path, const std::string &text) {
+    pendingNotices() << QStringLiteral("%1: %2").arg(path, fromStd(text));
+}
+
 Eigen::MatrixXd readInput(const QString &path) {
     Eigen::MatrixXd matrix;
     std::string notice;
     if (Status status = readMatrix(toStd(path), matrix, &notice); !status)
         throw InputError{fromStd(status.message)};
     if (!notice.empty())
-        std::fprintf(stderr, "gradlens-cli: notice: %s: %s\n", qPrintable(path), notice.c_str());
+        gradlens::cli::notice(path, notice);
     return matrix;
 }
 
@@ -133,8 +144,8 @@ Problem loadProblem(const QCommandLineParser &parser) {
     const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
                   gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
-    if (const std::string notice = orientGamma(problem); !notice.empty())
-        std::fprintf(stderr, "gradlens-cli: notice: %s: %s\n", qPrintable(gammaPath), notice.c_str());
+    if (const std::string transposed = orientGamma(problem); !transposed.empty())
+        notice(gammaPath, transposed);
     const Status shapes = validateShapes(problem.R.rows(), problem.R.cols(), problem.P.rows(),
                                          problem.P.cols(), problem.gamma.rows(), problem.gamma.cols());
     if (!shapes) {
@@ -742,6 +753,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
             QStringLiteral("%1: unexpected argument \"%2\"").arg(name, parser.positionalArguments().first());
         return outcome;
     }
+    pendingNotices().clear();
     try {
         checkOutputPaths(parser);
         outcome.json = command->run(parser, outcome.exitCode);
@@ -749,6 +761,7 @@ CommandOutcome runCommand(const QStringList &arguments) {
         outcome.exitCode = ExitBadInput;
         outcome.error = error.message;
     }
+    outcome.notices = std::exchange(pendingNotices(), QStringList());
     return outcome;
 }
 

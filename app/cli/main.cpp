@@ -45,6 +45,9 @@ int main(int argc, char *argv[]) {
         std::fputs(outcome.help.toUtf8().constData(), stdout);
         return flushStdout() ? outcome.exitCode : gradlens::cli::ExitBadInput;
     }
+    if (outcome.exitCode != gradlens::cli::ExitBadInput)
+        for (const QString &notice : outcome.notices)
+            std::fprintf(stderr, "gradlens-cli: notice: %s\n", notice.toUtf8().constData());
     if (outcome.exitCode == gradlens::cli::ExitBadInput) {
         QString line = outcome.error;
         line.replace(QLatin1Char('\n'), QLatin1Char(' '));
