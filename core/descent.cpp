@@ -286,6 +286,27 @@ std::optional<Termination> DescentRun::step() {
     return std::nullopt;
 }
 
+DescentRun::State DescentRun::state() const {
+    return {m_gamma, m_iteration, m_trialStep, m_unchangedSteps, m_history.back()};
+}
+
+void DescentRun::restore(const State &state) {
+    m_gamma = state.gamma;
+    m_iteration = state.iteration;
+    m_trialStep = state.trialStep;
+    m_unchangedSteps = state.unchangedSteps;
+    m_blocked.reset();
+    m_message.clear();
+    std::string failure;
+    m_current = evaluateAt(m_gamma, failure);
+    m_gradientNorm = m_current.gradient.stableNorm();
+    while (!m_history.empty() && m_history.back().iteration >= state.iteration)
+        m_history.pop_back();
+    m_history.push_back(state.record);
+    if (!failure.empty())
+        block(Termination::GradientFailed, failure);
+}
+
 DescentSummary descend(const Problem &problem, const DescentOptions &options,
                        const IterationCallback &callback) {
     DescentRun run(problem, options);

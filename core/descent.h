@@ -114,6 +114,21 @@ public:
     int iteration() const { return m_iteration; }
     // In iteration order; thinned past the options' historyCapacity (see record()).
     const std::vector<IterationRecord> &history() const { return m_history; }
+    // What the next step depends on, beyond the problem and the options: with it a run can go back to an
+    // iteration and, stepping again under the same options, retrace it bit for bit (descent is
+    // deterministic for a fixed thread count).
+    struct State {
+        Eigen::MatrixXd gamma;
+        int iteration = 0;
+        double trialStep = 0;   // Armijo's next first trial step
+        int unchangedSteps = 0; // towards stagnation
+        IterationRecord record; // of that iteration
+    };
+    State state() const;
+    // Back (or forward) to a state of this run: γ re-evaluated, the history cut after its iteration (and
+    // ending with its record), any block lifted.
+    void restore(const State &state);
+
     // P and R laid out for this run's evaluations (general problems), or null (symmetric ones).
     const PairedLayout *pairedLayout() const { return m_pairedLayout.empty() ? nullptr : &m_pairedLayout; }
 

@@ -206,6 +206,41 @@ private slots:
             QVERIFY(summary.history[k].iteration > summary.history[k - 1].iteration);
     }
 
+    // Back to an iteration and forward again retraces the run bit for bit (Armijo's trial step included).
+    void restoreRetracesTheRun_data() {
+        QTest::addColumn<int>("optimizer");
+        QTest::newRow("armijo") << int(OptimizerKind::Armijo);
+        QTest::newRow("fixed step") << int(OptimizerKind::GradientDescent);
+    }
+    void restoreRetracesTheRun() {
+        QFETCH(int, optimizer);
+        const Problem problem = planted(20, 2, 0.1);
+        DescentOptions options;
+        options.optimizer = OptimizerKind(optimizer);
+        options.learningRate = optimizer == int(OptimizerKind::Armijo) ? 0.05 : 1e-3;
+        DescentRun run(problem, options);
+        DescentRun::State at10;
+        for (int k = 1; k <= 30; ++k) {
+            QVERIFY(!run.step());
+            if (k == 10)
+                at10 = run.state();
+        }
+        const MatrixXd gamma30 = run.gamma();
+        const double loss30 = run.current().loss;
+        const std::vector<IterationRecord> history30 = run.history();
+        run.restore(at10);
+        QCOMPARE(run.iteration(), 10);
+        QCOMPARE(run.history().back().iteration, 10);
+        QCOMPARE(run.history().size(), std::size_t(11));
+        for (int k = 11; k <= 30; ++k)
+            QVERIFY(!run.step());
+        QVERIFY(run.gamma() == gamma30); // bit for bit
+        GL_COMPARE_NEAR(run.current().loss, loss30, 0.0);
+        QCOMPARE(run.history().size(), history30.size());
+        for (std::size_t k = 0; k < history30.size(); ++k)
+            GL_COMPARE_NEAR(run.history()[k].step, history30[k].step, 0.0);
+    }
+
     void callbackStopsTheRun() {
         const Problem problem = planted(15, 2, 0.1);
         DescentOptions options;
