@@ -186,6 +186,43 @@ private slots:
                  qPrintable(QStringLiteral("%1 then %2").arg(paced).arg(controller.latest()->iteration)));
     }
 
+    // Ten steps back, one at a time, and ten forward again: γ and the loss are those of the first pass, bit
+    // for bit; the history's range stays the furthest iteration reached.
+    void stepBackAndForwardIsBitIdentical() {
+        DescentController controller;
+        DescentOptions options = fixedStep(1000);
+        options.optimizer = OptimizerKind::Armijo; // its trial step is part of what must be restored
+        controller.setDescentOptions(options);
+        controller.setProblem(demo(4));
+        QVERIFY(waitIdle(controller));
+        controller.step(20);
+        QVERIFY(waitIdle(controller));
+        const SnapshotPointer at20 = controller.latest();
+        QCOMPARE(at20->iteration, 20);
+        for (int back = 1; back <= 10; ++back) {
+            controller.stepBack();
+            QVERIFY(waitIdle(controller));
+            QCOMPARE(controller.latest()->iteration, 20 - back);
+            QCOMPARE(controller.latest()->furthestIteration, 20);
+        }
+        controller.step(10);
+        QVERIFY(waitIdle(controller));
+        const SnapshotPointer again = controller.latest();
+        QCOMPARE(again->iteration, 20);
+        QVERIFY(again->gamma == at20->gamma); // bit for bit
+        GL_COMPARE_NEAR(again->loss, at20->loss, 0.0);
+        // Quick presses each go one further back.
+        controller.stepBack();
+        controller.stepBack();
+        controller.stepBack();
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, 17);
+        // Forward along the history to the furthest point, without stepping.
+        controller.goToIteration(20);
+        QVERIFY(waitIdle(controller));
+        QVERIFY(controller.latest()->gamma == at20->gamma);
+    }
+
     // Divergence pauses the run, keeps the last finite γ and says what to try.
     void divergencePausesWithASuggestion() {
         DescentController controller;

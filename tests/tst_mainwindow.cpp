@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "messagebar.h"
 #include "problempanel.h"
+#include "statuspanel.h"
 #include "testhelpers.h"
 #include "uitesthelpers.h"
 
@@ -20,6 +21,7 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -27,6 +29,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -452,6 +455,30 @@ private slots:
         QVERIFY(settle(window));
         QVERIFY2(window.messages()->text().contains(QStringLiteral("R.mtx")),
                  qPrintable(window.messages()->text()));
+    }
+
+    // The history scrubber: moved, the run goes there; the loss chart shows the history up to there and the
+    // furthest curve faintly; the status bar and the heatmaps follow.
+    void scrubberGoesBackInTheHistory() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        window.controller()->step(30);
+        QVERIFY(settle(window));
+        QSlider *history = nullptr;
+        for (QSlider *slider : window.descentPanel()->findChildren<QSlider *>())
+            if (slider->maximum() == 30)
+                history = slider;
+        QVERIFY(history);
+        history->setValue(12); // as the keyboard or a click on the groove does
+        QVERIFY(settle(window));
+        const SnapshotPointer shown = window.controller()->latest();
+        QCOMPARE(shown->iteration, 12);
+        QCOMPARE(window.charts()->lossChart()->points(0).size(), qsizetype(13));
+        QCOMPARE(window.charts()->lossChart()->branchPoints(0).size(), qsizetype(31));
+        QVERIFY2(window.status()->findChild<QLabel *>()->text().contains(QStringLiteral("iteration\u00a012")),
+                 qPrintable(window.status()->findChild<QLabel *>()->text()));
+        QVERIFY(*window.heatmapPanel(1)->heatmap()->matrix() == shown->gradient);
     }
 
     // A reference line (the slopes 1 and 2) spans exactly the x-axis, which grows in 1-2-5 steps; a narrow

@@ -87,6 +87,14 @@ void ChartPanel::clear() {
 }
 
 void ChartPanel::append(const Snapshot &snapshot) {
+    // Back in the history: the furthest curves stay faint; loss and ‖G‖ come again with the snapshot's
+    // records (the whole history up to there), the checks' points up to there stay.
+    if (snapshot.rewoundTo >= 0) {
+        m_loss->rewind(-1);
+        m_gradient->rewind(-1);
+        m_deviation->rewind(snapshot.rewoundTo);
+        m_slope->rewind(snapshot.rewoundTo);
+    }
     for (const IterationRecord &record : snapshot.newRecords) {
         m_loss->append(m_lossSeries, record.iteration, record.loss);
         m_gradient->append(m_gradientSeries, record.iteration, record.gradientNorm);

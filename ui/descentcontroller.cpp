@@ -50,6 +50,7 @@ void DescentController::reset() {
     m_worker->requestStop(); // a run of the old generation ends at its next step
     ++m_generation;
     m_latest.reset();
+    m_requestedIteration = -1;
     setRunning(false);
     emit generationStarted(m_generation);
     send();
@@ -61,6 +62,7 @@ void DescentController::reset() {
 void DescentController::step(int count) {
     if (!m_problem || m_running)
         return;
+    m_requestedIteration = -1;
     send();
     post([worker = m_worker, count, epoch = m_worker->stopEpoch()] { worker->step(count, epoch); });
 }
@@ -68,6 +70,7 @@ void DescentController::step(int count) {
 void DescentController::run() {
     if (!m_problem || m_running)
         return;
+    m_requestedIteration = -1;
     setRunning(true);
     send();
     post([worker = m_worker, epoch = m_worker->stopEpoch()] { worker->run(epoch); });
@@ -95,6 +98,23 @@ void DescentController::setDescentOptions(const DescentOptions &options) {
     post([worker = m_worker, options] { worker->setDescentOptions(options); });
 }
 
+void DescentController::goToIteration(int k) {
+    if (!m_problem)
+        return;
+    pause();
+    k = std::clamp(k, 0, m_latest ? std::max(m_latest->furthestIteration, m_latest->iteration) : 0);
+    m_requestedIteration = k;
+    send();
+    post([worker = m_worker, k, epoch = m_worker->stopEpoch()] { worker->goToIteration(k, epoch); });
+}
+
+void DescentController::stepBack() {
+    // From the iteration last asked for, so that quick presses each go one further back.
+    const int from = m_requestedIteration >= 0 ? m_requestedIteration : (m_latest ? m_latest->iteration : 0);
+    if (from > 0)
+        goToIteration(from - 1);
+}
+
 void DescentController::setStepsPerSecond(int stepsPerSecond) {
     m_worker->setStepsPerSecond(stepsPerSecond); // an atomic: read by the run at its next step
 }
@@ -114,6 +134,8 @@ void DescentController::onSnapshot(SnapshotPointer snapshot) {
     if (snapshot->generation != m_generation)
         return; // a result of a superseded problem or reset
     m_latest = snapshot;
+    if (snapshot->rewoundTo >= 0 && snapshot->rewoundTo == m_requestedIteration)
+        m_requestedIteration = -1; // arrived
     emit snapshotReady(snapshot);
 }
 

@@ -26,6 +26,9 @@ public:
     void pause(); // also cancels a gradient check under way
     void toggleRun();
     void checkNow();
+    // Back or forward along the history to iteration k (≤ the furthest reached); stepBack goes one back.
+    void goToIteration(int k);
+    void stepBack();
     void setDescentOptions(const DescentOptions &options);
     void setCheckSettings(const CheckSettings &settings);
     // Steps per second while running (0: as fast as it goes); applies at once, also to a run under way.
@@ -68,7 +71,8 @@ private:
     DescentOptions m_options;
     CheckSettings m_check;
     bool m_running = false;
-    int m_pendingCommands = 0; // commands whose answering snapshot has not arrived yet
+    int m_pendingCommands = 0;     // commands whose answering snapshot has not arrived yet
+    int m_requestedIteration = -1; // a goToIteration on its way
 };
 
 } // namespace gradlens

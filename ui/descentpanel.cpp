@@ -73,6 +73,16 @@ DescentPanel::DescentPanel(QWidget *parent)
     speed->addWidget(m_speedSlider, 1);
     speed->addWidget(m_speedLabel);
 
+    m_history = new QSlider(Qt::Horizontal);
+    m_history->setRange(0, 0);
+    m_history->setToolTip(
+        tr("Every iteration so far: drag back to see an earlier one (heatmaps, charts and "
+           "tabs follow); a step from there starts a new branch, the old curve stays faint"));
+    m_historyLabel = new QLabel;
+    auto *history = new QHBoxLayout;
+    history->addWidget(m_history, 1);
+    history->addWidget(m_historyLabel);
+
     auto *rate = new QHBoxLayout;
     rate->addWidget(m_rateSlider, 1);
     rate->addWidget(m_rateField);
@@ -81,19 +91,24 @@ DescentPanel::DescentPanel(QWidget *parent)
     form->addRow(tr("Iterations"), m_iterations);
     form->addRow(tr("Tolerance"), m_tolerance);
     form->addRow(tr("Speed"), speed);
+    form->addRow(tr("History"), history);
 
     m_step = new QAction(tr("Step →"), this);
     m_step->setShortcut(QKeySequence(Qt::Key_Right));
     m_step->setToolTip(tr("One descent step (→)"));
+    m_stepBack = new QAction(tr("← Back"), this);
+    m_stepBack->setShortcut(QKeySequence(Qt::Key_Left));
+    m_stepBack->setToolTip(tr("One iteration back in the history (←)"));
     m_run = new QAction(tr("Run"), this);
     m_run->setShortcut(QKeySequence(Qt::Key_Space));
     m_run->setToolTip(tr("Run or pause descent (Space)"));
     m_reset = new QAction(tr("Reset"), this);
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_reset->setToolTip(tr("Back to the starting γ; clears the charts (Ctrl+R)"));
-    for (QAction *action : {m_step, m_run, m_reset})
+    for (QAction *action : {m_step, m_stepBack, m_run, m_reset})
         action->setShortcutContext(Qt::WindowShortcut);
     auto *buttons = new QHBoxLayout;
+    buttons->addWidget(buttonFor(m_stepBack));
     buttons->addWidget(buttonFor(m_step));
     buttons->addWidget(buttonFor(m_run));
     buttons->addWidget(buttonFor(m_reset));
@@ -116,9 +131,27 @@ DescentPanel::DescentPanel(QWidget *parent)
         m_speedLabel->setText(kSpeeds[notch] == 0 ? tr("fastest") : tr("%1/s").arg(kSpeeds[notch]));
         emit speedChanged(kSpeeds[notch]);
     });
+    // Dragging moves the label; the run goes there when the slider is let go (or moved with the keys).
+    connect(m_history, &QSlider::valueChanged, this, [this](int iteration) {
+        m_historyLabel->setText(tr("%1 / %2").arg(iteration).arg(m_history->maximum()));
+        if (!m_history->isSliderDown())
+            emit historyRequested(iteration);
+    });
+    connect(m_history, &QSlider::sliderReleased, this, [this] { emit historyRequested(m_history->value()); });
+    showHistory(0, 0);
     setOptions(DescentOptions{});
     setStepsPerSecond(0);
     m_speedLabel->setText(tr("fastest"));
+}
+
+void DescentPanel::showHistory(int iteration, int furthest) {
+    if (m_history->isSliderDown())
+        return; // the user is dragging it
+    const QSignalBlocker blocker(m_history);
+    m_history->setRange(0, std::max(furthest, iteration));
+    m_history->setValue(iteration);
+    m_historyLabel->setText(tr("%1 / %2").arg(iteration).arg(m_history->maximum()));
+    m_stepBack->setEnabled(iteration > 0);
 }
 
 int DescentPanel::stepsPerSecond() const {

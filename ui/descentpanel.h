@@ -29,22 +29,26 @@ public:
     void setStepsPerSecond(int stepsPerSecond);
 
     QAction *stepAction() const { return m_step; }
+    QAction *stepBackAction() const { return m_stepBack; }
+    // The history scrubber: where the run is and how far it has been.
+    void showHistory(int iteration, int furthest);
     QAction *runAction() const { return m_run; }
     QAction *resetAction() const { return m_reset; }
 
 signals:
     void optionsChanged();
     void speedChanged(int stepsPerSecond);
+    void historyRequested(int iteration); // the scrubber was moved there
 
 private:
     void setLearningRate(double rate, bool fromSlider);
 
     QComboBox *m_optimizer;
-    QSlider *m_rateSlider, *m_speedSlider;
-    QLabel *m_speedLabel;
+    QSlider *m_rateSlider, *m_speedSlider, *m_history;
+    QLabel *m_speedLabel, *m_historyLabel;
     QLineEdit *m_rateField, *m_tolerance;
     QSpinBox *m_iterations;
-    QAction *m_step, *m_run, *m_reset;
+    QAction *m_step, *m_stepBack, *m_run, *m_reset;
     double m_learningRate = 1e-2;
 };
 

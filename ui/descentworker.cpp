@@ -13,8 +13,9 @@ namespace gradlens {
 namespace {
 
 constexpr qint64 kChunkMilliseconds = 15;
-constexpr qint64 kPublishMilliseconds = 33;   // about 30 snapshots a second
-constexpr qint64 kPaceSliceMilliseconds = 40; // a paced run looks at pause and speed this often
+constexpr qint64 kPublishMilliseconds = 33;              // about 30 snapshots a second
+constexpr qint64 kPaceSliceMilliseconds = 40;            // a paced run looks at pause and speed this often
+constexpr double kCheckpointBytes = 128.0 * 1024 * 1024; // the history's γ copies, at most
 
 } // namespace
 
@@ -34,6 +35,9 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     if (const QString error = withUserGradient(m_options); !error.isEmpty())
         emit failed(error);
     m_run = std::make_unique<DescentRun>(*m_problem, m_options);
+    m_checkpoints = {m_run->state()};
+    m_checkpointEvery = 16;
+    m_furthest = 0;
     m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
     m_publishedIteration = -1;
     m_newDeviations.clear();
@@ -140,6 +144,54 @@ void DescentWorker::endChain() {
     emit commandFinished();
 }
 
+void DescentWorker::keepCheckpoint() {
+    const int iteration = m_run->iteration();
+    if (iteration <= m_furthest) { // a step from a rewound iteration: a new branch, the old future goes
+        while (!m_checkpoints.empty() && m_checkpoints.back().iteration >= iteration)
+            m_checkpoints.pop_back();
+    }
+    m_furthest = iteration;
+    if (iteration % m_checkpointEvery != 0)
+        return;
+    m_checkpoints.push_back(m_run->state());
+    const double bytes = 8.0 * double(m_run->gamma().size()) * double(m_checkpoints.size());
+    if (bytes > kCheckpointBytes && m_checkpoints.size() > 4) {
+        m_checkpointEvery *= 2;
+        std::erase_if(m_checkpoints, [this](const DescentRun::State &state) {
+            return state.iteration % m_checkpointEvery != 0;
+        });
+    }
+}
+
+void DescentWorker::goToIteration(int k, quint64 epoch) {
+    endChain();
+    if (!m_run || epoch != m_stopEpoch.load() || m_checkpoints.empty()) {
+        emit commandFinished();
+        return;
+    }
+    k = std::clamp(k, 0, m_furthest);
+    auto from = std::upper_bound(
+        m_checkpoints.begin(), m_checkpoints.end(), k,
+        [](int iteration, const DescentRun::State &state) { return iteration < state.iteration; });
+    m_run->restore(*std::prev(from));
+    // Replayed without checks and without new checkpoints: this is the first pass again.
+    while (m_run->iteration() < k && !m_run->step()) {
+    }
+    m_rewoundTo = m_run->iteration();
+    m_publishedIteration = -1;                // the charts take the whole history up to here again
+    if (m_deviationIteration > m_rewoundTo) { // a check from the future would be shown as this one's
+        m_deviation.reset();
+        m_numeric.reset();
+        m_deviationIteration = -1;
+        if (m_check.everyIterations > 0 && !m_run->blocked())
+            check(epoch);
+    }
+    m_message = m_run->blocked() ? QString::fromStdString(m_run->message()) : QString();
+    m_diverged = m_run->blocked() == Termination::Diverged;
+    publish(false);
+    emit commandFinished();
+}
+
 void DescentWorker::step(int count, quint64 epoch) {
     endChain();
     if (!m_run || epoch != m_stopEpoch.load()) {
@@ -204,6 +256,7 @@ void DescentWorker::continueRun(quint64 chain) {
         ++m_stepsTimed;
         --m_stepsLeft;
         m_sinceStep.start();
+        keepCheckpoint();
         if (m_check.everyIterations > 0 && m_run->iteration() % m_check.everyIterations == 0) {
             if (!check(m_runEpoch))
                 break;
@@ -287,6 +340,8 @@ void DescentWorker::publish(bool running) {
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = m_generation;
     snapshot->gradientSource = m_user.label;
+    snapshot->furthestIteration = m_furthest;
+    snapshot->rewoundTo = std::exchange(m_rewoundTo, -1);
     snapshot->problem = m_problem;
     snapshot->convention = m_options.convention;
     snapshot->running = running;

@@ -36,6 +36,10 @@ public slots:
     void step(int count, quint64 epoch);
     void run(quint64 epoch);
     void checkNow(quint64 epoch);
+    // Back (or forward, up to the furthest iteration reached) to iteration k: replayed from the nearest
+    // checkpoint, so γ, the loss and the next steps are those of the first pass, bit for bit. Steps taken
+    // from there start a new branch.
+    void goToIteration(int k, quint64 epoch);
 
 signals:
     void snapshotReady(gradlens::SnapshotPointer snapshot);
@@ -48,6 +52,7 @@ private:
     void endChain();           // the running command, if any, is over
     bool check(quint64 epoch); // false when cancelled
     void publish(bool running);
+    void keepCheckpoint(); // after a step: the run's state every m_checkpointEvery iterations
     // The options with the user's gradient as their source (starting the program for this problem if
     // needed); an error message when the program cannot start.
     QString withUserGradient(DescentOptions &options);
@@ -57,6 +62,13 @@ private:
     UserGradient m_user;
     std::unique_ptr<GradientProgram> m_program; // started for m_problem; null without a program
     Eigen::MatrixXd m_fileGamma;                // the γ a gradient from a file holds at
+
+    // The history: the run's state every m_checkpointEvery iterations (in order, the start first), within
+    // kCheckpointBytes; when full, every other one goes and the spacing doubles.
+    std::vector<DescentRun::State> m_checkpoints;
+    int m_checkpointEvery = 16;
+    int m_furthest = 0;   // the furthest iteration of the current branch
+    int m_rewoundTo = -1; // set by goToIteration for the next snapshot
     quint64 m_generation = 0;
     DescentOptions m_options;
     CheckSettings m_check;

@@ -164,6 +164,8 @@ int LogChart::add(QXYSeries *series, const QColor &color) {
     series->attachAxis(m_linearY ? static_cast<QAbstractAxis *>(m_linearY) : m_y);
     m_series.append(series);
     m_points.append(QList<QPointF>());
+    m_branches.append(nullptr);
+    m_branchPoints.append(QList<QPointF>());
     m_markers.append(true);
     return static_cast<int>(m_series.size()) - 1;
 }
@@ -209,11 +211,14 @@ void LogChart::flush() {
         m_series[s]->replace(forDisplay(m_points[s]));
         if (!m_markers[s]) // a line of one or two points is hard to see: mark the points of short series
             m_series[s]->setPointsVisible(m_points[s].size() < 12);
-        for (const QPointF &point : m_points[s]) {
-            xMax = std::max(xMax, point.x());
-            yMin = std::min(yMin, point.y());
-            yMax = std::max(yMax, point.y());
-        }
+        if (m_branches[s])
+            m_branches[s]->replace(forDisplay(m_branchPoints[s]));
+        for (const auto *points : {&m_points[s], &m_branchPoints[s]})
+            for (const QPointF &point : *points) {
+                xMax = std::max(xMax, point.x());
+                yMin = std::min(yMin, point.y());
+                yMax = std::max(yMax, point.y());
+            }
     }
     // Axes change in coarse steps (x: 1, 2, 5 × 10^k; y: whole decades, at least two), because every change
     // of range re-lays out the whole chart, which costs more than the new points.
@@ -243,9 +248,38 @@ void LogChart::updateYRange() {
                 logLabelRoom(m_y, chart()->plotArea()));
 }
 
+void LogChart::rewind(double x) {
+    for (int s = 0; s < m_series.size(); ++s) {
+        if (!m_branches[s]) {
+            auto *branch = new QLineSeries;
+            QColor faint = m_series[s]->color();
+            faint.setAlphaF(0.35);
+            chart()->addSeries(branch);
+            branch->attachAxis(m_x);
+            branch->attachAxis(m_linearY ? static_cast<QAbstractAxis *>(m_linearY) : m_y);
+            branch->setPen(QPen(faint, 1.5, Qt::DashLine));
+            for (QLegendMarker *marker : chart()->legend()->markers(branch))
+                marker->setVisible(false);
+            m_branches[s] = branch;
+        }
+        // The faint curve is the furthest one: scrubbing back and forth along it does not shorten it.
+        const bool longer = !m_points[s].isEmpty() && (m_branchPoints[s].isEmpty() ||
+                                                       m_points[s].back().x() > m_branchPoints[s].back().x());
+        if (longer)
+            m_branchPoints[s] = m_points[s];
+        m_points[s].erase(std::remove_if(m_points[s].begin(), m_points[s].end(),
+                                         [x](const QPointF &point) { return point.x() > x; }),
+                          m_points[s].end());
+    }
+    m_dirty = true;
+}
+
 void LogChart::clear() {
     for (int s = 0; s < m_series.size(); ++s) {
         m_points[s].clear();
+        m_branchPoints[s].clear();
+        if (m_branches[s])
+            m_branches[s]->clear();
         m_series[s]->clear();
     }
     m_skipped = 0;

@@ -43,6 +43,10 @@ public:
     void append(int series, double x, double y);
     void flush();
     void clear();
+    // Back in the history to x: each series keeps its points up to x, and the whole previous curve stays
+    // drawn faintly behind it (the branch a new run from x is compared with).
+    void rewind(double x);
+    QList<QPointF> branchPoints(int series) const { return m_branchPoints.value(series); }
 
     QList<QPointF> points(int series) const { return m_points.value(series); }
     // Where the title, the axes' labels and the legend fit at the current font without being elided.
@@ -65,6 +69,8 @@ private:
     QList<QXYSeries *> m_references; // follow the x-axis
     QList<QXYSeries *> m_series;
     QList<QList<QPointF>> m_points;
+    QList<QXYSeries *> m_branches; // per series: its previous branch, faint, or null
+    QList<QList<QPointF>> m_branchPoints;
     QList<bool> m_markers; // always draw the points (otherwise only while the series is short)
     double m_xEnd = 10;
     double m_yMin = HUGE_VAL, m_yMax = -HUGE_VAL; // of the data shown

@@ -136,6 +136,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_descentPanel->stepAction(), &QAction::triggered, m_controller,
             [this] { m_controller->step(1); });
     connect(m_descentPanel->runAction(), &QAction::triggered, m_controller, &DescentController::toggleRun);
+    connect(m_descentPanel->stepBackAction(), &QAction::triggered, m_controller,
+            &DescentController::stepBack);
+    connect(m_descentPanel, &DescentPanel::historyRequested, m_controller, &DescentController::goToIteration);
     connect(m_descentPanel->resetAction(), &QAction::triggered, m_controller, &DescentController::reset);
     connect(m_checkPanel->checkAction(), &QAction::triggered, m_controller, &DescentController::checkNow);
     connect(m_controller, &DescentController::snapshotReady, this, &MainWindow::onSnapshot);
@@ -300,6 +303,7 @@ void MainWindow::buildMenus() {
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_descentPanel->stepAction());
+    run->addAction(m_descentPanel->stepBackAction());
     run->addAction(m_descentPanel->runAction());
     run->addAction(m_descentPanel->resetAction());
     run->addSeparator();
@@ -545,6 +549,7 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile})
         panel->setSnapshot(snapshot);
     m_derivation->setSnapshot(snapshot);
+    m_descentPanel->showHistory(snapshot->iteration, snapshot->furthestIteration);
     m_status->showSnapshot(*snapshot);
     // A message describes the snapshot it came with: the next one without a message clears it (after a
     // reset, a successful step, a new problem), unless the message is about something else (a file).

@@ -34,6 +34,7 @@ struct LaunchOptions {
     bool takeScreenshot = false;
     QString screenshotFile;
     int steps = 0;
+    int at = -1; // --at K: after the steps, show iteration K of the history
     QSize size;
     std::optional<GradientVariant> variant;
     int tab = 0;
@@ -102,6 +103,9 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("tab"),
         QStringLiteral("Bottom tab to show: descent, taylor, sweep, profile or derivation."),
         QStringLiteral("NAME"), QStringLiteral("descent"));
+    const QCommandLineOption at(QStringLiteral("at"),
+                                QStringLiteral("After the steps, go back to iteration K of the history."),
+                                QStringLiteral("K"));
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Start in presentation mode (larger text; F11)."));
     const QCommandLineOption gradient(
@@ -116,7 +120,7 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("gradient-format"),
         QStringLiteral("Files exchanged with the program: npy, csv or mtx."), QStringLiteral("FORMAT"),
         QStringLiteral("npy"));
-    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation,
+    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation, at,
                        gradient, gradientCmd, gradientFormat});
     parser.addOptions(qtOwnOptions());
 
@@ -177,6 +181,14 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
                             .arg(parser.value(gradientFormat)));
         program.format = *format;
         launch.gradientProgram = program;
+    }
+    if (parser.isSet(at)) {
+        bool atOk = false;
+        launch.at = parser.value(at).toInt(&atOk);
+        if (!atOk || launch.at < 0 || launch.at > launch.steps)
+            return fail(QStringLiteral("--at needs an iteration from 0 to --steps (%1), got \"%2\"")
+                            .arg(launch.steps)
+                            .arg(parser.value(at)));
     }
     launch.presentation = parser.isSet(presentation);
     launch.takeScreenshot = parser.isSet(screenshot);
@@ -261,6 +273,8 @@ int main(int argc, char *argv[]) {
                 window.useGradientProgram(*launch.gradientProgram);
             window.controller()->step(launch.steps);
             window.whenSettled([&] {
+                if (launch.at >= 0)
+                    window.controller()->goToIteration(launch.at);
                 window.showTab(launch.tab);
                 window.whenSettled([&] {
                     // One more turn of the event loop so that every widget has painted the last snapshot.
