@@ -132,6 +132,9 @@ private slots:
         QVERIFY(!cell.isNull());
         QTest::mouseClick(gradient, Qt::LeftButton, {}, cell);
         QVERIFY(settle(window));
+        // (A slow machine can deliver a snapshot's recomputation after the click's: wait for the entry.)
+        QTRY_COMPARE_WITH_TIMEOUT(window.derivationPanel()->result().derivation.row, Eigen::Index(4), 20000);
+        QVERIFY(settle(window));
         window.entryDetail()->close();
         const DerivationPanel::Result &shown = window.derivationPanel()->result();
         QCOMPARE(shown.derivation.row, Eigen::Index(4));
