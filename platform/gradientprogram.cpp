@@ -3,11 +3,17 @@
 #include "matrixio.h"
 #include "savefile.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
+
+#include <csignal>
+#include <cstring>
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace gradlens {
 
@@ -136,16 +142,37 @@ Status GradientProgram::start(const GradientProgramOptions &options,
     if (!program->m_folder.isValid())
         return program->fail(
             QStringLiteral("cannot create a temporary folder: %1").arg(program->m_folder.errorString()));
-    for (const auto &[matrix, stem] : {std::pair{&R, "R"}, std::pair{&P, "P"}})
+    for (const auto &[matrix, stem] : {std::pair{&R, "R"}, std::pair{&P, "P"}}) {
         if (const Status written = writeMatrix(program->path(stem).toStdString(), *matrix); !written)
             return program->fail(QString::fromStdString(written.message));
+        // Read-only, so that a program cannot change R or P for the calls after it.
+        QFile::setPermissions(program->path(stem), QFileDevice::ReadOwner);
+    }
+    program->m_inputsStamp = program->inputsStamp();
     out = std::move(program);
     return Status::success();
+}
+
+QString GradientProgram::inputsStamp() const {
+    QString stamp;
+    for (const char *stem : {"R", "P"}) {
+        const QFileInfo info(path(stem));
+        stamp += QStringLiteral("%1:%2:%3;")
+                     .arg(info.exists())
+                     .arg(info.size())
+                     .arg(info.lastModified().toMSecsSinceEpoch());
+    }
+    return stamp;
 }
 
 Status GradientProgram::gradient(const Eigen::Ref<const Eigen::MatrixXd> &gamma, Eigen::MatrixXd &out,
                                  const std::function<bool()> &cancelled) {
     ++m_calls;
+    // (Read-only files do not stop a program run as root.)
+    if (inputsStamp() != m_inputsStamp)
+        return fail(
+            QStringLiteral("an earlier call changed or removed R or P in its folder: they are written "
+                           "once and must stay as they are"));
     const QString gammaFile = path("gamma"), outputFile = path("gradient");
     QFile::remove(outputFile); // a stale gradient from the last call must never be read as this one's
     if (const Status written = writeMatrix(gammaFile.toStdString(), gamma); !written)
@@ -157,23 +184,35 @@ Status GradientProgram::gradient(const Eigen::Ref<const Eigen::MatrixXd> &gamma,
     process.setStandardInputFile(QProcess::nullDevice());
     process.setStandardOutputFile(QProcess::nullDevice());
     process.setStandardErrorFile(m_folder.filePath(QStringLiteral("stderr.txt"))); // bounded memory
+    // Its own process group, so that a timeout or a cancel stops everything it started, and nothing it
+    // left running in the background outlives the call.
+    process.setChildProcessModifier([] { ::setpgid(0, 0); });
     process.start();
     if (!process.waitForStarted())
         return fail(QStringLiteral("cannot start: %1").arg(process.errorString()));
 
+    const qint64 group = process.processId();
+    const auto killGroup = [group] {
+        if (group > 0)
+            ::kill(-pid_t(group), SIGKILL); // (ESRCH when nothing of it is left: fine)
+    };
     const QDeadlineTimer deadline(m_options.timeoutMs);
     while (!process.waitForFinished(kPollMs) && process.state() != QProcess::NotRunning) {
         const bool stop = cancelled && cancelled();
         if (stop || deadline.hasExpired()) {
+            killGroup();
             process.kill();
             process.waitForFinished();
             return stop ? fail(QStringLiteral("cancelled"))
-                        : fail(QStringLiteral("did not finish within %1 s (--gradient-timeout)")
+                        : fail(QStringLiteral("did not finish within %1 s (the gradient timeout)")
                                    .arg(m_options.timeoutMs / 1000.0));
         }
     }
+    killGroup(); // what it left running in the background
     if (process.exitStatus() == QProcess::CrashExit)
-        return fail(QStringLiteral("crashed (%1)").arg(process.errorString()));
+        return fail(QStringLiteral("was killed by signal %1 (%2)")
+                        .arg(process.exitCode())
+                        .arg(QString::fromLocal8Bit(::strsignal(process.exitCode()))));
     if (process.exitCode() != 0)
         return fail(QStringLiteral("exited with status %1").arg(process.exitCode()));
     if (!QFileInfo::exists(outputFile))

@@ -52,11 +52,13 @@ private:
     explicit GradientProgram(const GradientProgramOptions &options);
     QString path(const char *stem) const;
     Status fail(const QString &what) const; // "gradient program \"CMD\": what; stderr: …"
+    QString inputsStamp() const;
 
     GradientProgramOptions m_options;
     QString m_program;
     QStringList m_arguments;
     QTemporaryDir m_folder;
+    QString m_inputsStamp; // size and time of R and P as written: a program must not change them
     int m_calls = 0;
 };
 

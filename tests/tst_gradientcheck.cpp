@@ -5,6 +5,7 @@
 #include "numericgradient.h"
 #include "testhelpers.h"
 
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -312,6 +313,49 @@ private slots:
         QVERIFY2(QString::fromStdString(fingerprint.explanation).contains(phrase),
                  fingerprint.explanation.c_str());
         QVERIFY(fingerprint.residual < 1e-10);
+    }
+
+    // The fingerprint in the problem's own units, even when the check rescales it: M-only terms scale unlike
+    // the gradient (γ×1e70 with R×1e140 named no-outer-p "0.5·Mγ + 0.5·Mᵀγ: no named mistake"). A zero G is
+    // not "correct".
+    void fingerprintAtExtremeScales_data() {
+        QTest::addColumn<double>("gammaScale");
+        QTest::addColumn<double>("weightScale");
+        QTest::addColumn<double>("targetScale");
+        QTest::addColumn<int>("variant");
+        QTest::addColumn<QString>("expected");
+        for (const auto &[name, scales] : {std::pair{"γ×1e70, R×1e140", std::array{1e70, 1.0, 1e140}},
+                                           std::pair{"P, R×1e-100", std::array{1.0, 1e-100, 1e-100}},
+                                           std::pair{"γ×1e-70, R×1e-140", std::array{1e-70, 1.0, 1e-140}}}) {
+            QTest::addRow("%s, no-outer-p", name)
+                << scales[0] << scales[1] << scales[2] << int(GradientVariant::NoOuterP) << "no-outer-p";
+            QTest::addRow("%s, drop-transpose", name)
+                << scales[0] << scales[1] << scales[2] << int(GradientVariant::DropTranspose)
+                << "drop-transpose";
+        }
+    }
+    void fingerprintAtExtremeScales() {
+        QFETCH(double, gammaScale);
+        QFETCH(double, weightScale);
+        QFETCH(double, targetScale);
+        QFETCH(int, variant);
+        QFETCH(QString, expected);
+        const Problem base = nonSymmetric();
+        const Problem problem{base.R * targetScale, base.P * weightScale, base.gamma * gammaScale};
+        const MatrixXd G = gradientVariant(problem, GradientVariant(variant), Convention::Full);
+        const GradientCheck check = checkGradient(problem, G);
+        QVERIFY(check.rescaled);
+        QCOMPARE(check.verdict, CheckVerdict::Inconsistent);
+        QVERIFY2(QString::fromStdString(check.fingerprint.nearest) == expected,
+                 check.fingerprint.explanation.c_str());
+    }
+    void zeroGradientIsNotCorrect() {
+        const Problem problem = nonSymmetric();
+        const GradientCheck check = checkGradient(problem, MatrixXd::Zero(problem.n(), problem.r()));
+        QCOMPARE(check.verdict, CheckVerdict::Inconsistent);
+        QCOMPARE(QString::fromStdString(check.fingerprint.nearest), QStringLiteral("none"));
+        QVERIFY2(check.fingerprint.explanation.find("zero to rounding") != std::string::npos,
+                 check.fingerprint.explanation.c_str());
     }
 
     // The teaching variants of gradientforms are the mistakes of the same name.

@@ -8,6 +8,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <csignal>
+
 using namespace gradlens;
 using Eigen::MatrixXd;
 
@@ -104,7 +106,7 @@ private slots:
                                      << "wrote a 7×7 gradient; expected 7×2";
         QTest::newRow("NaN") << "sh -c 'cp \"$3\" \"$4\"; sed -i \"1s/^[^,]*/nan/\" \"$4\"' sh" << csv
                              << "gradient(1, 1) is NaN";
-        QTest::newRow("crash") << "sh -c 'kill -SEGV $$' sh" << npy << "crashed";
+        QTest::newRow("crash") << "sh -c 'kill -SEGV $$' sh" << npy << "was killed by signal 11";
     }
     void failuresAreOneClearMessage() {
         QFETCH(QString, command);
@@ -166,6 +168,36 @@ private slots:
         QVERIFY(!status);
         QVERIFY2(status.message.find("unterminated single quote") != std::string::npos,
                  status.message.c_str());
+    }
+
+    // Nothing the program started outlives the call: a background child is stopped with it.
+    void backgroundChildrenAreStopped() {
+        QTemporaryDir directory;
+        const QString pidFile = directory.filePath(QStringLiteral("child.pid"));
+        MatrixXd gradient;
+        const Status status =
+            runOnce(QStringLiteral("sh -c 'sleep 30 & echo $! > \"$0\"; exit 0' %1").arg(pidFile), gradient);
+        QVERIFY(!status); // (it wrote no gradient)
+        QFile file(pidFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const pid_t child = pid_t(file.readAll().trimmed().toLongLong());
+        QVERIFY(child > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(child, 0) != 0, 10000);
+    }
+
+    // A program that changes R or P is caught at the next call instead of silently poisoning it.
+    void changedInputsAreCaught() {
+        const Problem problem = smallProblem();
+        GradientProgramOptions options;
+        options.commandLine = QStringLiteral("sh -c 'printf x >> \"$1\"' sh");
+        std::unique_ptr<GradientProgram> program;
+        QVERIFY(GradientProgram::start(options, problem.R, problem.P, program));
+        MatrixXd gradient;
+        QVERIFY(!program->gradient(problem.gamma, gradient)); // wrote no gradient, but changed R
+        const Status second = program->gradient(problem.gamma, gradient);
+        QVERIFY(!second);
+        QVERIFY2(second.message.find("changed or removed R or P") != std::string::npos,
+                 second.message.c_str());
     }
 
     // A gradient left by an earlier call is never read as the next call's.

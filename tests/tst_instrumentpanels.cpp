@@ -191,6 +191,26 @@ private slots:
         QCOMPARE(window.controller()->latest()->variant, GradientVariant::FlipSign);
     }
 
+    // A program that fails is an error in the window, and no earlier verdict stands for it (the status bar
+    // said "consistent" beside a program that had never produced a gradient).
+    void failingProgramHasNoVerdict() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        QVERIFY(!window.controller()->latest()->lastDeviation.verdict.isEmpty()); // the formula's check
+        GradientProgramOptions program;
+        program.commandLine = QStringLiteral("sh -c 'echo broken >&2; exit 3' sh");
+        window.useGradientProgram(program);
+        QVERIFY(settle(window));
+        const SnapshotPointer snapshot = window.controller()->latest();
+        QVERIFY(snapshot->gradientFailed);
+        QVERIFY(snapshot->lastDeviation.verdict.isEmpty());
+        QCOMPARE(snapshot->deviationIteration, -1);
+        QCOMPARE(window.messages()->kind(), MessageBar::Kind::Error);
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("exited with status 3")),
+                 qPrintable(window.messages()->text()));
+    }
+
     // A gradient from a file holds at the γ it was read at: it is checked there, and descent says why it
     // cannot move with it.
     void userFileIsCheckedAtItsGamma() {

@@ -558,8 +558,9 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
         m_messages->showMessage(MessageBar::Kind::Warning, tr("Descent diverged: ") + snapshot->message,
                                 Topic::Descent);
     else if (!snapshot->message.isEmpty())
-        m_messages->showMessage(snapshot->lastDeviation.failed ? MessageBar::Kind::Warning
-                                                               : MessageBar::Kind::Information,
+        m_messages->showMessage(snapshot->gradientFailed         ? MessageBar::Kind::Error
+                                : snapshot->lastDeviation.failed ? MessageBar::Kind::Warning
+                                                                 : MessageBar::Kind::Information,
                                 snapshot->message, Topic::Descent);
     else if (snapshot->deviationIteration >= 0 && snapshot->lastDeviation.failed) // until the next check
         m_messages->showMessage(MessageBar::Kind::Warning,

@@ -496,7 +496,8 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
                 historyStatus = history.write(historyCsvRow(record));
             return bool(historyStatus); // a failed write (a full disk) stops the run: it would be lost
         });
-    if (summary.termination == Termination::InvalidInput)
+    // Bad input, and the user's program failing, are errors (exit 2) like in check, not a result.
+    if (summary.termination == Termination::InvalidInput || summary.termination == Termination::GradientFailed)
         throw InputError{fromStd(summary.message)};
     if (streaming && historyStatus)
         historyStatus = history.commit();

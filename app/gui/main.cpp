@@ -11,6 +11,7 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <vector>
@@ -116,12 +117,15 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("gradient-cmd"),
         QStringLiteral("Use your program as the gradient (run with R P γ OUT appended; see gradlens-cli)."),
         QStringLiteral("COMMAND"));
+    const QCommandLineOption gradientTimeout(QStringLiteral("gradient-timeout"),
+                                             QStringLiteral("Seconds one run of the program may take (60)."),
+                                             QStringLiteral("SECONDS"), QStringLiteral("60"));
     const QCommandLineOption gradientFormat(
         QStringLiteral("gradient-format"),
         QStringLiteral("Files exchanged with the program: npy, csv or mtx."), QStringLiteral("FORMAT"),
         QStringLiteral("npy"));
     parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation, at,
-                       gradient, gradientCmd, gradientFormat});
+                       gradient, gradientCmd, gradientFormat, gradientTimeout});
     parser.addOptions(qtOwnOptions());
 
     if (!parser.parse(arguments))
@@ -180,6 +184,12 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
             return fail(QStringLiteral("--gradient-format must be npy, csv or mtx; got \"%1\"")
                             .arg(parser.value(gradientFormat)));
         program.format = *format;
+        bool timeoutOk = false;
+        const double seconds = parser.value(gradientTimeout).toDouble(&timeoutOk);
+        if (!timeoutOk || !(seconds >= 0.001 && seconds <= 86400))
+            return fail(QStringLiteral("--gradient-timeout needs seconds from 0.001 to 86400, got \"%1\"")
+                            .arg(parser.value(gradientTimeout)));
+        program.timeoutMs = int(std::lround(seconds * 1000));
         launch.gradientProgram = program;
     }
     if (parser.isSet(at)) {
@@ -271,17 +281,29 @@ int main(int argc, char *argv[]) {
                 window.useGradientFile(launch.gradientFile);
             else if (launch.gradientProgram)
                 window.useGradientProgram(*launch.gradientProgram);
-            window.controller()->step(launch.steps);
             window.whenSettled([&] {
-                if (launch.at >= 0)
-                    window.controller()->goToIteration(launch.at);
-                window.showTab(launch.tab);
+                // The user's gradient could not be had (a bad file, a failing program): say so and stop,
+                // rather than take steps that would each wait for it again.
+                const SnapshotPointer latest = window.controller()->latest();
+                const bool badFile =
+                    !launch.gradientFile.isEmpty() && !window.checkPanel()->usesUserGradient();
+                if (badFile || (latest && latest->gradientFailed)) {
+                    status = fail(window.messages()->text());
+                    app.exit(status);
+                    return;
+                }
+                window.controller()->step(launch.steps);
                 window.whenSettled([&] {
-                    // One more turn of the event loop so that every widget has painted the last snapshot.
-                    QTimer::singleShot(50, &app, [&] {
-                        if (!window.grab().save(target, "PNG"))
-                            status = fail(QStringLiteral("could not write %1").arg(target));
-                        app.exit(status);
+                    if (launch.at >= 0)
+                        window.controller()->goToIteration(launch.at);
+                    window.showTab(launch.tab);
+                    window.whenSettled([&] {
+                        // One more turn of the event loop so that every widget has painted the last snapshot.
+                        QTimer::singleShot(50, &app, [&] {
+                            if (!window.grab().save(target, "PNG"))
+                                status = fail(QStringLiteral("could not write %1").arg(target));
+                            app.exit(status);
+                        });
                     });
                 });
             });

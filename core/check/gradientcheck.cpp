@@ -215,11 +215,16 @@ std::vector<std::pair<double, const NamedMistake *>> mistakeDistances(const Term
     return distances;
 }
 
-// The fingerprint on a (scaled) problem; bound is the gradient's rounding bound there.
+// The fingerprint on a (scaled) problem; bound is the gradient's rounding bound there. mScale = 2^(2a − b)
+// for a problem rescaled by ScaledProblem (1 otherwise): the terms without the outer P scale unlike the
+// gradient (Mγ = 2^(a+b) M'γ', the gradient 2^(2b−a)), so in the scaled units they take that factor to stay
+// the original problem's terms (a mistake fingerprinted at 1e70 gave 0.5·Mγ instead of 2·Mγ).
 Fingerprint fingerprintOf(const ProblemView &problem, const MatrixXd &G, const MatrixXd &bound,
-                          Convention convention) {
+                          Convention convention, double mScale = 1.0) {
     Fingerprint result;
-    const Terms terms = derivationTerms(problem);
+    Terms terms = derivationTerms(problem);
+    terms[2] *= mScale;
+    terms[3] *= mScale;
     const double unit = 2.0 * conventionFactor(convention);
     const double tolerance =
         kFingerprintMatch + kResolutionSafety * bound.norm() / std::max(G.norm(), 1e-300);
@@ -279,7 +284,8 @@ Fingerprint fingerprintGradient(const ProblemView &problem, const Eigen::Ref<con
                                 Convention convention) {
     const ScaledProblem scaled(problem);
     return fingerprintOf(scaled.view(), scaled.gradientToScaled(candidate),
-                         gradientRoundingBound(scaled.view(), convention), convention);
+                         gradientRoundingBound(scaled.view(), convention), convention,
+                         std::ldexp(1.0, 2 * scaled.gammaExponent() - scaled.valueExponent()));
 }
 
 namespace {
@@ -352,8 +358,9 @@ void decide(const MatrixXd &candidate, GradientCheck &check, bool candidateAtRou
         } else {
             check.verdict = CheckVerdict::Inconsistent;
             check.explanation =
-                "differs from the numerical gradient by " + format(deviation.maxAbsolute, 3, false) + " at " +
-                entryName(deviation.worstRow, deviation.worstColumn) + ", " +
+                // Relative, so that a rescaled check does not quote its own units.
+                "differs from the numerical gradient by " + format(check.maxRelativeDeviation, 3, false) +
+                " relative, most at " + entryName(deviation.worstRow, deviation.worstColumn) + ", " +
                 format(deviation.maxMixed, 3, false) + " times what the computation can resolve";
         }
         return;
@@ -457,8 +464,13 @@ GradientCheck checkGradient(const ProblemView &problem, const Eigen::Ref<const M
         if (check.verdict == CheckVerdict::StationaryToRounding)
             check.fingerprint.explanation =
                 "the derivation's terms vanish to rounding here: nothing to fingerprint";
+        else if (candidateAtRounding) // a zero (or underflowed) G fits every term with coefficient 0
+            check.fingerprint.explanation =
+                "your gradient is zero to rounding here while the derivative is not: nothing to fingerprint";
         else
-            check.fingerprint = fingerprintOf(view, G, bound, options.convention);
+            check.fingerprint =
+                fingerprintOf(view, G, bound, options.convention,
+                              std::ldexp(1.0, 2 * scaled.gammaExponent() - scaled.valueExponent()));
     }
     // Back to the original units (exact: powers of two).
     check.deviation.absolute = scaled.gradientToOriginal(check.deviation.absolute);

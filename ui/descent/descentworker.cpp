@@ -94,6 +94,12 @@ void DescentWorker::setUserGradient(const UserGradient &gradient) {
     endChain();
     m_user = gradient;
     m_program.reset();
+    // The last check judged another gradient: it must not stand for this one (it said "consistent" beside a
+    // program that had failed).
+    m_deviation.reset();
+    m_numeric.reset();
+    m_deviationIteration = -1;
+    m_lastDeviation = {};
     if (m_run)
         m_fileGamma = m_run->gamma();
     DescentOptions options = m_options;
@@ -340,6 +346,7 @@ void DescentWorker::publish(bool running) {
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = m_generation;
     snapshot->gradientSource = m_user.label;
+    snapshot->gradientFailed = m_run && m_run->blocked() == Termination::GradientFailed;
     snapshot->furthestIteration = m_furthest;
     snapshot->rewoundTo = std::exchange(m_rewoundTo, -1);
     snapshot->problem = m_problem;

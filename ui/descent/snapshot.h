@@ -67,9 +67,10 @@ struct Snapshot {
     bool symmetricProblem = false;                      // P and R symmetric: some wrong gradients look right
     GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from
     QString gradientSource; // "file: G.npy" or "program: …" when the user's gradient replaces the formula
-    int furthestIteration = 0; // of the current branch: the history can be revisited up to it
-    int rewoundTo = -1;        // ≥ 0 in the snapshot right after going back to that iteration
-    QString message;           // why the run stopped (converged, diverged with a suggestion, ...), if it did
+    bool gradientFailed = false; // the user's gradient could not be had at γ: message says why
+    int furthestIteration = 0;   // of the current branch: the history can be revisited up to it
+    int rewoundTo = -1;          // ≥ 0 in the snapshot right after going back to that iteration
+    QString message; // why the run stopped (converged, diverged with a suggestion, ...), if it did
     bool diverged = false;
 };
 
