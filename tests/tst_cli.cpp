@@ -659,7 +659,8 @@ private slots:
         QCOMPARE(taylor.exitCode, 1);
         QCOMPARE(taylor.json.value("verdict").toString(), QStringLiteral("wrong"));
         // A program that fails stops descent with an error, not a result (it exited 0 with made-up figures).
-        const Run failing = cli(QStringList{"descend"} + m_files + QStringList{"--gradient-cmd", "sh -c 'exit 3' sh"});
+        const Run failing =
+            cli(QStringList{"descend"} + m_files + QStringList{"--gradient-cmd", "sh -c 'exit 3' sh"});
         QCOMPARE(failing.exitCode, 2);
         QVERIFY2(failing.err.contains("exited with status 3"), failing.err.constData());
         QCOMPARE(failing.err.count('\n'), 1);

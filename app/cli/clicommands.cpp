@@ -497,7 +497,8 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
             return bool(historyStatus); // a failed write (a full disk) stops the run: it would be lost
         });
     // Bad input, and the user's program failing, are errors (exit 2) like in check, not a result.
-    if (summary.termination == Termination::InvalidInput || summary.termination == Termination::GradientFailed)
+    if (summary.termination == Termination::InvalidInput ||
+        summary.termination == Termination::GradientFailed)
         throw InputError{fromStd(summary.message)};
     if (streaming && historyStatus)
         historyStatus = history.commit();
