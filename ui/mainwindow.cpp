@@ -15,6 +15,7 @@
 #include "problempanel.h"
 #include "profilepanel.h"
 #include "savefile.h"
+#include "scrollarea.h"
 #include "statuspanel.h"
 #include "sweeppanel.h"
 #include "taylorpanel.h"
@@ -207,11 +208,8 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
 MainWindow::~MainWindow() = default;
 
 QDockWidget *MainWindow::addControlDock(const QString &title, QGroupBox *panel, const char *name) {
-    panel->setTitle(QString()); // the dock's title bar names it
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    panel->setTitle(QString());                       // the dock's title bar names it
+    QScrollArea *scroll = scrollingArea(panel, true); // (a dock may be made narrower than its panel)
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(QString::fromLatin1(name));
     dock->setWidget(scroll);

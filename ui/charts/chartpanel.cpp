@@ -1,6 +1,7 @@
 #include "chartpanel.h"
 
 #include "logchart.h"
+#include "scrollarea.h"
 
 #include <QGridLayout>
 #include <QScrollArea>
@@ -41,11 +42,7 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_grid = new QWidget;
     m_gridLayout = new QGridLayout(m_grid);
     m_gridLayout->setContentsMargins(0, 0, 0, 0);
-    m_scroll = new QScrollArea;
-    m_scroll->setWidget(m_grid);
-    m_scroll->setWidgetResizable(true);
-    m_scroll->setFrameShape(QFrame::NoFrame);
-    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll = scrollingArea(m_grid);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_scroll);

@@ -1,6 +1,7 @@
 #include "instrumentpanel.h"
 
 #include "logchart.h"
+#include "scrollarea.h"
 
 #include <QChart>
 #include <QChartView>
@@ -51,11 +52,7 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     m_layout->setContentsMargins(0, 0, 0, 0);
     m_layout->addLayout(chartAndLegend, 1);
     m_layout->addLayout(side);
-    m_scroll = new QScrollArea;
-    m_scroll->setWidget(content);
-    m_scroll->setWidgetResizable(true);
-    m_scroll->setFrameShape(QFrame::NoFrame);
-    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll = scrollingArea(content);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_scroll);
