@@ -241,6 +241,27 @@ private slots:
             GL_COMPARE_NEAR(run.history()[k].step, history30[k].step, 0.0);
     }
 
+    // The exact line search takes the minimiser of f(γ − tG) along each gradient: no sampled step is lower.
+    void exactLineSearchTakesTheBestStep() {
+        const Problem problem = planted(15, 2, 0.1);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::Exact;
+        DescentRun run(problem, options);
+        for (int k = 0; k < 8; ++k) {
+            const MatrixXd gamma = run.gamma(), G = run.current().gradient;
+            QVERIFY2(!run.step(), run.message().c_str());
+            const double taken = run.current().loss;
+            QVERIFY(taken < run.history()[run.history().size() - 2].loss);
+            for (int s = 0; s <= 400; ++s) {
+                const double t = run.history().back().step * std::pow(10.0, -2.0 + s / 100.0);
+                const double sampled = evaluateLoss(problem.R, problem.P, gamma - t * G, Convention::Full);
+                QVERIFY2(taken <= sampled + 1e-10 * taken,
+                         qPrintable(QStringLiteral("f at t = %1 is %2 < %3").arg(t).arg(sampled).arg(taken)));
+            }
+        }
+        QCOMPARE(parseOptimizer("exact"), std::optional(OptimizerKind::Exact));
+    }
+
     void callbackStopsTheRun() {
         const Problem problem = planted(15, 2, 0.1);
         DescentOptions options;

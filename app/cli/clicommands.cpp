@@ -461,7 +461,7 @@ QJsonObject runProfile(const QCommandLineParser &parser, int &) {
 
 QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     DescentOptions options;
-    options.optimizer = choiceOption(parser, "optimizer", "gd, armijo", parseOptimizer);
+    options.optimizer = choiceOption(parser, "optimizer", "gd, armijo, exact", parseOptimizer);
     options.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(),
                                         std::numeric_limits<double>::max(), "> 0");
     options.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
@@ -616,7 +616,11 @@ std::vector<Command> commands() {
          runCheck},
         {"descend", "Run gradient descent and report the result.",
          withProblem(
-             {QCommandLineOption("optimizer", "gd (fixed step) or armijo (backtracking).", "name", "armijo"),
+             {QCommandLineOption(
+                  "optimizer",
+                  "gd (fixed step), armijo (backtracking) or exact (the exact step: f along −G is "
+                  "a quartic).",
+                  "name", "armijo"),
               QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
               QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
               QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),

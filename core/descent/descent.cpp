@@ -1,5 +1,6 @@
 #include "descent.h"
 
+#include "instruments.h"
 #include "nametable.h"
 
 #include "matrixio.h"
@@ -15,9 +16,10 @@ using Eigen::MatrixXd;
 
 namespace {
 
-constexpr NameTable<OptimizerKind, 2> kOptimizerNames{{
+constexpr NameTable<OptimizerKind, 3> kOptimizerNames{{
     {OptimizerKind::GradientDescent, "gd"},
     {OptimizerKind::Armijo, "armijo"},
+    {OptimizerKind::Exact, "exact"},
 }};
 
 std::string formatNumber(double value) {
@@ -261,6 +263,17 @@ std::optional<Termination> DescentRun::step() {
         if (const auto failed = armijoSearch(candidate, step))
             return failed;
         m_trialStep = 2.0 * step; // try a longer step next time: steps grow back after a cautious phase
+    } else if (m_options.optimizer == OptimizerKind::Exact) {
+        const LineProfile profile = lineProfile(ProblemView{m_problem.R, m_problem.P, m_gamma},
+                                                m_current.gradient, m_options.convention);
+        step = profile.exactMinimizer;
+        if (!(step > 0) || !std::isfinite(step) || !(profile.minimumValue < m_current.loss))
+            return block(Termination::LineSearchFailed,
+                         profile.note.empty()
+                             ? "the exact line search finds no step along −G that lowers the loss: rounding "
+                               "limits further progress"
+                             : "the exact line search failed: " + profile.note);
+        candidate = m_gamma - step * m_current.gradient;
     } else {
         candidate = m_gamma - step * m_current.gradient;
     }

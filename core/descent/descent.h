@@ -14,7 +14,9 @@
 
 namespace gradlens {
 
-enum class OptimizerKind { GradientDescent, Armijo };
+// Exact: steepest descent with the exact step. φ(t) = f(γ − tG) is a quartic in t for this objective, whose
+// minimiser lineProfile computes in closed form (O(n²r)): no backtracking, no learning rate.
+enum class OptimizerKind { GradientDescent, Armijo, Exact };
 enum class Termination {
     Converged,
     MaxIterations,
@@ -26,7 +28,7 @@ enum class Termination {
     GradientFailed, // the user's gradient (a program) could not be had at some γ
 };
 
-std::string_view optimizerName(OptimizerKind kind); // "gd", "armijo"
+std::string_view optimizerName(OptimizerKind kind); // "gd", "armijo", "exact"
 std::optional<OptimizerKind> parseOptimizer(std::string_view name);
 std::string_view terminationName(Termination termination); // "converged", "max_iterations", ...
 

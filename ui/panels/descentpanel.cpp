@@ -45,9 +45,10 @@ DescentPanel::DescentPanel(QWidget *parent)
     m_optimizer = new QComboBox;
     m_optimizer->addItem(tr("Armijo backtracking"), int(OptimizerKind::Armijo));
     m_optimizer->addItem(tr("Gradient descent, fixed step"), int(OptimizerKind::GradientDescent));
-    m_optimizer->setToolTip(
-        tr("Fixed step uses the learning rate as is; Armijo starts from it and halves the "
-           "step until the loss falls enough"));
+    m_optimizer->addItem(tr("Exact line search"), int(OptimizerKind::Exact));
+    m_optimizer->setToolTip(tr(
+        "Fixed step uses the learning rate as is; Armijo starts from it and halves the step until the loss "
+        "falls enough; the exact line search takes the minimiser of f(γ − tG), a quartic in t here"));
     m_rateSlider = new QSlider(Qt::Horizontal);
     m_rateSlider->setRange(kSliderMinimum, kSliderMaximum);
     m_rateSlider->setToolTip(tr("Learning rate, logarithmic: each notch is a tenth of a decade"));
