@@ -695,6 +695,24 @@ private slots:
         QCOMPARE(run.err.count('\n'), 1);
     }
 
+    // descend reports the distance to the planted γ* up to rotation; descent on a noise-free planted problem
+    // brings it down.
+    void descendReportsTheDistanceToThePlanted() {
+        const Run run = cli({"generate", "--n", "20", "--r", "2", "--seed", "3", "--noise", "0", "--out-dir",
+                             path("planted0")});
+        QCOMPARE(run.exitCode, 0);
+        const Run descent =
+            cli({"descend", "--R", path("planted0/R.mtx"), "--P", path("planted0/P.mtx"), "--gamma",
+                 path("planted0/gamma.mtx"), "--gamma-star", path("planted0/gamma_star.mtx"), "--iterations",
+                 "2000", "--tolerance", "0", "--relative-tolerance", "1e-8"});
+        QCOMPARE(descent.exitCode, 0);
+        const double before = descent.json.value("initial_distance_to_planted").toDouble();
+        const double after = descent.json.value("distance_to_planted").toDouble();
+        QVERIFY2(after < 1e-2 * before, qPrintable(QStringLiteral("%1 → %2").arg(before).arg(after)));
+        const Run without = cli(QStringList{"descend"} + m_files + QStringList{"--iterations", "2"});
+        QVERIFY(without.json.value("distance_to_planted").isNull());
+    }
+
     // A notice (γ stored as a row) and an error: the error alone, one line. With no error the notice shows.
     void noticeGivesWayToAnError() {
         const auto write = [&](const QString &name, const QByteArray &content) {

@@ -1,7 +1,10 @@
 #include "descent.h"
 #include "generators.h"
 #include "gradientforms.h"
+#include "planted.h"
+
 #include "testhelpers.h"
+#include <Eigen/QR>
 
 #include <cmath>
 #include <limits>
@@ -260,6 +263,44 @@ private slots:
             }
         }
         QCOMPARE(parseOptimizer("exact"), std::optional(OptimizerKind::Exact));
+    }
+
+    // The distance to the planted γ* up to rotation: zero for γ*Q with any orthogonal Q, √2 for two
+    // orthogonal unit columns, never more than the plain distance.
+    void distanceToPlantedIgnoresRotation_data() {
+        QTest::addColumn<int>("r");
+        for (int r : {1, 2, 3, 5})
+            QTest::addRow("r = %d", r) << r;
+    }
+    void distanceToPlantedIgnoresRotation() {
+        QFETCH(int, r);
+        const Problem problem = planted(20, r, 0.1);
+        const MatrixXd gammaStar = problem.gamma;
+        // A random orthogonal Q: the Q of a QR factorisation of a seeded Gaussian matrix.
+        const MatrixXd A = generateGamma(r, r, 99);
+        const MatrixXd Q = Eigen::HouseholderQR<MatrixXd>(A).householderQ();
+        QVERIFY((Q.transpose() * Q - MatrixXd::Identity(r, r)).norm() < 1e-13);
+        GL_COMPARE_NEAR(distanceToPlanted(gammaStar * Q, gammaStar), 0.0, 1e-13 * gammaStar.norm());
+        const MatrixXd other = generateGamma(20, r, 7);
+        QVERIFY(distanceToPlanted(other, gammaStar) <= (other - gammaStar).norm() + 1e-14);
+        const MatrixXd e1 = (MatrixXd(2, 1) << 1, 0).finished(), e2 = (MatrixXd(2, 1) << 0, 1).finished();
+        GL_COMPARE_NEAR(distanceToPlanted(e1, e2), std::sqrt(2.0), 1e-15);
+    }
+
+    // The relative tolerance: converged once ‖G‖ ≤ tol·‖G₀‖ (the absolute 1e-6 is out of reach at large n).
+    void relativeToleranceConverges() {
+        const Problem problem = planted(25, 2, 0.1);
+        DescentOptions options;
+        options.gradientTolerance = 0;
+        options.relativeTolerance = 1e-3;
+        options.maxIterations = 100000;
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.termination, Termination::Converged);
+        QVERIFY(summary.finalGradientNorm <= 1e-3 * summary.history.front().gradientNorm);
+        QVERIFY(summary.history[summary.history.size() - 2].gradientNorm >
+                1e-3 * summary.history.front().gradientNorm);
+        options.relativeTolerance = -1;
+        QVERIFY(!options.validate());
     }
 
     void callbackStopsTheRun() {

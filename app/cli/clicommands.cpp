@@ -11,6 +11,7 @@
 #include "instruments.h"
 #include "matrixio.h"
 #include "numericgradient.h"
+#include "planted.h"
 #include "problem.h"
 #include "savefile.h"
 
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -468,7 +470,20 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     options.gradientTolerance =
         doubleOption(parser, "tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
     options.convention = convention(parser);
+    options.relativeTolerance =
+        doubleOption(parser, "relative-tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
     const Problem problem = loadProblem(parser);
+    std::optional<Eigen::MatrixXd> gammaStar;
+    if (parser.isSet("gamma-star")) {
+        gammaStar = readInput(parser.value("gamma-star"));
+        if (gammaStar->rows() != problem.n() || gammaStar->cols() != problem.r())
+            throw InputError{QStringLiteral("%1: γ* is %2×%3, expected %4×%5 like γ")
+                                 .arg(parser.value("gamma-star"))
+                                 .arg(gammaStar->rows())
+                                 .arg(gammaStar->cols())
+                                 .arg(problem.n())
+                                 .arg(problem.r())};
+    }
     // The user's program at every γ: descent follows it instead of the formula.
     const std::unique_ptr<GradientProgram> program = gradientProgram(parser, problem);
     if (program) {
@@ -514,7 +529,12 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
             {"final_loss", number(summary.finalLoss)},
             {"final_grad_norm", number(summary.finalGradientNorm)},
             {"termination", fromStd(std::string(terminationName(summary.termination)))},
-            {"message", fromStd(summary.message)}};
+            {"message", fromStd(summary.message)},
+            // min over orthogonal Q of ‖γQ − γ*‖_F, at the start and at the end (null without --gamma-star)
+            {"initial_distance_to_planted",
+             gammaStar ? QJsonValue(number(distanceToPlanted(problem.gamma, *gammaStar))) : QJsonValue()},
+            {"distance_to_planted",
+             gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
 }
 
 // ---- bench -----------------------------------------------------------------------------------------------
@@ -624,6 +644,12 @@ std::vector<Command> commands() {
               QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
               QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
               QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
+              QCommandLineOption("relative-tolerance",
+                                 "Or when it is at most this times the starting gradient norm (0: off).", "T",
+                                 "0"),
+              QCommandLineOption("gamma-star",
+                                 "The planted γ*: report the distance to it up to rotation (Procrustes).",
+                                 "file"),
               QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
               QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
                                  "file")},

@@ -101,6 +101,9 @@ Status DescentOptions::validate() const {
                                formatNumber(learningRate));
     if (maxIterations < 0)
         return Status::failure("iteration limit must be ≥ 0, got " + std::to_string(maxIterations));
+    if (!(relativeTolerance >= 0) || !std::isfinite(relativeTolerance))
+        return Status::failure("relative tolerance must be a finite number ≥ 0, got " +
+                               formatNumber(relativeTolerance));
     if (!(gradientTolerance >= 0) || !std::isfinite(gradientTolerance))
         return Status::failure("tolerance must be a finite number ≥ 0, got " +
                                formatNumber(gradientTolerance));
@@ -143,6 +146,7 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
         return;
     }
     m_gradientNorm = m_current.gradient.stableNorm();
+    m_initialGradientNorm = m_gradientNorm;
     record({0, m_current.loss, m_gradientNorm, 0.0});
     m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
     if (!std::isfinite(m_current.loss) || !std::isfinite(m_gradientNorm))
@@ -249,8 +253,8 @@ std::optional<Termination> DescentRun::step() {
         m_gradientNorm = m_current.gradient.stableNorm();
     }
     m_blocked.reset();
-    if (m_gradientNorm <= m_options.gradientTolerance)
-        return block(Termination::Converged, convergedMessage(m_gradientNorm, m_options.gradientTolerance));
+    if (m_gradientNorm <= convergenceThreshold())
+        return block(Termination::Converged, convergedMessage(m_gradientNorm, convergenceThreshold()));
     if (m_options.stagnationIterations > 0 && m_unchangedSteps >= m_options.stagnationIterations)
         return block(Termination::Stagnated,
                      "the loss has not changed beyond rounding for " + std::to_string(m_unchangedSteps) +
@@ -299,6 +303,10 @@ std::optional<Termination> DescentRun::step() {
     return std::nullopt;
 }
 
+double DescentRun::convergenceThreshold() const {
+    return std::max(m_options.gradientTolerance, m_options.relativeTolerance * m_initialGradientNorm);
+}
+
 DescentRun::State DescentRun::state() const {
     return {m_gamma, m_iteration, m_trialStep, m_unchangedSteps, m_history.back()};
 }
@@ -345,9 +353,9 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options,
         if (callback && !callback(run.history().back(), run.gamma()))
             return finish(Termination::Stopped, "stopped at iteration " + std::to_string(iteration));
     }
-    if (run.gradientNorm() <= options.gradientTolerance)
+    if (run.gradientNorm() <= run.convergenceThreshold())
         return finish(Termination::Converged,
-                      convergedMessage(run.gradientNorm(), options.gradientTolerance));
+                      convergedMessage(run.gradientNorm(), run.convergenceThreshold()));
     return finish(Termination::MaxIterations,
                   "reached the iteration limit of " + std::to_string(options.maxIterations));
 }

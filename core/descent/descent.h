@@ -41,6 +41,8 @@ struct DescentOptions {
     double learningRate = 1e-2; // fixed step for gd; first trial step for Armijo
     int maxIterations = 100;
     double gradientTolerance = 1e-6; // converged when ‖G‖_F ≤ this
+    double relativeTolerance =
+        0; // or when ‖G‖_F ≤ this·‖G₀‖_F (0: off); 1e-6 absolute is out of reach at n = 2000
     Convention convention = Convention::Full;
     double explosionFactor = 1e12;          // diverged when f exceeds this multiple of max(f₀, 1)
     double armijoSufficientDecrease = 1e-4; // c in f(γ − tG) ≤ f(γ) − c t ‖G‖²
@@ -114,6 +116,8 @@ public:
     const Evaluation &current() const { return m_current; } // loss, and the selected variant's gradient
     double gradientNorm() const { return m_gradientNorm; }
     int iteration() const { return m_iteration; }
+    // ‖G‖ at or below this is converged: the larger of the absolute and the relative tolerance.
+    double convergenceThreshold() const;
     // In iteration order; thinned past the options' historyCapacity (see record()).
     const std::vector<IterationRecord> &history() const { return m_history; }
     // What the next step depends on, beyond the problem and the options: with it a run can go back to an
@@ -151,6 +155,7 @@ private:
     Evaluation m_current;
     double m_gradientNorm = 0;
     double m_explosionLimit = 0;
+    double m_initialGradientNorm = 0; // ‖G₀‖, for the relative tolerance
     double m_trialStep = 0;
     int m_iteration = 0;
     std::vector<IterationRecord> m_history;
