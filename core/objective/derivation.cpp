@@ -22,25 +22,18 @@ EntryDerivation deriveEntry(const ProblemView &problem, Index row, Index column,
         const double outer = gamma.row(a).dot(gamma.row(b));
         return P(a, b) * (P(a, b) * outer - R(a, b));
     };
-    for (Index j = 0; j < n; ++j) {
-        DerivationTerm term;
-        term.index = j;
-        term.weighted = weighted(row, j);
-        term.gamma = gamma(j, column);
-        term.value = derivation.factor * term.weighted * term.gamma;
-        derivation.firstTerm += term.value;
-        derivation.terms.push_back(term);
-    }
-    for (Index i = 0; i < n; ++i) {
-        DerivationTerm term;
-        term.index = i;
-        term.transposeSum = true;
-        term.weighted = weighted(i, row);
-        term.gamma = gamma(i, column);
-        term.value = derivation.factor * term.weighted * term.gamma;
-        derivation.secondTerm += term.value;
-        derivation.terms.push_back(term);
-    }
+    // The first sum runs along row k of P∘M, the transpose sum down column k.
+    for (const bool transposeSum : {false, true})
+        for (Index j = 0; j < n; ++j) {
+            DerivationTerm term;
+            term.index = j;
+            term.transposeSum = transposeSum;
+            term.weighted = transposeSum ? weighted(j, row) : weighted(row, j);
+            term.gamma = gamma(j, column);
+            term.value = derivation.factor * term.weighted * term.gamma;
+            (transposeSum ? derivation.secondTerm : derivation.firstTerm) += term.value;
+            derivation.terms.push_back(term);
+        }
     derivation.diagonal = derivation.factor * weighted(row, row) * gamma(row, column);
     std::stable_sort(derivation.terms.begin(), derivation.terms.end(),
                      [](const DerivationTerm &a, const DerivationTerm &b) {
