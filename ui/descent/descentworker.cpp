@@ -43,10 +43,7 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     m_newDeviations.clear();
     m_stepSeconds = 0;
     m_stepsTimed = 0;
-    m_deviation.reset();
-    m_numeric.reset();
-    m_deviationIteration = -1;
-    m_guardExplanation.clear();
+    forgetCheck();
     m_message = m_run->blocked() ? QString::fromStdString(m_run->message()) : QString();
     m_diverged = m_run->blocked() == Termination::Diverged;
     if (m_check.everyIterations > 0 && !m_run->blocked())
@@ -96,10 +93,7 @@ void DescentWorker::setUserGradient(const UserGradient &gradient) {
     m_program.reset();
     // The last check judged another gradient: it must not stand for this one (it said "consistent" beside a
     // program that had failed).
-    m_deviation.reset();
-    m_numeric.reset();
-    m_deviationIteration = -1;
-    m_lastDeviation = {};
+    forgetCheck();
     if (m_run)
         m_fileGamma = m_run->gamma();
     DescentOptions options = m_options;
@@ -150,6 +144,14 @@ void DescentWorker::endChain() {
     emit commandFinished();
 }
 
+void DescentWorker::forgetCheck() {
+    m_deviation.reset();
+    m_numeric.reset();
+    m_deviationIteration = -1;
+    m_lastDeviation = {};
+    m_guardExplanation.clear();
+}
+
 void DescentWorker::keepCheckpoint() {
     const int iteration = m_run->iteration();
     if (iteration <= m_furthest) { // a step from a rewound iteration: a new branch, the old future goes
@@ -186,9 +188,7 @@ void DescentWorker::goToIteration(int k, quint64 epoch) {
     m_rewoundTo = m_run->iteration();
     m_publishedIteration = -1;                // the charts take the whole history up to here again
     if (m_deviationIteration > m_rewoundTo) { // a check from the future would be shown as this one's
-        m_deviation.reset();
-        m_numeric.reset();
-        m_deviationIteration = -1;
+        forgetCheck();
         if (m_check.everyIterations > 0 && !m_run->blocked())
             check(epoch);
     }

@@ -53,6 +53,7 @@ private:
     bool check(quint64 epoch); // false when cancelled
     void publish(bool running);
     void keepCheckpoint(); // after a step: the run's state every m_checkpointEvery iterations
+    void forgetCheck();    // the latest check no longer describes the gradient or the iterate shown
     // The options with the user's gradient as their source (starting the program for this problem if
     // needed); an error message when the program cannot start.
     QString withUserGradient(DescentOptions &options);
