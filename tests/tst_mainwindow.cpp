@@ -325,6 +325,30 @@ private slots:
         QCOMPARE(window.controller()->problem()->R.rows(), Eigen::Index(2));
     }
 
+    // Files opened together (as a drop of three files does) are read one after another, each building on
+    // the last: none is refused because another is still being read.
+    void filesOpenedTogetherAreReadInTurn() {
+        QTemporaryDir directory;
+        writeFile(directory.filePath(QStringLiteral("R.csv")), "1,2\n3,4\n");
+        writeFile(directory.filePath(QStringLiteral("P.csv")), "1,0\n0,1\n");
+        writeFile(directory.filePath(QStringLiteral("g.csv")), "0.5\n-1\n");
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        for (const auto &[role, name] :
+             {std::pair{MatrixRole::Target, "R.csv"}, std::pair{MatrixRole::Weights, "P.csv"},
+              std::pair{MatrixRole::Gamma, "g.csv"}})
+            window.openMatrix(role, directory.filePath(QLatin1String(name)));
+        QVERIFY(settle(window));
+        const auto problem = window.controller()->problem();
+        QCOMPARE(problem->R.rows(), Eigen::Index(2));
+        GL_COMPARE_NEAR(problem->R(0, 1), 2.0, 0.0);
+        GL_COMPARE_NEAR(problem->P(1, 1), 1.0, 0.0);
+        GL_COMPARE_NEAR(problem->gamma(1, 0), -1.0, 0.0);
+        QCOMPARE(window.messages()->kind(), MessageBar::Kind::Information);
+        QVERIFY(window.problemPanel()->heldText().isEmpty());
+    }
+
     // No chart text is ever elided: axis labels over any span of decades, titles and legends, at the sizes a
     // chart gets on a projector's 1280 × 800 and 1024 × 768.
     void chartTextIsNeverElided_data() {

@@ -38,7 +38,6 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace gradlens {
 
@@ -181,13 +180,6 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
             });
     connect(m_loader, &ProblemLoader::heldChanged, m_problemPanel, &ProblemPanel::showHeld);
     connect(m_problemPanel, &ProblemPanel::clearHeldRequested, m_loader, &ProblemLoader::clearHeld);
-    connect(&m_generator, &QFutureWatcher<GeneratedProblem>::finished, this, [this] {
-        m_status->setBusy(QString(), 0);
-        for (QString &source : m_sources)
-            source.clear();
-        m_controller->setProblem(m_generator.result().problem);
-        showProblemSource(m_generator.result().problem);
-    });
 
     if (m_settings == Settings::Remember) {
         restoreSettings();
@@ -324,11 +316,16 @@ void MainWindow::generate(const GeneratorOptions &options) {
         m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(valid.message));
         return;
     }
-    if (m_generator.isRunning())
-        return;
-    m_generatedSeed = options.seed;
     m_status->setBusy(tr("Generating"), -1);
-    m_generator.setFuture(QtConcurrent::run([options] { return generateProblem(options); }));
+    m_generator.request([options](const CancelPredicate &) { return generateProblem(options); },
+                        [this, seed = options.seed](const GeneratedProblem &generated) {
+                            m_status->setBusy(QString(), 0);
+                            for (QString &source : m_sources)
+                                source.clear();
+                            m_generatedSeed = seed;
+                            m_controller->setProblem(generated.problem);
+                            showProblemSource(generated.problem);
+                        });
 }
 
 void MainWindow::generateAsked(const GeneratorOptions &options) {
@@ -578,7 +575,7 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
 }
 
 bool MainWindow::isSettled() const {
-    if (m_controller->isBusy() || m_loader->isBusy() || m_generator.isRunning() || !m_controller->latest())
+    if (m_controller->isBusy() || m_loader->isBusy() || m_generator.isBusy() || !m_controller->latest())
         return false;
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())

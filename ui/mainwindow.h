@@ -1,12 +1,12 @@
 #pragma once
 
+#include "backgroundjob.h"
 #include "generators.h"
 #include "gradientprogram.h"
 #include "problemloader.h"
 #include "snapshot.h"
 
 #include <QFont>
-#include <QFutureWatcher>
 #include <QMainWindow>
 
 class QAction;
@@ -115,7 +115,7 @@ private:
     QAction *m_presentationAction = nullptr;
     QFont m_normalFont;
     bool m_presentation = false;
-    QFutureWatcher<GeneratedProblem> m_generator;
+    BackgroundJob m_generator; // the latest Generate wins
     QString m_lastDirectory;
     QTimer *m_saveSettings = nullptr; // debounces saving the settings after a change
     QString m_sources[3];             // the file R, P and γ came from, or empty when generated

@@ -3,7 +3,6 @@
 #include "matrixio.h"
 
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace gradlens {
 
@@ -21,47 +20,49 @@ QString roleName(MatrixRole role) {
 
 ProblemLoader::ProblemLoader(QObject *parent)
     : QObject(parent) {
-    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ProblemLoader::onRead);
+    connect(&m_job, &BackgroundJob::busyChanged, this, &ProblemLoader::busyChanged);
+    connect(&m_job, &BackgroundJob::finished, this, &ProblemLoader::readNext);
 }
 
 void ProblemLoader::open(MatrixRole role, const QString &path, std::shared_ptr<const Problem> current) {
-    if (m_watcher.isRunning()) {
-        emit failed(tr("Still reading %1; wait for it or cancel it first.").arg(m_path));
+    if (!isBusy())
+        m_current = std::move(current);
+    m_queue.append({role, path});
+    readNext();
+}
+
+void ProblemLoader::readNext() {
+    if (m_job.isBusy() || m_queue.isEmpty())
         return;
-    }
-    m_role = role;
-    m_path = path;
-    m_current = std::move(current);
-    m_cancelled = false;
-    emit busyChanged(true);
-    m_watcher.setFuture(QtConcurrent::run([file = path.toStdString(), name = roleName(role).toStdString()] {
-        Result result;
-        result.status = readMatrix(file, result.matrix, &result.notice);
-        // A non-finite entry is the fault of this file, whatever was read before: say so now, naming it,
-        // rather than when the problem is assembled (where it looked like the last file's fault).
-        if (result.status)
-            if (const Status finite = checkFinite(result.matrix, name.c_str()); !finite)
-                result.status = Status::failure(file + ": " + finite.message);
-        return result;
-    }));
+    const Request request = m_queue.takeFirst();
+    m_job.request(
+        [file = request.path.toStdString(),
+         name = roleName(request.role).toStdString()](const CancelPredicate &) {
+            Result result;
+            result.status = readMatrix(file, result.matrix, &result.notice);
+            // A non-finite entry is the fault of this file, whatever was read before: say so now, naming
+            // it, rather than when the problem is assembled (where it looked like the last file's fault).
+            if (result.status)
+                if (const Status finite = checkFinite(result.matrix, name.c_str()); !finite)
+                    result.status = Status::failure(file + ": " + finite.message);
+            return result;
+        },
+        [this, request](const Result &result) { onRead(request, result); });
 }
 
 void ProblemLoader::cancel() {
-    m_cancelled = true;
+    m_queue.clear();
+    m_job.cancel();
 }
 
-void ProblemLoader::onRead() {
-    emit busyChanged(false);
-    if (m_cancelled)
-        return;
-    Result result = m_watcher.result();
+void ProblemLoader::onRead(const Request &request, Result result) {
     if (!result.status) {
         emit failed(tr("%1. The current problem stays.").arg(QString::fromStdString(result.status.message)));
         return;
     }
-    const QString name = QFileInfo(m_path).fileName();
+    const QString name = QFileInfo(request.path).fileName();
     const auto rows = result.matrix.rows(), cols = result.matrix.cols();
-    const int slot = int(m_role);
+    const int slot = int(request.role);
     m_staged[slot] = std::move(result.matrix);
     m_stagedFile[slot] = name;
 
@@ -75,7 +76,7 @@ void ProblemLoader::onRead() {
         candidate.P = *m_staged[1];
     if (m_staged[2])
         candidate.gamma = *m_staged[2];
-    QString read = tr("Read %1 from %2 (%3×%4).").arg(roleName(m_role), name).arg(rows).arg(cols);
+    QString read = tr("Read %1 from %2 (%3×%4).").arg(roleName(request.role), name).arg(rows).arg(cols);
     if (!result.notice.empty())
         read += QStringLiteral(" %1: %2.").arg(name, QString::fromStdString(result.notice));
     if (const std::string notice = orientGamma(candidate); !notice.empty()) {
@@ -105,6 +106,7 @@ void ProblemLoader::onRead() {
     for (int k = 0; k < 3; ++k)
         files << (m_staged[k] ? m_stagedFile[k] : QString());
     clearHeld();
+    m_current = std::make_shared<const Problem>(candidate); // the next file in the queue builds on it
     emit problemReady(candidate, read, files);
 }
 

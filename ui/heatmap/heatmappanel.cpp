@@ -5,7 +5,6 @@
 #include <QActionGroup>
 #include <QMenu>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace gradlens {
 
@@ -50,12 +49,6 @@ HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent)
             [this](const QPoint &globalPosition) { m_menu->popup(globalPosition); });
     connect(m_heatmap, &HeatmapWidget::cellClicked, this,
             [this](int row, int column) { emit cellClicked(view(), row, column); });
-    connect(&m_compute, &QFutureWatcher<std::shared_ptr<const Eigen::MatrixXd>>::finished, this, [this] {
-        if (m_computing == m_request && m_snapshot) // the latest request wins
-            m_heatmap->setMatrix(m_compute.result(), viewScale(view()), titleOf(view()));
-        if (m_computing != m_request)
-            refresh();
-    });
 }
 
 ViewKind HeatmapPanel::view() const {
@@ -72,7 +65,7 @@ void HeatmapPanel::setView(ViewKind kind) {
 }
 
 bool HeatmapPanel::isBusy() const {
-    return m_compute.isRunning() || m_heatmap->isRendering();
+    return m_compute.isBusy() || m_heatmap->isRendering();
 }
 
 void HeatmapPanel::showSnapshot(const SnapshotPointer &snapshot) {
@@ -81,7 +74,7 @@ void HeatmapPanel::showSnapshot(const SnapshotPointer &snapshot) {
 }
 
 void HeatmapPanel::refresh() {
-    ++m_request;
+    m_compute.cancel(); // whatever it was computing is not what is to be shown now
     const SnapshotPointer snapshot = m_snapshot;
     if (!snapshot || !snapshot->problem)
         return;
@@ -137,18 +130,19 @@ void HeatmapPanel::refresh() {
         m_heatmap->setMatrix(direct, viewScale(kind), title);
         return;
     }
-    if (m_compute.isRunning())
-        return; // refresh() runs again when it finishes, with the latest snapshot and view
-    m_computing = m_request;
-    m_compute.setFuture(QtConcurrent::run([snapshot, kind] {
-        ViewInputs inputs;
-        inputs.R = &snapshot->problem->R;
-        inputs.P = &snapshot->problem->P;
-        inputs.gamma = &snapshot->gamma;
-        inputs.residual = snapshot->residual.get();
-        inputs.convention = snapshot->convention;
-        return std::make_shared<const Eigen::MatrixXd>(viewMatrix(kind, inputs));
-    }));
+    m_compute.request(
+        [snapshot, kind](const CancelPredicate &) {
+            ViewInputs inputs;
+            inputs.R = &snapshot->problem->R;
+            inputs.P = &snapshot->problem->P;
+            inputs.gamma = &snapshot->gamma;
+            inputs.residual = snapshot->residual.get();
+            inputs.convention = snapshot->convention;
+            return std::make_shared<const Eigen::MatrixXd>(viewMatrix(kind, inputs));
+        },
+        [this, kind, title](const std::shared_ptr<const Eigen::MatrixXd> &matrix) {
+            m_heatmap->setMatrix(matrix, viewScale(kind), title);
+        });
 }
 
 } // namespace gradlens

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "backgroundjob.h"
 #include "snapshot.h"
 #include "views.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QMenu;
@@ -35,8 +35,7 @@ private:
     ViewKind m_view;
     HeatmapWidget *m_heatmap;
     SnapshotPointer m_snapshot;
-    QFutureWatcher<std::shared_ptr<const Eigen::MatrixXd>> m_compute;
-    quint64 m_request = 0, m_computing = 0;
+    BackgroundJob m_compute; // the views that need computing
 };
 
 } // namespace gradlens

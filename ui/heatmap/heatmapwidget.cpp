@@ -6,7 +6,6 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -24,12 +23,12 @@ QString withTrueMinus(QString text) {
 } // namespace
 
 HeatmapWidget::HeatmapWidget(QWidget *parent)
-    : QWidget(parent) {
+    : QWidget(parent)
+    , m_render(this, BackgroundJob::Superseded::Show) {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setToolTip(plotToolTip());
-    connect(&m_watcher, &QFutureWatcher<HeatmapImage>::finished, this, &HeatmapWidget::onRenderFinished);
 }
 
 void HeatmapWidget::setMatrix(std::shared_ptr<const Eigen::MatrixXd> matrix, ViewScale scale,
@@ -169,15 +168,6 @@ QRectF HeatmapWidget::plotRect() const {
 void HeatmapWidget::requestRender() {
     if (!m_matrix)
         return;
-    if (m_watcher.isRunning()) {
-        m_pending = true; // the latest request wins: it starts when the running one ends
-        return;
-    }
-    startRender();
-}
-
-void HeatmapWidget::startRender() {
-    m_pending = false;
     HeatmapRequest request;
     request.matrix = m_matrix;
     request.scale = m_scale;
@@ -189,15 +179,12 @@ void HeatmapWidget::startRender() {
     const double ratio = devicePixelRatioF();
     request.maxPixels = QSize(std::max(16, static_cast<int>(plot.width() * ratio)),
                               std::max(16, static_cast<int>(plot.height() * ratio)));
-    m_watcher.setFuture(QtConcurrent::run(renderHeatmap, request));
-}
-
-void HeatmapWidget::onRenderFinished() {
-    m_image = m_watcher.result(); // newer than what is on screen, even if a newer request is waiting
-    if (m_pending)
-        startRender();
-    update();
-    emit rendered();
+    m_render.request([request](const CancelPredicate &) { return renderHeatmap(request); },
+                     [this](const HeatmapImage &image) {
+                         m_image = image; // newer than what is on screen, even if a newer one is waiting
+                         update();
+                         emit rendered();
+                     });
 }
 
 QPoint HeatmapWidget::cellAt(const QPointF &position) const {

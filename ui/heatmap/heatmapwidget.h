@@ -2,7 +2,8 @@
 
 #include "heatmaprender.h"
 
-#include <QFutureWatcher>
+#include "backgroundjob.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -34,7 +35,7 @@ public:
     QRectF viewRegion() const { return m_view; } // visible cells: x columns, y rows
     void setViewRegion(const QRectF &region);
     void showEverything(); // the whole matrix, no zoom
-    bool isRendering() const { return m_watcher.isRunning() || m_pending; }
+    bool isRendering() const { return m_render.isBusy(); }
     const HeatmapImage &currentImage() const { return m_image; }
     QString readout() const { return m_readout; }
     // The cell under a widget position, or (−1, −1).
@@ -70,8 +71,6 @@ private:
     QRectF titleRect() const, noticeRect() const, footerRect() const;
     QString plotToolTip() const;
     void requestRender();
-    void startRender();
-    void onRenderFinished();
     void updateReadout(const QPointF &position);
     void zoomAbout(const QPointF &position, double factor);
     QString formatValue(double value) const;
@@ -82,8 +81,7 @@ private:
     double m_marker = 0;
     QRectF m_view;
     HeatmapImage m_image;
-    QFutureWatcher<HeatmapImage> m_watcher;
-    bool m_pending = false;
+    BackgroundJob m_render;
     QPointF m_dragStart;
     QRectF m_dragView;
     bool m_dragging = false, m_dragged = false;

@@ -7,7 +7,6 @@
 #include <QSpinBox>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -70,14 +69,6 @@ DerivationPanel::DerivationPanel(QWidget *parent)
     layout->addWidget(m_text, 1);
     connect(m_row, &QSpinBox::valueChanged, this, &DerivationPanel::compute);
     connect(m_column, &QSpinBox::valueChanged, this, &DerivationPanel::compute);
-    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, [this] {
-        show(m_watcher.result());
-        emit computed();
-        if (m_pending) {
-            m_pending = false;
-            compute();
-        }
-    });
 }
 
 QString DerivationPanel::text() const {
@@ -113,20 +104,21 @@ void DerivationPanel::compute() {
     const SnapshotPointer snapshot = m_snapshot;
     if (!snapshot || !snapshot->problem)
         return;
-    if (m_watcher.isRunning()) {
-        m_pending = true;
-        return;
-    }
     const Eigen::Index row = std::min<Eigen::Index>(m_row->value() - 1, snapshot->gamma.rows() - 1);
     const Eigen::Index column = std::min<Eigen::Index>(m_column->value() - 1, snapshot->gamma.cols() - 1);
-    m_watcher.setFuture(QtConcurrent::run([snapshot, row, column] {
-        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
-        Result result;
-        result.snapshot = snapshot;
-        result.derivation = deriveEntry(current, row, column, snapshot->convention);
-        result.detail = entryDetail(current, row, column, snapshot->variant, snapshot->convention);
-        return result;
-    }));
+    m_job.request(
+        [snapshot, row, column](const CancelPredicate &) {
+            const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+            Result result;
+            result.snapshot = snapshot;
+            result.derivation = deriveEntry(current, row, column, snapshot->convention);
+            result.detail = entryDetail(current, row, column, snapshot->variant, snapshot->convention);
+            return result;
+        },
+        [this](const Result &result) {
+            show(result);
+            emit computed();
+        });
 }
 
 QString DerivationPanel::derivationSteps(GradientVariant variant, Convention convention) const {

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "backgroundjob.h"
 #include "derivation.h"
 #include "instruments.h"
 #include "snapshot.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QLabel;
@@ -24,7 +24,7 @@ public:
 
     void setSnapshot(const SnapshotPointer &snapshot);
     void selectEntry(int row, int column); // 0-based
-    bool isBusy() const { return m_watcher.isRunning() || m_pending; }
+    bool isBusy() const { return m_job.isBusy(); }
     QString text() const; // the panel's text, as shown (for tests)
 
     struct Result {
@@ -41,17 +41,16 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void compute(); // the latest request wins: a request while one runs starts when it ends
+    void compute();
     void show(const Result &result);
     QString derivationSteps(GradientVariant variant, Convention convention) const;
     QString numbers(const Result &result) const;
 
     QSpinBox *m_row, *m_column;
     QTextBrowser *m_text;
-    QFutureWatcher<Result> m_watcher;
+    BackgroundJob m_job;
     SnapshotPointer m_snapshot;
     Result m_result;
-    bool m_pending = false;
 };
 
 } // namespace gradlens

@@ -5,7 +5,6 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -57,24 +56,25 @@ EntryDetailDialog::EntryDetailDialog(QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(buttons);
     resize(900, 330);
-    connect(&m_watcher, &QFutureWatcher<EntryDetail>::finished, this, [this] {
-        display(m_watcher.result());
-        emit computed();
-    });
 }
 
 void EntryDetailDialog::showEntry(const SnapshotPointer &snapshot, int row, int column) {
-    if (!snapshot || !snapshot->problem || m_watcher.isRunning())
+    if (!snapshot || !snapshot->problem)
         return;
     m_variant = snapshot->variant;
     m_summary->setText(tr("Computing γ(%1, %2)…").arg(row + 1).arg(column + 1));
     m_table->setRowCount(0);
     show();
     raise();
-    m_watcher.setFuture(QtConcurrent::run([snapshot, row, column] {
-        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
-        return entryDetail(current, row, column, snapshot->variant, snapshot->convention);
-    }));
+    m_job.request(
+        [snapshot, row, column](const CancelPredicate &) {
+            const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+            return entryDetail(current, row, column, snapshot->variant, snapshot->convention);
+        },
+        [this](const EntryDetail &detail) {
+            display(detail);
+            emit computed();
+        });
 }
 
 void EntryDetailDialog::display(const EntryDetail &detail) {

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "backgroundjob.h"
 #include "instruments.h"
 #include "snapshot.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 
 class QLabel;
 class QTableWidget;
@@ -20,7 +20,7 @@ public:
     explicit EntryDetailDialog(QWidget *parent = nullptr);
 
     void showEntry(const SnapshotPointer &snapshot, int row, int column);
-    bool isBusy() const { return m_watcher.isRunning(); }
+    bool isBusy() const { return m_job.isBusy(); }
     const EntryDetail &detail() const { return m_detail; }
     QTableWidget *table() const { return m_table; }
 
@@ -32,7 +32,7 @@ private:
 
     QLabel *m_summary;
     QTableWidget *m_table;
-    QFutureWatcher<EntryDetail> m_watcher;
+    BackgroundJob m_job; // the latest click wins
     EntryDetail m_detail;
     GradientVariant m_variant = GradientVariant::Correct;
 };

@@ -134,7 +134,7 @@ void InstrumentPanel::setSnapshot(const SnapshotPointer &snapshot) {
 }
 
 void InstrumentPanel::compute() {
-    if (!m_snapshot || !m_snapshot->problem || isBusy())
+    if (!m_snapshot || !m_snapshot->problem)
         return;
     m_computedFor = m_snapshot;
     m_button->setEnabled(false);
@@ -171,8 +171,6 @@ void InstrumentPanel::finished() {
     updateLegend();
     m_button->setEnabled(true);
     emit computed();
-    if (m_snapshot != m_computedFor && m_snapshot && !m_snapshot->running && isVisible())
-        compute(); // a newer γ arrived meanwhile
 }
 
 void InstrumentPanel::showEvent(QShowEvent *event) {

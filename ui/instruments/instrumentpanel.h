@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backgroundjob.h"
 #include "snapshot.h"
 
 #include <QWidget>
@@ -16,8 +17,8 @@ class QScrollArea;
 namespace gradlens {
 
 // The frame of an instrument tab: a Compute button, controls of the instrument, a chart and a caption that
-// says in words what the chart shows. Computations run on a pool thread from the latest snapshot; the tab
-// recomputes when it is shown and its result is older than the snapshot.
+// says in words what the chart shows. Computations run on a pool thread from the latest snapshot (the latest
+// request wins); the tab recomputes when it is shown and its result is older than the snapshot.
 class InstrumentPanel : public QWidget {
     Q_OBJECT
 public:
@@ -25,7 +26,7 @@ public:
 
     void setSnapshot(const SnapshotPointer &snapshot); // recomputes at once if visible and stale
     void compute();
-    virtual bool isBusy() const = 0;
+    bool isBusy() const { return m_job.isBusy(); }
     QString caption() const;
     QChart *chart() const;
     QString legendText() const; // the legend below the chart, as rich text
@@ -35,20 +36,28 @@ signals:
 
 protected:
     void showEvent(QShowEvent *event) override;
-    // Starts the computation for snapshot (non-null) on a pool thread.
+    // Starts the computation for snapshot (non-null): through run().
     virtual void start(const SnapshotPointer &snapshot) = 0;
+    // work() -> Result on a pool thread, then show(Result) here, the legend updated and computed() sent.
+    template <typename Work, typename Show> void run(Work work, Show show) {
+        m_job.request([work](const CancelPredicate &) { return work(); },
+                      [this, show](const auto &result) {
+                          show(result);
+                          finished();
+                      });
+    }
     // Draws the last result again (after a resize: how many axis labels fit has changed).
     virtual void redraw() = 0;
     bool eventFilter(QObject *watched, QEvent *event) override;
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void setCaption(const QString &text);
-    void finished(); // subclasses call this when their result is on the chart (it updates the legend)
     QHBoxLayout *controls() const { return m_controls; }
 
     SnapshotPointer m_snapshot;
 
 private:
+    void finished(); // the result is on the chart: the legend follows
     void updateLegend();
     void fitToFont(); // minimum sizes that hold the chart's texts at the current font
     void arrange();   // the caption beside the chart, or below it when the panel is narrow
@@ -60,9 +69,10 @@ private:
     QLabel *m_caption;
     QChartView *m_view;
     QHBoxLayout *m_controls;
-    SnapshotPointer m_computedFor;
-    bool m_drawn = false;         // a result is on the chart
-    bool m_redrawPending = false; // a redraw is queued after a resize
+    BackgroundJob m_job;
+    SnapshotPointer m_computedFor; // the snapshot of the result shown or being computed
+    bool m_drawn = false;          // a result is on the chart
+    bool m_redrawPending = false;  // a redraw is queued after a resize
 };
 
 } // namespace gradlens

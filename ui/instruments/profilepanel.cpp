@@ -4,7 +4,6 @@
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -28,34 +27,33 @@ ProfilePanel::ProfilePanel(QWidget *parent)
     m_y->setTitleText(tr("φ(t)"));
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
-    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, [this] {
-        show(m_watcher.result());
-        finished();
-    });
     setCaption(tr("Press <b>Draw line profile</b>."));
 }
 
 void ProfilePanel::start(const SnapshotPointer &snapshot) {
-    m_watcher.setFuture(QtConcurrent::run([snapshot] {
-        Result result;
-        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
-        result.profile = lineProfile(current, snapshot->gradient, snapshot->convention);
-        result.trials = armijoTrials(result.profile, snapshot->learningRate);
-        result.lastStep = snapshot->lastStep;
-        // Show the minimiser, the accepted Armijo step and the last step with room to spare.
-        // Show the minimiser, Armijo's trials and the last step, but not so far out that the quartic's wall
-        // squashes the bowl.
-        const double tStar = std::isfinite(result.profile.exactMinimizer)
-                                 ? std::max(result.profile.exactMinimizer, 0.0)
-                                 : 0.0; // NaN when φ overflows: the note says so
-        const double wanted = std::max({2.0 * tStar, 1.15 * result.trials.front(), 1.15 * result.lastStep});
-        result.range = tStar > 0 ? std::min(wanted, 8.0 * tStar) : (wanted > 0 ? wanted : 1.0);
-        for (int k = 0; k <= 200; ++k) {
-            const double t = result.range * k / 200.0;
-            result.curve.emplace_back(t, result.profile.valueAt(t));
-        }
-        return result;
-    }));
+    run(
+        [snapshot] {
+            Result result;
+            const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+            result.profile = lineProfile(current, snapshot->gradient, snapshot->convention);
+            result.trials = armijoTrials(result.profile, snapshot->learningRate);
+            result.lastStep = snapshot->lastStep;
+            // Show the minimiser, the accepted Armijo step and the last step with room to spare.
+            // Show the minimiser, Armijo's trials and the last step, but not so far out that the quartic's
+            // wall squashes the bowl.
+            const double tStar = std::isfinite(result.profile.exactMinimizer)
+                                     ? std::max(result.profile.exactMinimizer, 0.0)
+                                     : 0.0; // NaN when φ overflows: the note says so
+            const double wanted =
+                std::max({2.0 * tStar, 1.15 * result.trials.front(), 1.15 * result.lastStep});
+            result.range = tStar > 0 ? std::min(wanted, 8.0 * tStar) : (wanted > 0 ? wanted : 1.0);
+            for (int k = 0; k <= 200; ++k) {
+                const double t = result.range * k / 200.0;
+                result.curve.emplace_back(t, result.profile.valueAt(t));
+            }
+            return result;
+        },
+        [this](const Result &result) { show(result); });
 }
 
 void ProfilePanel::show(const Result &result) {

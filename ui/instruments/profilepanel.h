@@ -3,8 +3,6 @@
 #include "instrumentpanel.h"
 #include "instruments.h"
 
-#include <QFutureWatcher>
-
 class QValueAxis;
 
 namespace gradlens {
@@ -15,7 +13,6 @@ class ProfilePanel : public InstrumentPanel {
     Q_OBJECT
 public:
     explicit ProfilePanel(QWidget *parent = nullptr);
-    bool isBusy() const override { return m_watcher.isRunning(); }
 
     struct Result {
         LineProfile profile;
@@ -33,7 +30,6 @@ private:
     void show(const Result &result);
 
     QValueAxis *m_x, *m_y;
-    QFutureWatcher<Result> m_watcher;
     Result m_result;
 };
 

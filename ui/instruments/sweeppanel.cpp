@@ -5,7 +5,6 @@
 #include <QChart>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -39,10 +38,6 @@ SweepPanel::SweepPanel(QWidget *parent)
     m_y->setTitleText(tr("max |G_num − G|"));
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
-    connect(&m_watcher, &QFutureWatcher<SweepResult>::finished, this, [this] {
-        show(m_watcher.result());
-        finished();
-    });
     setCaption(tr("Press <b>Run step sweep</b>."));
 }
 
@@ -50,10 +45,12 @@ void SweepPanel::start(const SnapshotPointer &snapshot) {
     SweepOptions options;
     options.variant = snapshot->variant;
     options.convention = snapshot->convention;
-    m_watcher.setFuture(QtConcurrent::run([snapshot, options] {
-        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
-        return stepSweep(current, options);
-    }));
+    run(
+        [snapshot, options] {
+            const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+            return stepSweep(current, options);
+        },
+        [this](const SweepResult &result) { show(result); });
 }
 
 void SweepPanel::show(const SweepResult &result) {

@@ -3,8 +3,6 @@
 #include "instrumentpanel.h"
 #include "instruments.h"
 
-#include <QFutureWatcher>
-
 class QLogValueAxis;
 
 namespace gradlens {
@@ -15,7 +13,6 @@ class SweepPanel : public InstrumentPanel {
     Q_OBJECT
 public:
     explicit SweepPanel(QWidget *parent = nullptr);
-    bool isBusy() const override { return m_watcher.isRunning(); }
     const SweepResult &result() const { return m_result; }
 
 protected:
@@ -26,7 +23,6 @@ private:
     void show(const SweepResult &result);
 
     QLogValueAxis *m_x, *m_y;
-    QFutureWatcher<SweepResult> m_watcher;
     SweepResult m_result;
 };
 

@@ -8,7 +8,6 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -40,10 +39,6 @@ TaylorPanel::TaylorPanel(QWidget *parent)
     m_y = logAxis(tr("E(t)"));
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
-    connect(&m_watcher, &QFutureWatcher<TaylorResult>::finished, this, [this] {
-        show(m_watcher.result());
-        finished();
-    });
     setCaption(tr("Press <b>Run Taylor test</b>."));
 }
 
@@ -52,10 +47,12 @@ void TaylorPanel::start(const SnapshotPointer &snapshot) {
     options.variant = snapshot->variant;
     options.convention = snapshot->convention;
     options.direction = TaylorDirection(m_direction->currentData().toInt());
-    m_watcher.setFuture(QtConcurrent::run([snapshot, options] {
-        const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
-        return taylorTest(current, options);
-    }));
+    run(
+        [snapshot, options] {
+            const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
+            return taylorTest(current, options);
+        },
+        [this](const TaylorResult &result) { show(result); });
 }
 
 void TaylorPanel::show(const TaylorResult &result) {

@@ -3,8 +3,6 @@
 #include "instrumentpanel.h"
 #include "instruments.h"
 
-#include <QFutureWatcher>
-
 class QComboBox;
 class QLogValueAxis;
 
@@ -16,7 +14,6 @@ class TaylorPanel : public InstrumentPanel {
     Q_OBJECT
 public:
     explicit TaylorPanel(QWidget *parent = nullptr);
-    bool isBusy() const override { return m_watcher.isRunning(); }
     const TaylorResult &result() const { return m_result; }
 
 protected:
@@ -28,7 +25,6 @@ private:
 
     QComboBox *m_direction;
     QLogValueAxis *m_x, *m_y;
-    QFutureWatcher<TaylorResult> m_watcher;
     TaylorResult m_result;
 };
 
