@@ -2,36 +2,29 @@
 
 #include "chartpanel.h"
 #include "checkpanel.h"
+#include "controldocks.h"
 #include "derivationpanel.h"
 #include "descentcontroller.h"
 #include "descentpanel.h"
 #include "entrydetaildialog.h"
-#include "gradientprogramdialog.h"
+#include "fileactions.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
-#include "matrixio.h"
 #include "messagebar.h"
 #include "panelsettings.h"
 #include "problempanel.h"
 #include "profilepanel.h"
-#include "savefile.h"
-#include "scrollarea.h"
 #include "statuspanel.h"
 #include "sweeppanel.h"
 #include "taylorpanel.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QBuffer>
 #include <QCloseEvent>
-#include <QDir>
 #include <QDockWidget>
 #include <QFile>
-#include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -45,10 +38,6 @@ namespace {
 
 // Presentation mode's text, relative to the normal size: 10 pt becomes 15 pt.
 constexpr double kPresentationScale = 1.5;
-
-const QString kMatrixFilter =
-    QStringLiteral("Matrices (*.mtx *.csv *.tsv *.txt *.npy *.mat);;Matrix Market (*.mtx);;"
-                   "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;MATLAB (*.mat);;All files (*)");
 
 } // namespace
 
@@ -82,10 +71,12 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_entryDetail = new EntryDetailDialog(this);
     m_messages = new MessageBar;
     m_status = new StatusPanel;
+    m_files = new FileActions({this, m_controller, m_loader, m_checkPanel, m_messages}, this);
 
-    m_controlDocks[0] = addControlDock(tr("Problem"), m_problemPanel, "problemDock");
-    m_controlDocks[1] = addControlDock(tr("Descent"), m_descentPanel, "descentDock");
-    m_controlDocks[2] = addControlDock(tr("Gradient check"), m_checkPanel, "checkDock");
+    m_docks = new ControlDocks(this);
+    m_docks->add(tr("Problem"), m_problemPanel, "problemDock");
+    m_docks->add(tr("Descent"), m_descentPanel, "descentDock");
+    m_docks->add(tr("Gradient check"), m_checkPanel, "checkDock");
 
     m_heatmapSplitter = new QSplitter(Qt::Horizontal);
     for (HeatmapPanel *panel : m_heatmaps)
@@ -110,7 +101,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
 
     m_normalFont = font();
     buildMenus();
-    fitControlDocks();
+    m_docks->fitToContents();
 
     connect(m_problemPanel, &ProblemPanel::generateRequested, this, &MainWindow::generateAsked);
     connect(m_problemPanel, &ProblemPanel::randomizeGammaRequested, this, [this](quint64 seed) {
@@ -129,9 +120,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_checkPanel, &CheckPanel::userGradientRequested, this,
             [this](CheckPanel::UserGradientKind kind) {
                 if (kind == CheckPanel::UserGradientKind::File)
-                    chooseGradientFile();
+                    m_files->chooseGradientFile();
                 else
-                    chooseGradientProgram();
+                    m_files->chooseGradientProgram();
             });
     connect(m_descentPanel->stepAction(), &QAction::triggered, m_controller,
             [this] { m_controller->step(1); });
@@ -199,28 +190,6 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
-QDockWidget *MainWindow::addControlDock(const QString &title, QGroupBox *panel, const char *name) {
-    panel->setTitle(QString());                       // the dock's title bar names it
-    QScrollArea *scroll = scrollingArea(panel, true); // (a dock may be made narrower than its panel)
-    auto *dock = new QDockWidget(title, this);
-    dock->setObjectName(QString::fromLatin1(name));
-    dock->setWidget(scroll);
-    dock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
-    return dock;
-}
-
-void MainWindow::fitControlDocks() {
-    // Each dock as wide as its panel needs at the current font, so that no control is cut off; a dock
-    // too short for its panel scrolls.
-    for (QDockWidget *dock : m_controlDocks) {
-        auto *scroll = static_cast<QScrollArea *>(dock->widget());
-        const int width =
-            scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4;
-        scroll->setMinimumWidth(width);
-    }
-}
-
 void MainWindow::setPresentationMode(bool on) {
     if (on == m_presentation)
         return;
@@ -231,17 +200,7 @@ void MainWindow::setPresentationMode(bool on) {
         font.setPointSizeF(m_normalFont.pointSizeF() * kPresentationScale);
     setFont(font);
     m_entryDetail->setFont(font);
-    // At a projector's 1024 × 768 the three panels do not fit one above the other in large text: as tabs,
-    // each gets the whole height. Back in normal mode they stack again.
-    if (on) {
-        tabifyDockWidget(m_controlDocks[0], m_controlDocks[1]);
-        tabifyDockWidget(m_controlDocks[1], m_controlDocks[2]);
-        m_controlDocks[1]->raise();
-    } else {
-        splitDockWidget(m_controlDocks[0], m_controlDocks[1], Qt::Vertical);
-        splitDockWidget(m_controlDocks[1], m_controlDocks[2], Qt::Vertical);
-    }
-    fitControlDocks();
+    m_docks->setPresentation(on);
     m_presentationAction->setChecked(on);
 }
 
@@ -251,22 +210,24 @@ void MainWindow::buildMenus() {
         file->addAction(tr("&Generate problem"), this, [this] { generateAsked(m_problemPanel->options()); });
     generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     file->addSeparator();
-    file->addAction(tr("Open &R…"), this, [this] { chooseAndOpen(MatrixRole::Target); })
+    file->addAction(tr("Open &R…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Target); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    file->addAction(tr("Open &P…"), this, [this] { chooseAndOpen(MatrixRole::Weights); })
+    file->addAction(tr("Open &P…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Weights); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    file->addAction(tr("Open &γ…"), this, [this] { chooseAndOpen(MatrixRole::Gamma); })
+    file->addAction(tr("Open &γ…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Gamma); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     file->addSeparator();
-    file->addAction(tr("Check a gradient from a &file…"), this, &MainWindow::chooseGradientFile)
+    file->addAction(tr("Check a gradient from a &file…"), m_files, &FileActions::chooseGradientFile)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
-    file->addAction(tr("Use a gradient &program…"), this, &MainWindow::chooseGradientProgram)
+    file->addAction(tr("Use a gradient &program…"), m_files, &FileActions::chooseGradientProgram)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
     file->addSeparator();
-    file->addAction(tr("&Save matrices…"), this, &MainWindow::saveMatrices)->setShortcut(QKeySequence::Save);
-    file->addAction(tr("Save the &numerical gradient…"), this, [this] { saveCheckResult(false); });
-    file->addAction(tr("Save the &deviation…"), this, [this] { saveCheckResult(true); });
-    file->addAction(tr("Save s&creenshot…"), this, &MainWindow::saveScreenshot)
+    file->addAction(tr("&Save matrices…"), m_files, &FileActions::saveMatrices)
+        ->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save the &numerical gradient…"), m_files,
+                    [this] { m_files->saveCheckResult(false); });
+    file->addAction(tr("Save the &deviation…"), m_files, [this] { m_files->saveCheckResult(true); });
+    file->addAction(tr("Save s&creenshot…"), m_files, &FileActions::saveScreenshot)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
@@ -283,7 +244,7 @@ void MainWindow::buildMenus() {
         view->addAction(tabNames[k], this, [this, k] { showTab(k); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
     view->addSeparator();
-    for (QDockWidget *dock : m_controlDocks)
+    for (QDockWidget *dock : m_docks->docks())
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     m_presentationAction = view->addAction(tr("&Presentation mode (larger text)"));
@@ -363,158 +324,16 @@ void MainWindow::showProblemSource(const Problem &problem) {
     m_problemPanel->showProblem(problem.n(), problem.r(), source);
 }
 
-void MainWindow::useGradientFile(const QString &path) {
-    // n×r, like γ: small enough to read here.
-    Eigen::MatrixXd gradient;
-    const SnapshotPointer snapshot = m_controller->latest();
-    Status read = readMatrix(path.toStdString(), gradient);
-    if (read && snapshot &&
-        (gradient.rows() != snapshot->gamma.rows() || gradient.cols() != snapshot->gamma.cols()))
-        read = Status::failure(QStringLiteral("%1: the gradient is %2×%3, expected %4×%5 like γ")
-                                   .arg(QFileInfo(path).fileName())
-                                   .arg(gradient.rows())
-                                   .arg(gradient.cols())
-                                   .arg(snapshot->gamma.rows())
-                                   .arg(snapshot->gamma.cols())
-                                   .toStdString());
-    if (read)
-        read = checkFinite(gradient, "G");
-    if (!read) {
-        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(read.message));
-        m_checkPanel->showFormula();
-        return;
-    }
-    UserGradient user;
-    user.label = tr("From file: %1").arg(QFileInfo(path).fileName());
-    user.fromFile = std::move(gradient);
-    m_checkPanel->setUserGradientLabel(CheckPanel::UserGradientKind::File, user.label);
-    m_controller->setUserGradient(user);
+void MainWindow::openMatrix(MatrixRole role, const QString &path) {
+    m_files->openMatrix(role, path);
 }
 
-void MainWindow::chooseGradientFile() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Your gradient at the current γ (n×r)"),
-                                                      m_lastDirectory, kMatrixFilter);
-    if (path.isEmpty()) {
-        if (!m_userGradient)
-            m_checkPanel->showFormula();
-        return;
-    }
-    m_lastDirectory = QFileInfo(path).absolutePath();
-    m_userGradient = true;
-    useGradientFile(path);
+void MainWindow::useGradientFile(const QString &path) {
+    m_files->useGradientFile(path);
 }
 
 void MainWindow::useGradientProgram(const GradientProgramOptions &options) {
-    UserGradient user;
-    // The command with its paths shortened to file names, so that it fits the selector (the whole
-    // command is the item's tooltip).
-    QStringList words;
-    splitCommandLine(options.commandLine, words);
-    for (QString &word : words)
-        if (word.contains(QLatin1Char('/')))
-            word = QFileInfo(word).fileName();
-    user.label = tr("From program: %1").arg(words.join(QLatin1Char(' ')));
-    user.program = options;
-    m_lastProgram = options;
-    m_userGradient = true;
-    m_checkPanel->setUserGradientLabel(CheckPanel::UserGradientKind::Program, user.label);
-    m_controller->setUserGradient(user);
-}
-
-void MainWindow::chooseGradientProgram() {
-    GradientProgramDialog dialog(m_lastProgram, this);
-    if (dialog.exec() != QDialog::Accepted) {
-        if (!m_userGradient)
-            m_checkPanel->showFormula();
-        return;
-    }
-    useGradientProgram(dialog.options());
-}
-
-void MainWindow::openMatrix(MatrixRole role, const QString &path) {
-    m_loader->open(role, path, m_controller->problem());
-}
-
-void MainWindow::chooseAndOpen(MatrixRole role) {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open %1").arg(roleName(role)), m_lastDirectory, kMatrixFilter);
-    if (path.isEmpty())
-        return;
-    m_lastDirectory = QFileInfo(path).absolutePath();
-    openMatrix(role, path);
-}
-
-void MainWindow::saveMatrices() {
-    const SnapshotPointer snapshot = m_controller->latest();
-    if (!snapshot || !snapshot->problem)
-        return;
-    const QString directory =
-        QFileDialog::getExistingDirectory(this, tr("Save R, P and γ into"), m_lastDirectory);
-    if (directory.isEmpty())
-        return;
-    m_lastDirectory = directory;
-    const QDir dir(directory);
-    // The three are one set: saveFiles renames them into place only when all three are written.
-    const std::string texts[] = {toMatrixMarket(snapshot->problem->R), toMatrixMarket(snapshot->problem->P),
-                                 toMatrixMarket(snapshot->gamma)};
-    const char *names[] = {"R.mtx", "P.mtx", "gamma.mtx"};
-    std::vector<FileBytes> files;
-    for (int k = 0; k < 3; ++k)
-        files.emplace_back(dir.filePath(QLatin1String(names[k])).toStdString(), texts[k]);
-    if (const Status written = saveFiles(files); !written) {
-        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
-        return;
-    }
-    m_messages->showMessage(MessageBar::Kind::Information,
-                            tr("Saved R.mtx, P.mtx and gamma.mtx (γ at iteration %1) in %2.")
-                                .arg(snapshot->iteration)
-                                .arg(QDir::toNativeSeparators(directory)));
-}
-
-void MainWindow::saveCheckResult(bool deviation) {
-    const SnapshotPointer snapshot = m_controller->latest();
-    const auto matrix = snapshot ? (deviation ? snapshot->deviation : snapshot->numeric) : nullptr;
-    if (!matrix) {
-        m_messages->showMessage(MessageBar::Kind::Information,
-                                tr("No gradient check yet: press Ctrl+K (Check now), then save."));
-        return;
-    }
-    const QString what = deviation ? tr("relative deviation") : tr("numerical gradient");
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save the %1 (n×r) at iteration %2").arg(what).arg(snapshot->deviationIteration),
-        QDir(m_lastDirectory)
-            .filePath(deviation ? QStringLiteral("deviation.csv") : QStringLiteral("numeric.csv")),
-        kMatrixFilter);
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".csv"); // a name typed without an extension still gets a format
-    m_lastDirectory = QFileInfo(path).absolutePath();
-    if (const Status written = writeMatrix(path.toStdString(), *matrix); !written) {
-        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
-        return;
-    }
-    m_messages->showMessage(MessageBar::Kind::Information, tr("Saved the %1 of iteration %2 to %3.")
-                                                               .arg(what)
-                                                               .arg(snapshot->deviationIteration)
-                                                               .arg(QDir::toNativeSeparators(path)));
-}
-
-void MainWindow::saveScreenshot() {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Save screenshot"), m_lastDirectory, tr("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
-    QByteArray png;
-    QBuffer buffer(&png);
-    if (!buffer.open(QIODevice::WriteOnly) || !grab().save(&buffer, "PNG")) {
-        m_messages->showMessage(MessageBar::Kind::Error, tr("Could not encode the screenshot as PNG."));
-        return;
-    }
-    if (const Status written =
-            saveFile(path.toStdString(), std::string_view(png.constData(), std::size_t(png.size())));
-        !written)
-        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(written.message));
+    m_files->useGradientProgram(options);
 }
 
 void MainWindow::showHelp() {
@@ -526,10 +345,8 @@ void MainWindow::showHelp() {
 }
 
 void MainWindow::applyOptions() {
-    if (m_userGradient && !m_checkPanel->usesUserGradient()) { // a formula was chosen again
-        m_userGradient = false;
-        m_controller->setUserGradient(UserGradient{});
-    }
+    if (!m_checkPanel->usesUserGradient())
+        m_files->formulaChosen();
     DescentOptions options = m_descentPanel->options();
     options.convention = m_checkPanel->convention();
     options.variant = m_checkPanel->variant();
@@ -546,36 +363,12 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     m_derivation->setSnapshot(snapshot);
     m_descentPanel->showHistory(snapshot->iteration, snapshot->furthestIteration);
     m_status->showSnapshot(*snapshot);
-    // A message describes the snapshot it came with: the next one without a message clears it (after a
-    // reset, a successful step, a new problem), unless the message is about something else (a file).
-    using Topic = MessageBar::Topic;
-    if (snapshot->diverged)
-        m_messages->showMessage(MessageBar::Kind::Warning, tr("Descent diverged: ") + snapshot->message,
-                                Topic::Descent);
-    else if (!snapshot->message.isEmpty())
-        m_messages->showMessage(snapshot->gradientFailed         ? MessageBar::Kind::Error
-                                : snapshot->lastDeviation.failed ? MessageBar::Kind::Warning
-                                                                 : MessageBar::Kind::Information,
-                                snapshot->message, Topic::Descent);
-    else if (snapshot->deviationIteration >= 0 && snapshot->lastDeviation.failed) // until the next check
-        m_messages->showMessage(MessageBar::Kind::Warning,
-                                tr("The check at iteration %1 finds the gradient wrong: %2.")
-                                    .arg(snapshot->lastDeviation.iteration)
-                                    .arg(snapshot->lastDeviation.explanation),
-                                Topic::Descent);
-    else if (snapshot->variant == GradientVariant::DropTranspose && snapshot->symmetricProblem)
-        m_messages->showMessage(
-            MessageBar::Kind::Information,
-            tr("P and R are symmetric, so Pᵀ∘Mᵀ equals P∘M: dropping the transpose term and doubling the "
-               "other gives exactly the right gradient here, and every check passes. Generate a "
-               "non-symmetric P (e.g. Dense Gaussian) to see this mistake."),
-            Topic::Descent);
-    else
-        m_messages->clear(Topic::Descent);
+    m_messages->describe(*snapshot);
 }
 
 bool MainWindow::isSettled() const {
-    if (m_controller->isBusy() || m_loader->isBusy() || m_generator.isBusy() || !m_controller->latest())
+    if (m_controller->isBusy() || m_loader->isBusy() || m_files->isBusy() || m_generator.isBusy() ||
+        !m_controller->latest())
         return false;
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())
@@ -607,7 +400,7 @@ void MainWindow::restoreSettings() {
     restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
     m_heatmapSplitter->restoreState(settings.value(QStringLiteral("window/heatmaps")).toByteArray());
     m_verticalSplitter->restoreState(settings.value(QStringLiteral("window/vertical")).toByteArray());
-    m_lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
+    m_files->setLastDirectory(settings.value(QStringLiteral("files/lastDirectory")).toString());
     restorePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }
 
@@ -617,7 +410,7 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("window/docks"), saveState());
     settings.setValue(QStringLiteral("window/heatmaps"), m_heatmapSplitter->saveState());
     settings.setValue(QStringLiteral("window/vertical"), m_verticalSplitter->saveState());
-    settings.setValue(QStringLiteral("files/lastDirectory"), m_lastDirectory);
+    settings.setValue(QStringLiteral("files/lastDirectory"), m_files->lastDirectory());
     savePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }
 

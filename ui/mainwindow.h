@@ -11,7 +11,6 @@
 
 class QAction;
 class QDockWidget;
-class QGroupBox;
 class QSplitter;
 class QTimer;
 class QTabWidget;
@@ -22,7 +21,9 @@ namespace gradlens {
 
 class ChartPanel;
 class CheckPanel;
+class ControlDocks;
 class EntryDetailDialog;
+class FileActions;
 class InstrumentPanel;
 class ProfilePanel;
 class DerivationPanel;
@@ -80,16 +81,8 @@ private:
     void generateAsked(const GeneratorOptions &options); // asks first when files are in use
     QStringList loadedFiles() const;
     void showProblemSource(const Problem &problem);
-    QDockWidget *addControlDock(const QString &title, QGroupBox *panel, const char *name);
-    void fitControlDocks();
     void applyOptions();
     void onSnapshot(const SnapshotPointer &snapshot);
-    void chooseAndOpen(MatrixRole role);
-    void chooseGradientFile();
-    void chooseGradientProgram();
-    void saveMatrices();
-    void saveScreenshot();
-    void saveCheckResult(bool deviation); // the latest check's relative deviation, or its numerical gradient
     void showHelp();
     void restoreSettings();
     void saveSettings() const;
@@ -109,19 +102,17 @@ private:
     QTabWidget *m_tabs;
     EntryDetailDialog *m_entryDetail;
     MessageBar *m_messages;
+    FileActions *m_files;
     StatusPanel *m_status;
     QSplitter *m_heatmapSplitter, *m_verticalSplitter;
-    QDockWidget *m_controlDocks[3];
+    ControlDocks *m_docks;
     QAction *m_presentationAction = nullptr;
     QFont m_normalFont;
     bool m_presentation = false;
-    BackgroundJob m_generator; // the latest Generate wins
-    QString m_lastDirectory;
+    BackgroundJob m_generator;        // the latest Generate wins
     QTimer *m_saveSettings = nullptr; // debounces saving the settings after a change
     QString m_sources[3];             // the file R, P and γ came from, or empty when generated
     std::uint64_t m_generatedSeed = 0;
-    bool m_userGradient = false;          // the user's gradient replaces the formula
-    GradientProgramOptions m_lastProgram; // the dialog starts from the last program used
 };
 
 } // namespace gradlens

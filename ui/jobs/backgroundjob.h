@@ -31,8 +31,7 @@ public:
 
     // work(const CancelPredicate &) -> Result runs on the pool; then done(Result) here, unless superseded
     // (see above) or cancelled. Both are copied into the job: give them what they need by value.
-    template <typename Work, typename Done>
-    void request(Work work, Done done);
+    template <typename Work, typename Done> void request(Work work, Done done);
     void cancel();       // the waiting request goes; the running job is told to stop and its result dropped
     bool isBusy() const; // a job runs or waits
 
@@ -51,8 +50,7 @@ private:
     bool m_running = false;
 };
 
-template <typename Work, typename Done>
-void BackgroundJob::request(Work work, Done done) {
+template <typename Work, typename Done> void BackgroundJob::request(Work work, Done done) {
     using Result = std::invoke_result_t<Work &, const CancelPredicate &>;
     const quint64 id = m_latest->load() + 1;
     m_latest->store(id); // the running job, if any, is superseded from now on
@@ -63,7 +61,8 @@ void BackgroundJob::request(Work work, Done done) {
             watcher->deleteLater();
             jobEnded(id, [&] { done(watcher->result()); });
         });
-        watcher->setFuture(QtConcurrent::run([work = std::move(work), cancelled]() mutable { return work(cancelled); }));
+        watcher->setFuture(
+            QtConcurrent::run([work = std::move(work), cancelled]() mutable { return work(cancelled); }));
     };
     if (!m_running)
         startWaiting();

@@ -1,5 +1,7 @@
 #include "messagebar.h"
 
+#include "snapshot.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
@@ -44,6 +46,31 @@ void MessageBar::showMessage(Kind kind, const QString &text, Topic topic) {
 
 QString MessageBar::text() const {
     return isVisibleTo(parentWidget()) ? m_label->text() : QString();
+}
+
+void MessageBar::describe(const Snapshot &snapshot) {
+    if (snapshot.diverged)
+        showMessage(Kind::Warning, tr("Descent diverged: ") + snapshot.message, Topic::Descent);
+    else if (!snapshot.message.isEmpty())
+        showMessage(snapshot.gradientFailed         ? Kind::Error
+                    : snapshot.lastDeviation.failed ? Kind::Warning
+                                                    : Kind::Information,
+                    snapshot.message, Topic::Descent);
+    else if (snapshot.deviationIteration >= 0 && snapshot.lastDeviation.failed) // until the next check
+        showMessage(Kind::Warning,
+                    tr("The check at iteration %1 finds the gradient wrong: %2.")
+                        .arg(snapshot.lastDeviation.iteration)
+                        .arg(snapshot.lastDeviation.explanation),
+                    Topic::Descent);
+    else if (snapshot.variant == GradientVariant::DropTranspose && snapshot.symmetricProblem)
+        showMessage(
+            Kind::Information,
+            tr("P and R are symmetric, so Pᵀ∘Mᵀ equals P∘M: dropping the transpose term and doubling the "
+               "other gives exactly the right gradient here, and every check passes. Generate a "
+               "non-symmetric P (e.g. Dense Gaussian) to see this mistake."),
+            Topic::Descent);
+    else
+        clear(Topic::Descent);
 }
 
 } // namespace gradlens

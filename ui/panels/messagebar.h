@@ -6,6 +6,8 @@ class QLabel;
 
 namespace gradlens {
 
+struct Snapshot;
+
 // A strip above the heatmaps for what the user must read: errors (e.g. a malformed file), warnings
 // (divergence, with a suggestion) and notices. Never modal, so nothing blocks a run or a test.
 class MessageBar : public QFrame {
@@ -19,6 +21,10 @@ public:
 
     void showMessage(Kind kind, const QString &text, Topic topic = Topic::General);
     void clear(Topic topic); // hides the message if it is about topic
+    // What a snapshot has to say (divergence, a failed check, the user's gradient failing, a mistake that
+    // cannot show on this problem), as a Descent message: the next snapshot without one clears it (after a
+    // reset, a successful step, a new problem), while a message about something else (a file) stays.
+    void describe(const Snapshot &snapshot);
     Topic topic() const { return m_topic; }
     QString text() const;
     Kind kind() const { return m_kind; }

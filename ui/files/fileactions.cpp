@@ -1,0 +1,204 @@
+#include "fileactions.h"
+
+#include "checkpanel.h"
+#include "descentcontroller.h"
+#include "gradientprogramdialog.h"
+#include "matrixio.h"
+#include "messagebar.h"
+#include "savefile.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QWidget>
+
+namespace gradlens {
+
+FileActions::FileActions(const Parts &parts, QObject *parent)
+    : QObject(parent)
+    , m_parts(parts) {}
+
+const QString &FileActions::matrixFilter() {
+    static const QString filter =
+        tr("Matrices (*.mtx *.csv *.tsv *.txt *.npy *.mat);;Matrix Market (*.mtx);;"
+           "Delimited text (*.csv *.tsv *.txt);;NumPy (*.npy);;MATLAB (*.mat);;All files (*)");
+    return filter;
+}
+
+void FileActions::failed(const QString &message) {
+    m_parts.messages->showMessage(MessageBar::Kind::Error, message);
+}
+
+void FileActions::saved(const QString &what, const QString &where) {
+    m_parts.messages->showMessage(MessageBar::Kind::Information,
+                                  tr("Saved %1 to %2.").arg(what, QDir::toNativeSeparators(where)));
+}
+
+void FileActions::openMatrix(MatrixRole role, const QString &path) {
+    m_parts.loader->open(role, path, m_parts.controller->problem());
+}
+
+void FileActions::chooseAndOpen(MatrixRole role) {
+    const QString path = QFileDialog::getOpenFileName(m_parts.window, tr("Open %1").arg(roleName(role)),
+                                                      m_lastDirectory, matrixFilter());
+    if (path.isEmpty())
+        return;
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    openMatrix(role, path);
+}
+
+void FileActions::useGradientFile(const QString &path) {
+    m_userGradient = true;
+    const SnapshotPointer snapshot = m_parts.controller->latest();
+    const Eigen::Index rows = snapshot ? snapshot->gamma.rows() : -1, cols = snapshot ? snapshot->gamma.cols() : -1;
+    struct Read {
+        Status status;
+        Eigen::MatrixXd gradient;
+    };
+    m_readGradient.request(
+        [file = path.toStdString(), name = QFileInfo(path).fileName(), rows, cols](const CancelPredicate &) {
+            Read read;
+            read.status = readMatrix(file, read.gradient);
+            if (read.status && rows >= 0 && (read.gradient.rows() != rows || read.gradient.cols() != cols))
+                read.status = Status::failure(tr("%1: the gradient is %2×%3, expected %4×%5 like γ")
+                                                  .arg(name)
+                                                  .arg(read.gradient.rows())
+                                                  .arg(read.gradient.cols())
+                                                  .arg(rows)
+                                                  .arg(cols)
+                                                  .toStdString());
+            if (read.status)
+                read.status = checkFinite(read.gradient, "G");
+            return read;
+        },
+        [this, name = QFileInfo(path).fileName()](const Read &read) {
+            if (!read.status) {
+                failed(QString::fromStdString(read.status.message));
+                m_parts.checkPanel->showFormula();
+                return;
+            }
+            UserGradient user;
+            user.label = tr("From file: %1").arg(name);
+            user.fromFile = read.gradient;
+            m_parts.checkPanel->setUserGradientLabel(CheckPanel::UserGradientKind::File, user.label);
+            m_parts.controller->setUserGradient(user);
+        });
+}
+
+void FileActions::chooseGradientFile() {
+    const QString path = QFileDialog::getOpenFileName(
+        m_parts.window, tr("Your gradient at the current γ (n×r)"), m_lastDirectory, matrixFilter());
+    if (path.isEmpty()) {
+        if (!m_userGradient)
+            m_parts.checkPanel->showFormula();
+        return;
+    }
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    useGradientFile(path);
+}
+
+void FileActions::useGradientProgram(const GradientProgramOptions &options) {
+    UserGradient user;
+    // The command with its paths shortened to file names, so that it fits the selector (the whole
+    // command is the item's tooltip).
+    QStringList words;
+    splitCommandLine(options.commandLine, words);
+    for (QString &word : words)
+        if (word.contains(QLatin1Char('/')))
+            word = QFileInfo(word).fileName();
+    user.label = tr("From program: %1").arg(words.join(QLatin1Char(' ')));
+    user.program = options;
+    m_lastProgram = options;
+    m_userGradient = true;
+    m_parts.checkPanel->setUserGradientLabel(CheckPanel::UserGradientKind::Program, user.label);
+    m_parts.controller->setUserGradient(user);
+}
+
+void FileActions::chooseGradientProgram() {
+    GradientProgramDialog dialog(m_lastProgram, m_parts.window);
+    if (dialog.exec() != QDialog::Accepted) {
+        if (!m_userGradient)
+            m_parts.checkPanel->showFormula();
+        return;
+    }
+    useGradientProgram(dialog.options());
+}
+
+void FileActions::formulaChosen() {
+    if (!m_userGradient)
+        return;
+    m_userGradient = false;
+    m_readGradient.cancel();
+    m_parts.controller->setUserGradient(UserGradient{});
+}
+
+QString FileActions::chooseSavePath(const QString &title, const QString &name, const QString &filter,
+                                    const QString &suffix) {
+    QString path = QFileDialog::getSaveFileName(m_parts.window, title, QDir(m_lastDirectory).filePath(name), filter);
+    if (path.isEmpty())
+        return path;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QLatin1Char('.') + suffix; // "fig2" is saved as fig2.png, not as a file nothing opens
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    return path;
+}
+
+void FileActions::saveMatrices() {
+    const SnapshotPointer snapshot = m_parts.controller->latest();
+    if (!snapshot || !snapshot->problem)
+        return;
+    const QString directory =
+        QFileDialog::getExistingDirectory(m_parts.window, tr("Save R, P and γ into"), m_lastDirectory);
+    if (directory.isEmpty())
+        return;
+    m_lastDirectory = directory;
+    const QDir dir(directory);
+    // The three are one set: saveFiles renames them into place only when all three are written.
+    const std::string texts[] = {toMatrixMarket(snapshot->problem->R), toMatrixMarket(snapshot->problem->P),
+                                 toMatrixMarket(snapshot->gamma)};
+    const char *names[] = {"R.mtx", "P.mtx", "gamma.mtx"};
+    std::vector<FileBytes> files;
+    for (int k = 0; k < 3; ++k)
+        files.emplace_back(dir.filePath(QLatin1String(names[k])).toStdString(), texts[k]);
+    if (const Status written = saveFiles(files); !written)
+        return failed(QString::fromStdString(written.message));
+    saved(tr("R.mtx, P.mtx and gamma.mtx (γ at iteration %1)").arg(snapshot->iteration), directory);
+}
+
+void FileActions::saveCheckResult(bool deviation) {
+    const SnapshotPointer snapshot = m_parts.controller->latest();
+    const auto matrix = snapshot ? (deviation ? snapshot->deviation : snapshot->numeric) : nullptr;
+    if (!matrix) {
+        m_parts.messages->showMessage(MessageBar::Kind::Information,
+                                      tr("No gradient check yet: press Ctrl+K (Check now), then save."));
+        return;
+    }
+    const QString what = deviation ? tr("relative deviation") : tr("numerical gradient");
+    const QString path = chooseSavePath(tr("Save the %1 (n×r) at iteration %2").arg(what).arg(snapshot->deviationIteration),
+                                        deviation ? QStringLiteral("deviation.csv") : QStringLiteral("numeric.csv"),
+                                        matrixFilter(), QStringLiteral("csv"));
+    if (path.isEmpty())
+        return;
+    if (const Status written = writeMatrix(path.toStdString(), *matrix); !written)
+        return failed(QString::fromStdString(written.message));
+    saved(tr("the %1 of iteration %2").arg(what).arg(snapshot->deviationIteration), path);
+}
+
+void FileActions::saveScreenshot() {
+    const QString path = chooseSavePath(tr("Save screenshot"), QStringLiteral("gradlens.png"),
+                                        tr("PNG images (*.png)"), QStringLiteral("png"));
+    if (path.isEmpty())
+        return;
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (!buffer.open(QIODevice::WriteOnly) || !m_parts.window->grab().save(&buffer, "PNG"))
+        return failed(tr("Could not encode the screenshot as PNG."));
+    if (const Status written =
+            saveFile(path.toStdString(), std::string_view(png.constData(), std::size_t(png.size())));
+        !written)
+        return failed(QString::fromStdString(written.message));
+    saved(tr("the screenshot"), path);
+}
+
+} // namespace gradlens
