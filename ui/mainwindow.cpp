@@ -13,6 +13,7 @@
 #include "messagebar.h"
 #include "panelsettings.h"
 #include "problempanel.h"
+#include "problemsource.h"
 #include "profilepanel.h"
 #include "statuspanel.h"
 #include "sweeppanel.h"
@@ -46,7 +47,6 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     , m_settings(settings) {
     setWindowTitle(tr("Gradient Lens"));
     m_controller = new DescentController(this);
-    m_loader = new ProblemLoader(this);
     m_problemPanel = new ProblemPanel;
     m_descentPanel = new DescentPanel;
     m_checkPanel = new CheckPanel;
@@ -71,7 +71,8 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_entryDetail = new EntryDetailDialog(this);
     m_messages = new MessageBar;
     m_status = new StatusPanel;
-    m_files = new FileActions({this, m_controller, m_loader, m_checkPanel, m_messages}, this);
+    m_source = new ProblemSource({this, m_controller, m_problemPanel, m_messages, m_status}, this);
+    m_files = new FileActions({this, m_controller, m_source->loader(), m_checkPanel, m_messages}, this);
 
     m_docks = new ControlDocks(this);
     m_docks->add(tr("Problem"), m_problemPanel, "problemDock");
@@ -103,17 +104,6 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     buildMenus();
     m_docks->fitToContents();
 
-    connect(m_problemPanel, &ProblemPanel::generateRequested, this, &MainWindow::generateAsked);
-    connect(m_problemPanel, &ProblemPanel::randomizeGammaRequested, this, [this](quint64 seed) {
-        const auto problem = m_controller->problem();
-        if (!problem)
-            return;
-        Problem next = *problem;
-        next.gamma = generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed);
-        m_controller->setProblem(next);
-        m_sources[int(MatrixRole::Gamma)].clear(); // γ no longer comes from its file
-        showProblemSource(next);
-    });
     connect(m_descentPanel, &DescentPanel::optionsChanged, this, &MainWindow::applyOptions);
     connect(m_descentPanel, &DescentPanel::speedChanged, m_controller, &DescentController::setStepsPerSecond);
     connect(m_checkPanel, &CheckPanel::settingsChanged, this, &MainWindow::applyOptions);
@@ -150,27 +140,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
             [this](const QString &message) { m_messages->showMessage(MessageBar::Kind::Error, message); });
     connect(m_status, &StatusPanel::cancelRequested, this, [this] {
         m_controller->pause();
-        m_loader->cancel();
+        m_source->loader()->cancel();
         m_status->setBusy(QString(), 0);
     });
-    connect(m_loader, &ProblemLoader::busyChanged, this,
-            [this](bool busy) { m_status->setBusy(busy ? tr("Reading file") : QString(), -1); });
-    connect(m_loader, &ProblemLoader::failed, this,
-            [this](const QString &message) { m_messages->showMessage(MessageBar::Kind::Error, message); });
-    connect(m_loader, &ProblemLoader::staged, this, [this](const QString &notice) {
-        m_messages->showMessage(MessageBar::Kind::Information, notice);
-    });
-    connect(m_loader, &ProblemLoader::problemReady, this,
-            [this](const Problem &problem, const QString &notice, const QStringList &files) {
-                m_messages->showMessage(MessageBar::Kind::Information, notice);
-                for (int k = 0; k < 3; ++k)
-                    if (!files.value(k).isEmpty())
-                        m_sources[k] = files.value(k);
-                m_controller->setProblem(problem);
-                showProblemSource(problem);
-            });
-    connect(m_loader, &ProblemLoader::heldChanged, m_problemPanel, &ProblemPanel::showHeld);
-    connect(m_problemPanel, &ProblemPanel::clearHeldRequested, m_loader, &ProblemLoader::clearHeld);
 
     if (m_settings == Settings::Remember) {
         restoreSettings();
@@ -206,8 +178,8 @@ void MainWindow::setPresentationMode(bool on) {
 
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *generateAction =
-        file->addAction(tr("&Generate problem"), this, [this] { generateAsked(m_problemPanel->options()); });
+    QAction *generateAction = file->addAction(tr("&Generate problem"), m_source,
+                                              [this] { m_source->generateAsked(m_problemPanel->options()); });
     generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     file->addSeparator();
     file->addAction(tr("Open &R…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Target); })
@@ -273,55 +245,7 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::generate(const GeneratorOptions &options) {
-    if (const Status valid = options.validate(); !valid) {
-        m_messages->showMessage(MessageBar::Kind::Error, QString::fromStdString(valid.message));
-        return;
-    }
-    m_status->setBusy(tr("Generating"), -1);
-    m_generator.request([options](const CancelPredicate &) { return generateProblem(options); },
-                        [this, seed = options.seed](const GeneratedProblem &generated) {
-                            m_status->setBusy(QString(), 0);
-                            for (QString &source : m_sources)
-                                source.clear();
-                            m_generatedSeed = seed;
-                            m_controller->setProblem(generated.problem);
-                            showProblemSource(generated.problem);
-                        });
-}
-
-void MainWindow::generateAsked(const GeneratorOptions &options) {
-    // Files the user opened are not replaced without a word: ask first (without blocking the window).
-    if (!loadedFiles().isEmpty()) {
-        auto *box = new QMessageBox(QMessageBox::Question, tr("Replace the loaded files?"),
-                                    tr("The problem in use was read from %1. Generate a new problem in its "
-                                       "place?")
-                                        .arg(loadedFiles().join(QStringLiteral(", "))),
-                                    QMessageBox::Yes | QMessageBox::Cancel, this);
-        box->setDefaultButton(QMessageBox::Cancel);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        connect(box, &QMessageBox::accepted, this, [this, options] { generate(options); });
-        box->open();
-        return;
-    }
-    generate(options);
-}
-
-QStringList MainWindow::loadedFiles() const {
-    QStringList files;
-    for (const QString &source : m_sources)
-        if (!source.isEmpty())
-            files << source;
-    return files;
-}
-
-void MainWindow::showProblemSource(const Problem &problem) {
-    QStringList parts;
-    for (int k = 0; k < 3; ++k)
-        parts << QStringLiteral("%1 %2").arg(roleName(MatrixRole(k)),
-                                             m_sources[k].isEmpty() ? tr("generated") : m_sources[k]);
-    const QString source = loadedFiles().isEmpty() ? tr("generated, seed %1").arg(m_generatedSeed)
-                                                   : parts.join(QStringLiteral(", "));
-    m_problemPanel->showProblem(problem.n(), problem.r(), source);
+    m_source->generate(options);
 }
 
 void MainWindow::openMatrix(MatrixRole role, const QString &path) {
@@ -367,8 +291,7 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
 }
 
 bool MainWindow::isSettled() const {
-    if (m_controller->isBusy() || m_loader->isBusy() || m_files->isBusy() || m_generator.isBusy() ||
-        !m_controller->latest())
+    if (m_controller->isBusy() || m_source->isBusy() || m_files->isBusy() || !m_controller->latest())
         return false;
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "backgroundjob.h"
 #include "generators.h"
 #include "gradientprogram.h"
 #include "problemloader.h"
@@ -34,6 +33,7 @@ class DescentPanel;
 class HeatmapPanel;
 class MessageBar;
 class ProblemPanel;
+class ProblemSource;
 class StatusPanel;
 
 // Composes the panels, heatmaps, charts and the descent controller, and wires them; no arithmetic here.
@@ -78,9 +78,6 @@ protected:
 
 private:
     void buildMenus();
-    void generateAsked(const GeneratorOptions &options); // asks first when files are in use
-    QStringList loadedFiles() const;
-    void showProblemSource(const Problem &problem);
     void applyOptions();
     void onSnapshot(const SnapshotPointer &snapshot);
     void showHelp();
@@ -89,7 +86,6 @@ private:
 
     Settings m_settings;
     DescentController *m_controller;
-    ProblemLoader *m_loader;
     ProblemPanel *m_problemPanel;
     DescentPanel *m_descentPanel;
     CheckPanel *m_checkPanel;
@@ -103,16 +99,14 @@ private:
     EntryDetailDialog *m_entryDetail;
     MessageBar *m_messages;
     FileActions *m_files;
+    ProblemSource *m_source;
     StatusPanel *m_status;
     QSplitter *m_heatmapSplitter, *m_verticalSplitter;
     ControlDocks *m_docks;
     QAction *m_presentationAction = nullptr;
     QFont m_normalFont;
     bool m_presentation = false;
-    BackgroundJob m_generator;        // the latest Generate wins
     QTimer *m_saveSettings = nullptr; // debounces saving the settings after a change
-    QString m_sources[3];             // the file R, P and γ came from, or empty when generated
-    std::uint64_t m_generatedSeed = 0;
 };
 
 } // namespace gradlens

@@ -51,7 +51,8 @@ void FileActions::chooseAndOpen(MatrixRole role) {
 void FileActions::useGradientFile(const QString &path) {
     m_userGradient = true;
     const SnapshotPointer snapshot = m_parts.controller->latest();
-    const Eigen::Index rows = snapshot ? snapshot->gamma.rows() : -1, cols = snapshot ? snapshot->gamma.cols() : -1;
+    const Eigen::Index rows = snapshot ? snapshot->gamma.rows() : -1,
+                       cols = snapshot ? snapshot->gamma.cols() : -1;
     struct Read {
         Status status;
         Eigen::MatrixXd gradient;
@@ -135,7 +136,8 @@ void FileActions::formulaChosen() {
 
 QString FileActions::chooseSavePath(const QString &title, const QString &name, const QString &filter,
                                     const QString &suffix) {
-    QString path = QFileDialog::getSaveFileName(m_parts.window, title, QDir(m_lastDirectory).filePath(name), filter);
+    QString path =
+        QFileDialog::getSaveFileName(m_parts.window, title, QDir(m_lastDirectory).filePath(name), filter);
     if (path.isEmpty())
         return path;
     if (QFileInfo(path).suffix().isEmpty())
@@ -175,9 +177,10 @@ void FileActions::saveCheckResult(bool deviation) {
         return;
     }
     const QString what = deviation ? tr("relative deviation") : tr("numerical gradient");
-    const QString path = chooseSavePath(tr("Save the %1 (n×r) at iteration %2").arg(what).arg(snapshot->deviationIteration),
-                                        deviation ? QStringLiteral("deviation.csv") : QStringLiteral("numeric.csv"),
-                                        matrixFilter(), QStringLiteral("csv"));
+    const QString path =
+        chooseSavePath(tr("Save the %1 (n×r) at iteration %2").arg(what).arg(snapshot->deviationIteration),
+                       deviation ? QStringLiteral("deviation.csv") : QStringLiteral("numeric.csv"),
+                       matrixFilter(), QStringLiteral("csv"));
     if (path.isEmpty())
         return;
     if (const Status written = writeMatrix(path.toStdString(), *matrix); !written)

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "backgroundjob.h"
+#include "generators.h"
+#include "problemloader.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <optional>
+
+class QWidget;
+
+namespace gradlens {
+
+class DescentController;
+class MessageBar;
+class ProblemPanel;
+class StatusPanel;
+
+// Where the problem in use comes from: generated (with its recipe) or read from files, matrix by matrix.
+// It generates on a pool thread (the latest Generate wins), asks before replacing loaded files, draws a new
+// γ, hands each new problem to the controller and keeps the Problem panel saying what is in use.
+class ProblemSource : public QObject {
+    Q_OBJECT
+public:
+    struct Parts {
+        QWidget *window; // parent of the question asked before replacing files
+        DescentController *controller;
+        ProblemPanel *problemPanel;
+        MessageBar *messages;
+        StatusPanel *status;
+    };
+    explicit ProblemSource(const Parts &parts, QObject *parent = nullptr);
+
+    ProblemLoader *loader() const { return m_loader; }
+    void generate(const GeneratorOptions &options);
+    void generateAsked(const GeneratorOptions &options); // asks first when files are in use
+    void randomizeGamma(quint64 seed);
+    // Adopts a problem whose matrices came from elsewhere (a session): files names where each came from
+    // (or empty), recipe when it was generated.
+    void adopt(const Problem &problem, const QStringList &files, const std::optional<GeneratorOptions> &recipe);
+    // The generator's options, while R, P and γ are all the generator's.
+    std::optional<GeneratorOptions> recipe() const;
+    QStringList loadedFiles() const;
+    bool isBusy() const { return m_generator.isBusy() || m_loader->isBusy(); }
+
+private:
+    void showSource(const Problem &problem);
+
+    Parts m_parts;
+    ProblemLoader *m_loader;
+    BackgroundJob m_generator;
+    QString m_sources[3]; // the file R, P and γ came from, or empty when generated
+    std::optional<GeneratorOptions> m_recipe;
+};
+
+} // namespace gradlens
