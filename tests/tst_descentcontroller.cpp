@@ -223,6 +223,75 @@ private slots:
         QVERIFY(controller.latest()->gamma == at20->gamma);
     }
 
+    // Options changed along the way (the step, the optimizer) are part of the history: going back before
+    // a change and forward again replays each step with the options it was first taken with, whatever the
+    // panel says now; a step from the past then takes the options chosen now.
+    void replayUsesTheOptionsOfTheFirstPass_data() {
+        QTest::addColumn<int>("back"); // going back to this iteration, then forward to 30
+        QTest::newRow("before both changes") << 5;
+        QTest::newRow("between the changes") << 17;
+        QTest::newRow("at the first change") << 12;
+        QTest::newRow("to the start") << 0;
+    }
+    void replayUsesTheOptionsOfTheFirstPass() {
+        QFETCH(int, back);
+        const Problem problem = demo(6);
+        DescentOptions first = fixedStep(1000), second = first, third = first;
+        second.learningRate = 2e-3;
+        third.optimizer = OptimizerKind::Armijo;
+        third.learningRate = 0.5;
+        // The first pass, in the core: 12 steps, 8 with another step, 10 with Armijo.
+        DescentRun reference(problem, first);
+        for (int k = 0; k < 30; ++k) {
+            if (k == 12)
+                QVERIFY(reference.setOptions(second));
+            if (k == 20)
+                QVERIFY(reference.setOptions(third));
+            QVERIFY(!reference.step());
+        }
+        DescentController controller;
+        controller.setDescentOptions(first);
+        controller.setProblem(problem);
+        QVERIFY(waitIdle(controller));
+        for (const auto &[steps, next] : {std::pair{12, second}, std::pair{8, third}}) {
+            controller.step(steps);
+            QVERIFY(waitIdle(controller));
+            controller.setDescentOptions(next);
+            QVERIFY(waitIdle(controller));
+        }
+        controller.step(10);
+        QVERIFY(waitIdle(controller));
+        QVERIFY(controller.latest()->gamma == reference.gamma());
+        // The panel now says something else again; the history does not care.
+        DescentOptions now = first;
+        now.learningRate = 7e-4;
+        controller.setDescentOptions(now);
+        controller.goToIteration(back);
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, back);
+        controller.goToIteration(30);
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, 30);
+        QVERIFY(controller.latest()->gamma == reference.gamma()); // bit for bit
+        GL_COMPARE_NEAR(controller.latest()->loss, reference.current().loss, 0.0);
+        // A step from the past takes the options chosen now: a new branch.
+        controller.goToIteration(back);
+        QVERIFY(waitIdle(controller));
+        controller.step(1);
+        QVERIFY(waitIdle(controller));
+        DescentRun branch(problem, first);
+        for (int k = 0; k < back; ++k) {
+            if (k == 12)
+                QVERIFY(branch.setOptions(second));
+            if (k == 20)
+                QVERIFY(branch.setOptions(third));
+            QVERIFY(!branch.step());
+        }
+        QVERIFY(branch.setOptions(now));
+        QVERIFY(!branch.step());
+        QVERIFY(controller.latest()->gamma == branch.gamma());
+    }
+
     // Divergence pauses the run, keeps the last finite γ and says what to try.
     void divergencePausesWithASuggestion() {
         DescentController controller;

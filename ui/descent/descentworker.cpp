@@ -36,6 +36,8 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
         emit failed(error);
     m_run = std::make_unique<DescentRun>(*m_problem, m_options);
     m_checkpoints = {m_run->state()};
+    m_optionLog = {{0, m_run->options()}};
+    m_optionsLogged = true;
     m_checkpointEvery = 16;
     m_furthest = 0;
     m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
@@ -103,6 +105,7 @@ void DescentWorker::setUserGradient(const UserGradient &gradient) {
     if (m_run) {
         if (const Status status = m_run->setOptions(options); !status)
             m_message = QString::fromStdString(status.message);
+        m_optionsLogged = false;
         if (m_check.everyIterations > 0 && !m_run->blocked())
             check(m_stopEpoch.load()); // the user's gradient against the numerical one, at once
         publish(false);
@@ -119,6 +122,7 @@ void DescentWorker::setDescentOptions(const DescentOptions &given) {
             emit commandFinished();
             return;
         }
+        m_optionsLogged = false;
     }
     const bool changedWhatIsShown = options.convention != m_options.convention ||
                                     (options.variant != m_options.variant && !m_user.isSet());
@@ -171,6 +175,15 @@ void DescentWorker::keepCheckpoint() {
     }
 }
 
+void DescentWorker::logOptions() {
+    const int iteration = m_run->iteration();
+    if (iteration < m_furthest) // a new branch: the old one's later changes are not its history
+        std::erase_if(m_optionLog,
+                      [iteration](const OptionsChange &change) { return change.iteration > iteration; });
+    if (!std::exchange(m_optionsLogged, true))
+        m_optionLog.push_back({iteration, m_run->options()});
+}
+
 void DescentWorker::goToIteration(int k, quint64 epoch) {
     endChain();
     if (!m_run || epoch != m_stopEpoch.load() || m_checkpoints.empty()) {
@@ -181,9 +194,25 @@ void DescentWorker::goToIteration(int k, quint64 epoch) {
     auto from = std::upper_bound(
         m_checkpoints.begin(), m_checkpoints.end(), k,
         [](int iteration, const DescentRun::State &state) { return iteration < state.iteration; });
-    m_run->restore(*std::prev(from));
-    // Replayed without checks and without new checkpoints: this is the first pass again.
-    while (m_run->iteration() < k && !m_run->step()) {
+    const DescentRun::State &checkpoint = *std::prev(from);
+    // Replayed without checks and without new checkpoints, each step with the options it was first taken
+    // with (changes made at the checkpoint's iteration come after it): this is the first pass again.
+    auto change = m_optionLog.begin();
+    const DescentOptions *before = &change->options;
+    for (; change != m_optionLog.end() && change->iteration < checkpoint.iteration; ++change)
+        before = &change->options;
+    m_run->setOptions(*before);
+    m_run->restore(checkpoint);
+    while (m_run->iteration() < k) {
+        for (; change != m_optionLog.end() && change->iteration == m_run->iteration(); ++change)
+            m_run->setOptions(change->options);
+        if (m_run->step())
+            break;
+    }
+    // A step from here is taken with the options chosen now, if they differ from the ones in effect here.
+    if (change != m_optionLog.end() || !m_optionsLogged) {
+        m_run->setOptions(m_options);
+        m_optionsLogged = false;
     }
     m_rewoundTo = m_run->iteration();
     m_publishedIteration = -1;                // the charts take the whole history up to here again
@@ -250,6 +279,7 @@ void DescentWorker::continueRun(quint64 chain) {
     // chunk is one step, and every step is published.
     while (m_stepsLeft > 0 && m_runEpoch == m_stopEpoch.load() && chunk.elapsed() < kChunkMilliseconds &&
            m_sincePublish.elapsed() < kPublishMilliseconds) {
+        logOptions();
         const auto start = std::chrono::steady_clock::now();
         const std::optional<Termination> blocked = m_run->step();
         if (blocked) {

@@ -53,6 +53,7 @@ private:
     bool check(quint64 epoch); // false when cancelled
     void publish(bool running);
     void keepCheckpoint(); // after a step: the run's state every m_checkpointEvery iterations
+    void logOptions();     // before a step: the options it is taken with, if they changed
     void forgetCheck();    // the latest check no longer describes the gradient or the iterate shown
     // The options with the user's gradient as their source (starting the program for this problem if
     // needed); an error message when the program cannot start.
@@ -68,8 +69,16 @@ private:
     // kCheckpointBytes; when full, every other one goes and the spacing doubles.
     std::vector<DescentRun::State> m_checkpoints;
     int m_checkpointEvery = 16;
-    int m_furthest = 0;   // the furthest iteration of the current branch
-    int m_rewoundTo = -1; // set by goToIteration for the next snapshot
+    // The options each stretch of the branch was stepped with, in order (several at one iteration when they
+    // changed more than once there), so that going back replays every step with its own options.
+    struct OptionsChange {
+        int iteration;
+        DescentOptions options;
+    };
+    std::vector<OptionsChange> m_optionLog;
+    bool m_optionsLogged = true; // the run's options are the log's last entry
+    int m_furthest = 0;          // the furthest iteration of the current branch
+    int m_rewoundTo = -1;        // set by goToIteration for the next snapshot
     quint64 m_generation = 0;
     DescentOptions m_options;
     CheckSettings m_check;

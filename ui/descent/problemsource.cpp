@@ -14,8 +14,9 @@ ProblemSource::ProblemSource(const Parts &parts, QObject *parent)
     , m_parts(parts)
     , m_loader(new ProblemLoader(this)) {
     MessageBar *messages = parts.messages;
-    connect(m_loader, &ProblemLoader::busyChanged, this,
-            [status = parts.status](bool busy) { status->setBusy(busy ? tr("Reading file") : QString(), -1); });
+    connect(m_loader, &ProblemLoader::busyChanged, this, [status = parts.status](bool busy) {
+        status->setBusy(busy ? tr("Reading file") : QString(), -1);
+    });
     connect(m_loader, &ProblemLoader::failed, messages,
             [messages](const QString &message) { messages->showMessage(MessageBar::Kind::Error, message); });
     connect(m_loader, &ProblemLoader::staged, messages, [messages](const QString &notice) {
@@ -72,12 +73,12 @@ void ProblemSource::randomizeGamma(quint64 seed) {
     Problem next = *problem;
     next.gamma = generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed);
     QStringList files(std::begin(m_sources), std::end(m_sources));
-    files[int(MatrixRole::Gamma)].clear(); // γ no longer comes from its file
+    files[int(MatrixRole::Gamma)].clear();                   // γ no longer comes from its file
     const std::optional<GeneratorOptions> recipe = m_recipe; // R and P still the generator's
     adopt(next, files, std::nullopt);
     if (recipe)
-        m_parts.problemPanel->showProblem(next.n(), next.r(),
-                                          tr("generated, seed %1; γ drawn anew (seed %2)").arg(recipe->seed).arg(seed));
+        m_parts.problemPanel->showProblem(
+            next.n(), next.r(), tr("generated, seed %1; γ drawn anew (seed %2)").arg(recipe->seed).arg(seed));
 }
 
 void ProblemSource::adopt(const Problem &problem, const QStringList &files,

@@ -39,7 +39,8 @@ public:
     void randomizeGamma(quint64 seed);
     // Adopts a problem whose matrices came from elsewhere (a session): files names where each came from
     // (or empty), recipe when it was generated.
-    void adopt(const Problem &problem, const QStringList &files, const std::optional<GeneratorOptions> &recipe);
+    void adopt(const Problem &problem, const QStringList &files,
+               const std::optional<GeneratorOptions> &recipe);
     // The generator's options, while R, P and γ are all the generator's.
     std::optional<GeneratorOptions> recipe() const;
     QStringList loadedFiles() const;
