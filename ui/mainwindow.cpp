@@ -6,10 +6,12 @@
 #include "derivationpanel.h"
 #include "descentcontroller.h"
 #include "descentpanel.h"
+#include "descentrecorder.h"
 #include "entrydetaildialog.h"
 #include "fileactions.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
+#include "logchart.h"
 #include "messagebar.h"
 #include "panelsettings.h"
 #include "problempanel.h"
@@ -103,6 +105,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_normalFont = font();
     buildMenus();
     m_docks->fitToContents();
+    m_recorder = new DescentRecorder(
+        m_controller, [this](std::function<void()> done) { whenSettled(done); }, this);
+    m_files->setFigures([this] { return figures(); });
 
     connect(m_descentPanel, &DescentPanel::optionsChanged, this, &MainWindow::applyOptions);
     connect(m_descentPanel, &DescentPanel::speedChanged, m_controller, &DescentController::setStepsPerSecond);
@@ -138,7 +143,12 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_controller, &DescentController::idle, this, [this] { m_status->setBusy(QString(), 0); });
     connect(m_controller, &DescentController::failed, this,
             [this](const QString &message) { m_messages->showMessage(MessageBar::Kind::Error, message); });
+    connect(m_recorder, &DescentRecorder::progress, m_status, &StatusPanel::setBusy);
+    connect(m_recorder, &DescentRecorder::finished, m_messages, [this](const QString &message, bool ok) {
+        m_messages->showMessage(ok ? MessageBar::Kind::Information : MessageBar::Kind::Error, message);
+    });
     connect(m_status, &StatusPanel::cancelRequested, this, [this] {
+        m_recorder->cancel();
         m_controller->pause();
         m_source->loader()->cancel();
         m_status->setBusy(QString(), 0);
@@ -201,6 +211,8 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Save the &deviation…"), m_files, [this] { m_files->saveCheckResult(true); });
     file->addAction(tr("Save s&creenshot…"), m_files, &FileActions::saveScreenshot)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    file->addAction(tr("&Export all figures…"), m_files, &FileActions::exportAllFigures)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -231,6 +243,16 @@ void MainWindow::buildMenus() {
     run->addAction(m_descentPanel->resetAction());
     run->addSeparator();
     run->addAction(m_checkPanel->checkAction());
+    run->addSeparator();
+    run->addAction(tr("Record descent as GIF or &PNGs…"), m_files,
+                   [this] {
+                       QList<QPair<QString, QWidget *>> recordable;
+                       for (HeatmapPanel *panel : m_heatmaps)
+                           recordable.append({tr("Heatmap: %1").arg(panel->viewTitle()), panel->heatmap()});
+                       recordable.append({tr("The whole window"), this});
+                       m_files->recordDescent(m_recorder, recordable);
+                   })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Reading the views"), this, &MainWindow::showHelp)
@@ -298,6 +320,23 @@ bool MainWindow::isSettled() const {
             return false;
     return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_entryDetail->isBusy() &&
            !m_derivation->isBusy();
+}
+
+QList<Figure> MainWindow::figures() const {
+    QList<Figure> list;
+    for (int k = 0; k < 3; ++k)
+        list << heatmapFigure(m_heatmaps[k]->heatmap(),
+                              QStringLiteral("heatmap%1-%2").arg(k + 1).arg(m_heatmaps[k]->viewFileStem()),
+                              m_heatmaps[k]->viewTitle());
+    const char *chartNames[] = {"chart-loss", "chart-deviation", "chart-gradient-norm", "chart-taylor-slope"};
+    for (int k = 0; k < 4; ++k)
+        list << chartFigure(m_charts->charts()[k]->chart(), m_charts->charts()[k],
+                            QLatin1String(chartNames[k]));
+    const std::pair<InstrumentPanel *, const char *> instruments[] = {
+        {m_taylor, "taylor-test"}, {m_sweep, "step-sweep"}, {m_profile, "line-profile"}};
+    for (const auto &[panel, name] : instruments)
+        list << chartFigure(panel->chart(), panel->figure(), QLatin1String(name));
+    return list;
 }
 
 void MainWindow::whenSettled(const std::function<void()> &done) {

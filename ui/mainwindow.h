@@ -1,5 +1,6 @@
 #pragma once
 
+#include "figures.h"
 #include "generators.h"
 #include "gradientprogram.h"
 #include "problemloader.h"
@@ -30,6 +31,7 @@ class SweepPanel;
 class TaylorPanel;
 class DescentController;
 class DescentPanel;
+class DescentRecorder;
 class HeatmapPanel;
 class MessageBar;
 class ProblemPanel;
@@ -50,7 +52,9 @@ public:
     // The user's gradient in place of the formula: a file's (n×r, at the current γ) or a program's.
     void useGradientFile(const QString &path);
     void useGradientProgram(const GradientProgramOptions &options);
-    bool isSettled() const; // nothing computing, loading or painting
+    bool isSettled() const;        // nothing computing, loading or painting
+    QList<Figure> figures() const; // every heatmap and chart, for export
+    DescentRecorder *recorder() const { return m_recorder; }
     // Calls done once isSettled() holds (checked on the event loop, never by blocking).
     void whenSettled(const std::function<void()> &done);
 
@@ -100,6 +104,7 @@ private:
     MessageBar *m_messages;
     FileActions *m_files;
     ProblemSource *m_source;
+    DescentRecorder *m_recorder;
     StatusPanel *m_status;
     QSplitter *m_heatmapSplitter, *m_verticalSplitter;
     ControlDocks *m_docks;

@@ -2,6 +2,10 @@
 // demo problem (or on --R/--P/--gamma files), saves it as PNG and exits; this works offscreen.
 #include "checkpanel.h"
 #include "descentcontroller.h"
+#include "descentrecorder.h"
+#include "figures.h"
+#include "heatmappanel.h"
+#include "heatmapwidget.h"
 #include "mainwindow.h"
 #include "messagebar.h"
 
@@ -43,6 +47,11 @@ struct LaunchOptions {
     QString gradientFile;
     std::optional<GradientProgramOptions> gradientProgram;
     std::vector<std::pair<MatrixRole, QString>> files;
+    QString exportDirectory; // --export-dir: every figure as SVG, PNG and CSV
+    QString recordPath;      // --record: descent as a GIF (or PNG frames into a folder)
+    int recordEvery = 1, recordFrames = 30;
+    int recordTarget = 0; // 0–2 the heatmaps, 3 the window
+    bool batch() const { return takeScreenshot || !exportDirectory.isEmpty() || !recordPath.isEmpty(); }
 };
 
 // Qt's own options (QGuiApplication's), accepted here so that the check below does not refuse them; the
@@ -124,8 +133,47 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("gradient-format"),
         QStringLiteral("Files exchanged with the program: npy, csv or mtx."), QStringLiteral("FORMAT"),
         QStringLiteral("npy"));
-    parser.addOptions({help, version, screenshot, steps, size, r, p, gamma, variant, tab, presentation, at,
-                       gradient, gradientCmd, gradientFormat, gradientTimeout});
+    const QCommandLineOption exportDir(
+        QStringLiteral("export-dir"),
+        QStringLiteral(
+            "Write every heatmap and chart as SVG, PNG (twice its size) and CSV into DIR, and exit."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption record(
+        QStringLiteral("record"),
+        QStringLiteral(
+            "After the steps, record descent into FILE.gif (or PNG frames into a folder) and exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption recordEvery(QStringLiteral("record-every"),
+                                         QStringLiteral("Descent steps between two recorded frames (1)."),
+                                         QStringLiteral("K"), QStringLiteral("1"));
+    const QCommandLineOption recordFrames(QStringLiteral("record-frames"),
+                                          QStringLiteral("Frames to record at most, 1 to 10000 (30)."),
+                                          QStringLiteral("N"), QStringLiteral("30"));
+    const QCommandLineOption recordWhat(
+        QStringLiteral("record-what"),
+        QStringLiteral("What to record: heatmap1, heatmap2, heatmap3 or window (heatmap1)."),
+        QStringLiteral("WHAT"), QStringLiteral("heatmap1"));
+    parser.addOptions({help,
+                       version,
+                       screenshot,
+                       steps,
+                       size,
+                       r,
+                       p,
+                       gamma,
+                       variant,
+                       tab,
+                       presentation,
+                       at,
+                       gradient,
+                       gradientCmd,
+                       gradientFormat,
+                       gradientTimeout,
+                       exportDir,
+                       record,
+                       recordEvery,
+                       recordFrames,
+                       recordWhat});
     parser.addOptions(qtOwnOptions());
 
     if (!parser.parse(arguments))
@@ -200,6 +248,23 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
                             .arg(launch.steps)
                             .arg(parser.value(at)));
     }
+    launch.exportDirectory = parser.value(exportDir);
+    launch.recordPath = parser.value(record);
+    bool everyOk = false, framesOk = false;
+    launch.recordEvery = parser.value(recordEvery).toInt(&everyOk);
+    launch.recordFrames = parser.value(recordFrames).toInt(&framesOk);
+    if (!everyOk || launch.recordEvery < 1 || launch.recordEvery > 1'000'000)
+        return fail(QStringLiteral("--record-every needs a whole number from 1 to 1000000, got \"%1\"")
+                        .arg(parser.value(recordEvery)));
+    if (!framesOk || launch.recordFrames < 1 || launch.recordFrames > 10'000)
+        return fail(QStringLiteral("--record-frames needs a whole number from 1 to 10000, got \"%1\"")
+                        .arg(parser.value(recordFrames)));
+    launch.recordTarget = int(QStringList{QStringLiteral("heatmap1"), QStringLiteral("heatmap2"),
+                                          QStringLiteral("heatmap3"), QStringLiteral("window")}
+                                  .indexOf(parser.value(recordWhat)));
+    if (launch.recordTarget < 0)
+        return fail(QStringLiteral("--record-what must be heatmap1, heatmap2, heatmap3 or window; got \"%1\"")
+                        .arg(parser.value(recordWhat)));
     launch.presentation = parser.isSet(presentation);
     launch.takeScreenshot = parser.isSet(screenshot);
     launch.screenshotFile = parser.value(screenshot);
@@ -224,7 +289,7 @@ int main(int argc, char *argv[]) {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/gradlens.svg")));
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.gradlens.GradientLens"));
 
-    const bool takeScreenshot = launch.takeScreenshot;
+    const bool takeScreenshot = launch.batch();
     MainWindow window(takeScreenshot ? MainWindow::Settings::Ignore : MainWindow::Settings::Remember);
     if (takeScreenshot)
         window.resize(launch.size);
@@ -300,9 +365,38 @@ int main(int argc, char *argv[]) {
                     window.whenSettled([&] {
                         // One more turn of the event loop so that every widget has painted the last snapshot.
                         QTimer::singleShot(50, &app, [&] {
-                            if (!window.grab().save(target, "PNG"))
+                            if (!target.isEmpty() && !window.grab().save(target, "PNG"))
                                 status = fail(QStringLiteral("could not write %1").arg(target));
-                            app.exit(status);
+                            int written = 0;
+                            if (status == 0 && !launch.exportDirectory.isEmpty())
+                                if (const Status exported = exportFigures(
+                                        window.figures(), launch.exportDirectory, 2.0, &written);
+                                    !exported)
+                                    status = fail(QString::fromStdString(exported.message));
+                                else
+                                    std::fprintf(stderr, "Exported %d figures to %s.\n", written,
+                                                 qPrintable(launch.exportDirectory));
+                            if (status != 0 || launch.recordPath.isEmpty())
+                                return app.exit(status);
+                            DescentRecorder::Options options;
+                            options.target = launch.recordTarget < 3
+                                                 ? static_cast<QWidget *>(
+                                                       window.heatmapPanel(launch.recordTarget)->heatmap())
+                                                 : &window;
+                            options.everySteps = launch.recordEvery;
+                            options.maxFrames = launch.recordFrames;
+                            options.path = launch.recordPath;
+                            options.pngSequence =
+                                !launch.recordPath.endsWith(QStringLiteral(".gif"), Qt::CaseInsensitive);
+                            QObject::connect(window.recorder(), &DescentRecorder::finished, &app,
+                                             [&](const QString &message, bool ok) {
+                                                 if (!ok)
+                                                     status = fail(message);
+                                                 else
+                                                     std::fprintf(stderr, "%s\n", qPrintable(message));
+                                                 app.exit(status);
+                                             });
+                            window.recorder()->start(options);
                         });
                     });
                 });

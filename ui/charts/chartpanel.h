@@ -24,6 +24,7 @@ public:
     LogChart *deviationChart() const { return m_deviation; }
     LogChart *gradientChart() const { return m_gradient; }
     LogChart *slopeChart() const { return m_slope; }
+    QList<LogChart *> charts() const { return {m_loss, m_deviation, m_gradient, m_slope}; }
 
 protected:
     void resizeEvent(QResizeEvent *event) override;

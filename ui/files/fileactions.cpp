@@ -2,15 +2,21 @@
 
 #include "checkpanel.h"
 #include "descentcontroller.h"
+#include "descentrecorder.h"
 #include "gradientprogramdialog.h"
 #include "matrixio.h"
 #include "messagebar.h"
+#include "recorddialog.h"
 #include "savefile.h"
 
 #include <QBuffer>
+#include <QClipboard>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QInputDialog>
+#include <QMenu>
 #include <QWidget>
 
 namespace gradlens {
@@ -202,6 +208,108 @@ void FileActions::saveScreenshot() {
         !written)
         return failed(QString::fromStdString(written.message));
     saved(tr("the screenshot"), path);
+}
+
+void FileActions::setFigures(std::function<QList<Figure>()> figures) {
+    m_figures = std::move(figures);
+    const QList<Figure> all = m_figures();
+    for (int k = 0; k < all.size(); ++k) {
+        QWidget *widget = all[k].widget;
+        widget->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(widget, &QWidget::customContextMenuRequested, this, [this, k, widget](const QPoint &at) {
+            const Figure figure = m_figures().value(k);
+            auto *menu = new QMenu(widget);
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->addAction(tr("Export as &PNG…"), this, [this, figure] { exportFigure(figure, false); });
+            menu->addAction(tr("Export as &SVG…"), this, [this, figure] { exportFigure(figure, true); });
+            menu->addAction(tr("&Copy image"), this, [this, figure] { copyFigure(figure); });
+            menu->addAction(tr("Save the &data as CSV…"), this, [this, figure] { saveFigureData(figure); });
+            menu->popup(widget->mapToGlobal(at));
+        });
+    }
+}
+
+void FileActions::exportFigure(const Figure &figure, bool svg) {
+    QSize pixels = figure.widget->size() * 2;
+    if (!svg) {
+        bool ok = false;
+        const int width = QInputDialog::getInt(m_parts.window, tr("Export %1").arg(figure.title),
+                                               tr("Width of the PNG in pixels (the height follows):"),
+                                               pixels.width(), 16, 16000, 100, &ok);
+        if (!ok)
+            return;
+        pixels = QSize(width, std::max(1, qRound(double(width) * figure.widget->height() /
+                                                 std::max(1, figure.widget->width()))));
+    }
+    const QString suffix = svg ? QStringLiteral("svg") : QStringLiteral("png");
+    const QString path =
+        chooseSavePath(tr("Export %1").arg(figure.title), figure.name + QLatin1Char('.') + suffix,
+                       svg ? tr("SVG images (*.svg)") : tr("PNG images (*.png)"), suffix);
+    if (path.isEmpty())
+        return;
+    const Status written =
+        svg ? exportSvg(figure.widget, path, figure.title) : exportPng(figure.widget, path, pixels);
+    if (!written)
+        return failed(QString::fromStdString(written.message));
+    saved(svg ? tr("%1 as SVG").arg(figure.title)
+              : tr("%1 as a %2×%3 PNG").arg(figure.title).arg(pixels.width()).arg(pixels.height()),
+          path);
+}
+
+void FileActions::copyFigure(const Figure &figure) {
+    QGuiApplication::clipboard()->setImage(renderFigure(figure.widget, figure.widget->size() * 2));
+    m_parts.messages->showMessage(
+        MessageBar::Kind::Information,
+        tr("Copied %1 to the clipboard (at twice its size on screen).").arg(figure.title));
+}
+
+void FileActions::saveFigureData(const Figure &figure) {
+    const QString path =
+        chooseSavePath(tr("Save the data of %1").arg(figure.title), figure.name + QStringLiteral(".csv"),
+                       tr("CSV (*.csv)"), QStringLiteral("csv"));
+    if (path.isEmpty())
+        return;
+    if (const Status written = figure.saveCsv(path); !written)
+        return failed(QString::fromStdString(written.message));
+    saved(tr("the data of %1").arg(figure.title), path);
+}
+
+void FileActions::exportAllFigures() {
+    const QString directory =
+        QFileDialog::getExistingDirectory(m_parts.window, tr("Export every figure into"), m_lastDirectory);
+    if (directory.isEmpty())
+        return;
+    m_lastDirectory = directory;
+    int written = 0;
+    if (const Status status = exportFigures(m_figures(), directory, 2.0, &written); !status)
+        return failed(QString::fromStdString(status.message));
+    saved(tr("%1 figures as SVG, PNG and CSV").arg(written), directory);
+}
+
+void FileActions::recordDescent(DescentRecorder *recorder,
+                                const QList<QPair<QString, QWidget *>> &recordable) {
+    QStringList names;
+    for (const auto &[name, widget] : recordable)
+        names << name;
+    RecordDialog dialog(names, m_parts.window);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    DescentRecorder::Options options;
+    options.target = recordable.value(dialog.target()).second;
+    options.everySteps = dialog.everySteps();
+    options.maxFrames = dialog.frames();
+    options.frameMilliseconds = dialog.frameMilliseconds();
+    options.pngSequence = dialog.pngSequence();
+    if (options.pngSequence) {
+        options.path =
+            QFileDialog::getExistingDirectory(m_parts.window, tr("Write the frames into"), m_lastDirectory);
+        if (!options.path.isEmpty())
+            m_lastDirectory = options.path;
+    } else
+        options.path = chooseSavePath(tr("Record descent as"), QStringLiteral("descent.gif"),
+                                      tr("GIF images (*.gif)"), QStringLiteral("gif"));
+    if (!options.path.isEmpty())
+        recorder->start(options);
 }
 
 } // namespace gradlens

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backgroundjob.h"
+#include "figures.h"
 #include "gradientprogram.h"
 #include "problemloader.h"
 
@@ -13,6 +14,7 @@ namespace gradlens {
 
 class CheckPanel;
 class DescentController;
+class DescentRecorder;
 class MessageBar;
 
 // The window's dealings with files: choosing and opening R, P and γ, the user's own gradient (a file, read
@@ -49,6 +51,16 @@ public:
     QString chooseSavePath(const QString &title, const QString &name, const QString &filter,
                            const QString &suffix);
 
+    // The figures (heatmaps and charts), asked for anew each time (a heatmap's view may have changed); each
+    // gets a context menu: export as PNG or SVG, copy, save its data as CSV.
+    void setFigures(std::function<QList<Figure>()> figures);
+    void exportFigure(const Figure &figure, bool svg);
+    void copyFigure(const Figure &figure);
+    void saveFigureData(const Figure &figure);
+    void exportAllFigures();
+    // Asks what to record (recordable: names and widgets, e.g. the heatmaps and the window) and where.
+    void recordDescent(DescentRecorder *recorder, const QList<QPair<QString, QWidget *>> &recordable);
+
     QString lastDirectory() const { return m_lastDirectory; }
     void setLastDirectory(const QString &directory) { m_lastDirectory = directory; }
 
@@ -57,6 +69,7 @@ private:
     void failed(const QString &message);
 
     Parts m_parts;
+    std::function<QList<Figure>()> m_figures;
     BackgroundJob m_readGradient;
     QString m_lastDirectory;
     bool m_userGradient = false;          // the user's gradient replaces the formula

@@ -51,6 +51,26 @@ HeatmapPanel::HeatmapPanel(ViewKind initial, QWidget *parent)
             [this](int row, int column) { emit cellClicked(view(), row, column); });
 }
 
+QString HeatmapPanel::viewTitle() const {
+    return titleOf(m_view);
+}
+
+QString HeatmapPanel::viewFileStem() const {
+    static const char *const stems[] = {"residual",
+                                        "gradient",
+                                        "deviation",
+                                        "R",
+                                        "P",
+                                        "outer",
+                                        "weighted-residual",
+                                        "gamma",
+                                        "gradient-term1",
+                                        "gradient-term2",
+                                        "numeric-gradient"};
+    static_assert(std::size(stems) == std::size_t(ViewKind::NumericGradient) + 1);
+    return QLatin1String(stems[int(m_view)]);
+}
+
 ViewKind HeatmapPanel::view() const {
     return m_view;
 }

@@ -24,6 +24,8 @@ public:
     void setView(ViewKind kind);
     HeatmapWidget *heatmap() const { return m_heatmap; }
     bool isBusy() const; // computing or painting
+    QString viewTitle() const;
+    QString viewFileStem() const; // "residual", "gradient", … for exported files
 
 signals:
     void cellClicked(gradlens::ViewKind view, int row, int column);

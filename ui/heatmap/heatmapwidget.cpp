@@ -1,6 +1,7 @@
 #include "heatmapwidget.h"
 
 #include "colormap.h"
+#include "figures.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -88,7 +89,7 @@ QFont HeatmapWidget::titleFont() const {
 
 QString HeatmapWidget::titleText() const {
     // The size goes first when the panel is narrow (a projector's 1280 × 800): the name matters more.
-    const QString menu = m_titleMenuHint.isEmpty() ? QString() : QStringLiteral(" ▾");
+    const QString menu = m_titleMenuHint.isEmpty() || isExporting(this) ? QString() : QStringLiteral(" ▾");
     if (!m_matrix)
         return m_title + menu;
     const QString sized =
@@ -120,6 +121,8 @@ void HeatmapWidget::setTitleMenuHint(const QString &tooltip) {
 }
 
 QString HeatmapWidget::footerText() const {
+    if (isExporting(this)) // a figure: no hint about the mouse, no readout of where it happened to be
+        return QString();
     return m_readout.isEmpty() ? tr("hover for values · wheel to zoom") : m_readout;
 }
 

@@ -37,7 +37,9 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     m_legend->setTextFormat(Qt::RichText);
     m_legend->setAlignment(Qt::AlignHCenter);
     m_legend->setObjectName(QStringLiteral("legend"));
-    auto *chartAndLegend = new QVBoxLayout;
+    m_figure = new QWidget; // the chart and its legend: what "export figure" draws
+    auto *chartAndLegend = new QVBoxLayout(m_figure);
+    chartAndLegend->setContentsMargins(0, 0, 0, 0);
     chartAndLegend->addWidget(m_view, 1);
     chartAndLegend->addWidget(m_legend);
     m_controls = new QHBoxLayout;
@@ -50,7 +52,7 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     auto *content = new QWidget;
     m_layout = new QBoxLayout(QBoxLayout::LeftToRight, content);
     m_layout->setContentsMargins(0, 0, 0, 0);
-    m_layout->addLayout(chartAndLegend, 1);
+    m_layout->addWidget(m_figure, 1);
     m_layout->addLayout(side);
     m_scroll = scrollingArea(content);
     auto *layout = new QVBoxLayout(this);

@@ -29,7 +29,9 @@ public:
     bool isBusy() const { return m_job.isBusy(); }
     QString caption() const;
     QChart *chart() const;
-    QString legendText() const; // the legend below the chart, as rich text
+    QString legendText() const;                  // the legend below the chart, as rich text
+    QWidget *figure() const { return m_figure; } // the chart with its legend
+    bool hasResult() const { return m_drawn; }
 
 signals:
     void computed();
@@ -68,6 +70,7 @@ private:
     QScrollArea *m_scroll;
     QLabel *m_caption;
     QChartView *m_view;
+    QWidget *m_figure;
     QHBoxLayout *m_controls;
     BackgroundJob m_job;
     SnapshotPointer m_computedFor; // the snapshot of the result shown or being computed
