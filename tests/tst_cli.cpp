@@ -349,7 +349,8 @@ private slots:
         QFile history(path("h.csv"));
         QVERIFY(history.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = history.readAll().trimmed().split('\n');
-        QCOMPARE(lines.first(), QByteArray("iteration,loss,grad_norm,step"));
+        QCOMPARE(lines.first(),
+                 QByteArray("iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations"));
         QCOMPARE(lines.size(), run.json.value("iterations").toInt() + 2);
         MatrixXd gamma;
         QVERIFY(readMatrix(path("g.mtx").toStdString(), gamma).ok);
@@ -744,7 +745,8 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
         QCOMPARE(lines.size(), 3002); // the header, iteration 0, and 3000 steps
-        QCOMPARE(lines.first(), QByteArray("iteration,loss,grad_norm,step"));
+        QCOMPARE(lines.first(),
+                 QByteArray("iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations"));
         QVERIFY(lines.last().startsWith("3000,"));
         QVERIFY(lines[1].startsWith("0,"));
     }
