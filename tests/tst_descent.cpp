@@ -364,6 +364,8 @@ private slots:
                      test::describe(curvature, options.wolfeCurvature * std::abs(slope), 0).constData());
         }
         QVERIFY(run.iteration() >= 10);
+        // the state holds γ and 2m correction vectors
+        QVERIFY(run.state().bytes() >= sizeof(double) * std::size_t(run.gamma().size()) * (1 + 2 * 10));
     }
 
     // The counts agree with a gradient source that counts its calls; f is counted with each gradient

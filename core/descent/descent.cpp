@@ -467,8 +467,10 @@ std::optional<Termination> DescentRun::lbfgsSearch(MatrixXd &candidate, double &
     using Vector = Eigen::VectorXd;
     OptimizerState &state = m_optimizerState;
     const Eigen::Index size = m_gamma.size();
-    if (state.lbfgsPairs == 0)
+    if (state.lbfgsPairs == 0) {
         state.lbfgs.reset(int(size), m_options.lbfgsMemory);
+        state.lbfgsCapacity = m_options.lbfgsMemory;
+    }
     const Vector start = Eigen::Map<const Vector>(m_gamma.data(), size);
     Vector gradient = Eigen::Map<const Vector>(m_current.gradient.data(), size);
     Vector direction;
@@ -535,6 +537,12 @@ std::optional<Termination> DescentRun::lbfgsSearch(MatrixXd &candidate, double &
 
 double DescentRun::convergenceThreshold() const {
     return std::max(m_options.gradientTolerance, m_options.relativeTolerance * m_initialGradientNorm);
+}
+
+std::size_t DescentRun::State::bytes() const {
+    const auto entries = gamma.size() * (1 + 2 * Eigen::Index(optimizer.lbfgsCapacity)) +
+                         optimizer.velocity.size() + optimizer.secondMoment.size();
+    return sizeof(double) * std::size_t(entries) + sizeof(State);
 }
 
 DescentRun::State DescentRun::state() const {

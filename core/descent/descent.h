@@ -65,8 +65,8 @@ struct DescentOptions {
     // (|Δf| ≤ 4ε|f|); 0 never stops for that.
     int stagnationIterations = 10;
     // Momentum, Nesterov and Adam. β of momentum and Nesterov (0.7, not the textbook 0.9: β bounds the rate
-    // at about √β per step, and on this objective 0.9 took three times the iterations; see the README's
-    // table); Adam's β₁, β₂ and ε.
+    // at about √β per step, and on this objective 0.9 took two to three times the iterations; see the
+    // README's table); Adam's β₁, β₂ and ε.
     double momentum = 0.7;
     double adamBeta1 = 0.9, adamBeta2 = 0.999, adamEpsilon = 1e-8;
     // gd, momentum, Nesterov, Adam: the step after k steps of the optimizer is t₀ / (1 + k·stepDecay); 0
@@ -169,12 +169,14 @@ public:
     // deterministic for a fixed thread count).
     // What momentum, Nesterov, Adam and L-BFGS carry from step to step.
     struct OptimizerState {
+        OptimizerState() { lbfgs.reset(0, 1); } // (a BFGSMat is indeterminate until reset)
         int steps = 0;            // taken by this optimizer since it started afresh (the decay's k)
         double baseStep = 0;      // t₀, once chosen (0: not yet)
         Eigen::MatrixXd velocity; // momentum, Nesterov: v; Adam: the first moment m (n×r; empty at start)
         Eigen::MatrixXd secondMoment;   // Adam: s (n×r)
         LBFGSpp::BFGSMat<double> lbfgs; // L-BFGS: the correction pairs (s, y) and the two-loop product
         int lbfgsPairs = 0;             // pairs held (≤ lbfgsMemory)
+        int lbfgsCapacity = 0;          // pairs it has room for (lbfgsMemory once L-BFGS has stepped)
     };
     struct State {
         Eigen::MatrixXd gamma;
@@ -183,6 +185,8 @@ public:
         int unchangedSteps = 0; // towards stagnation
         IterationRecord record; // of that iteration
         OptimizerState optimizer;
+        // Bytes its matrices hold, to keep many states within a budget: L-BFGS's pairs are 2m times γ.
+        std::size_t bytes() const;
     };
     State state() const;
     // Back (or forward) to a state of this run: γ re-evaluated, the history cut after its iteration (and
