@@ -450,6 +450,12 @@ private slots:
                                           "--direction-files", path("dense/gamma.mtx"), "--grid", "3"});
         QCOMPARE(files.exitCode, 0);
         QCOMPARE(files.json.value("directions").toArray().at(0).toString(), QString("file:gamma_star.mtx"));
+        const Run overwrite =
+            cli(QStringList{"slice"} + m_files +
+                QStringList{"--direction-files", path("dense/gamma_star.mtx"), "--direction-files",
+                            path("dense/gamma.mtx"), "--out", path("dense/gamma_star.mtx")});
+        QCOMPARE(overwrite.exitCode, 2);
+        QVERIFY2(overwrite.err.contains("refusing to overwrite an input"), overwrite.err.constData());
     }
 
     void divergenceIsReported() {

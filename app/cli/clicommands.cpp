@@ -903,13 +903,15 @@ QString fileIdentity(QString path) {
 // Before anything is read or computed: an output may not be an input (it would destroy it) and two outputs
 // may not share a file (one would silently replace the other).
 void checkOutputPaths(const QCommandLineParser &parser) {
-    static const QStringList inputs = {"R", "P", "gamma"};
+    static const QStringList inputs = {"R", "P", "gamma", "gamma-star", "direction-files"};
     static const QStringList outputs = {
         "grad-out", "residual-out", "deviation-out", "numeric-out", "gamma-out", "history-out", "out"};
     QList<std::pair<QString, QString>> seen; // identity, option
     for (const QString &input : inputs)
-        if (parser.optionNames().contains(input) && !parser.value(input).isEmpty())
-            seen.append({fileIdentity(parser.value(input)), input});
+        if (parser.optionNames().contains(input))
+            for (const QString &value : parser.values(input)) // (--direction-files comes twice)
+                if (!value.isEmpty())
+                    seen.append({fileIdentity(value), input});
     for (const QString &output : outputs) {
         if (!parser.optionNames().contains(output) || parser.value(output).isEmpty())
             continue;
