@@ -305,6 +305,8 @@ private slots:
         QVERIFY(zero.gamma == gd.gamma);
         for (std::size_t k = 0; k < gd.history.size(); ++k)
             GL_COMPARE_NEAR(zero.history[k].loss, gd.history[k].loss, 0.0);
+        for (std::size_t k = 1; k < gd.history.size(); ++k) // t₀/(1 + k·decay), k steps before this one
+            GL_COMPARE_NEAR(gd.history[k].step, 1e-3 / (1 + double(k - 1) * 0.1), 1e-18);
     }
 
     // n = r = 1, R = P = 1, γ = 2: f = (4 − 1)² = 9, G = 2(M + M)γ = 24. Adam's first moments are
