@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 # *recommends* libqt6opengl6-dev, yet Qt6Charts' CMake package requires Qt6OpenGL.
 packages=(
     g++ cmake ninja-build pkg-config make  # toolchain (make: the fuzz and example builds)
-    libeigen3-dev                          # core
+    libeigen3-dev liblbfgspp-dev           # core (LBFGSpp: L-BFGS's correction pairs and Wolfe search)
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libxkbcommon-dev  # ui
     libmatio-dev zlib1g-dev                # MATLAB .mat files (zlib: the .mat structure check inflates)
     qt6-svg-dev libgif-dev                 # figures: SVG export (Qt SVG), animated GIFs of descent (giflib)

@@ -349,11 +349,113 @@ private slots:
         QFile history(path("h.csv"));
         QVERIFY(history.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = history.readAll().trimmed().split('\n');
-        QCOMPARE(lines.first(), QByteArray("iteration,loss,grad_norm,step"));
+        QCOMPARE(lines.first(),
+                 QByteArray("iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations"));
         QCOMPARE(lines.size(), run.json.value("iterations").toInt() + 2);
         MatrixXd gamma;
         QVERIFY(readMatrix(path("g.mtx").toStdString(), gamma).ok);
         QCOMPARE(gamma.rows(), Eigen::Index(30));
+    }
+
+    // compare races optimizers from the same start: one JSON entry each, and the long CSV.
+    void compareRacesTheOptimizers() {
+        const Run run =
+            cli(QStringList{"compare"} + m_files +
+                QStringList{"--optimizers", "armijo,lbfgs,adam,exact", "--iterations", "300", "--tolerance",
+                            "0", "--relative-tolerance", "1e-6", "--out", path("race.csv")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray runs = run.json.value("runs").toArray();
+        QCOMPARE(runs.size(), 4);
+        QStringList seen;
+        int rows = 0;
+        for (const QJsonValue &value : runs) {
+            const QJsonObject entry = value.toObject();
+            seen << entry.value("optimizer").toString();
+            for (const char *field : {"iterations", "function_evaluations", "gradient_evaluations",
+                                      "evaluations", "seconds", "final_loss", "final_grad_norm"})
+                QVERIFY2(entry.value(field).isDouble(), field);
+            QCOMPARE(entry.value("evaluations").toDouble(),
+                     entry.value("function_evaluations").toDouble() +
+                         entry.value("gradient_evaluations").toDouble());
+            QVERIFY(entry.value("function_evaluations").toDouble() > entry.value("iterations").toDouble());
+            rows += entry.value("iterations").toInt() + 1;
+        }
+        QCOMPARE(seen, QStringList({"armijo", "lbfgs", "adam", "exact"}));
+        QCOMPARE(runs[1].toObject().value("termination").toString(), QString("converged"));
+        QFile csv(path("race.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.first(),
+                 QByteArray(
+                     "optimizer,iteration,function_evaluations,gradient_evaluations,seconds,loss,grad_norm"));
+        QCOMPARE(lines.size(), rows + 1);
+        QVERIFY(lines[1].startsWith("armijo,0,1,1,"));
+    }
+
+    void compareRefusesAnUnknownOptimizer() {
+        const Run run = cli(QStringList{"compare"} + m_files + QStringList{"--optimizers", "gd,rmsprop"});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("unknown optimizer \"rmsprop\""), run.err.constData());
+        QVERIFY2(run.err.contains("gd, armijo, exact, momentum, nesterov, adam, lbfgs"), run.err.constData());
+        QVERIFY(run.out.isEmpty());
+    }
+
+    // descend reports its evaluations, with every optimizer.
+    void descendCountsEvaluations_data() {
+        QTest::addColumn<QString>("optimizer");
+        for (const char *name : {"momentum", "nesterov", "adam", "lbfgs"})
+            QTest::newRow(name) << QString(name);
+    }
+    void descendCountsEvaluations() {
+        QFETCH(QString, optimizer);
+        const Run run = cli(QStringList{"descend", "--optimizer", optimizer, "--iterations", "20"} + m_files);
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.json.value("optimizer").toString(), optimizer);
+        QVERIFY(run.json.value("final_loss").toDouble() < run.json.value("initial_loss").toDouble());
+        QVERIFY(run.json.value("function_evaluations").toInt() > run.json.value("iterations").toInt());
+        QVERIFY(run.json.value("gradient_evaluations").toInt() > run.json.value("iterations").toInt());
+    }
+
+    // slice: the 15 coefficients, the grid's minimum, and a, b, f as CSV.
+    void sliceWritesTheGrid() {
+        const Run run = cli(QStringList{"slice"} + m_files +
+                            QStringList{"--grid", "21", "--extent", "0.5", "--out", path("slice.csv")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.json.value("coefficients").toArray().size(), 15);
+        QCOMPARE(run.json.value("directions").toArray(), QJsonArray({"gradient", "random"}));
+        const Run eval = cli(QStringList{"eval"} + m_files);
+        const double f = eval.json.value("loss").toDouble();
+        GL_COMPARE_NEAR(run.json.value("center_loss").toDouble(), f, 1e-12 * f);
+        QVERIFY(run.json.value("grid_min").toObject().value("f").toDouble() < f);
+        QFile csv(path("slice.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.first(), QByteArray("a,b,f"));
+        QCOMPARE(lines.size(), 21 * 21 + 1);
+        // (0, 0) is the grid's middle point: f(γ)
+        const QList<QByteArray> middle = lines[1 + 10 * 21 + 10].split(',');
+        GL_COMPARE_NEAR(middle[0].toDouble(), 0.0, 0.0);
+        GL_COMPARE_NEAR(middle[2].toDouble(), f, 1e-12 * f);
+
+        const Run planted = cli(QStringList{"slice"} + m_files +
+                                QStringList{"--directions", "planted,random", "--gamma-star",
+                                            path("dense/gamma_star.mtx"), "--grid", "3"});
+        QCOMPARE(planted.exitCode, 0);
+        const Run noStar =
+            cli(QStringList{"slice"} + m_files + QStringList{"--directions", "planted,random"});
+        QCOMPARE(noStar.exitCode, 2);
+        QVERIFY2(noStar.err.contains("--gamma-star"), noStar.err.constData());
+        const Run files = cli(QStringList{"slice"} + m_files +
+                              QStringList{"--direction-files", path("dense/gamma_star.mtx"),
+                                          "--direction-files", path("dense/gamma.mtx"), "--grid", "3"});
+        QCOMPARE(files.exitCode, 0);
+        QCOMPARE(files.json.value("directions").toArray().at(0).toString(), QString("file:gamma_star.mtx"));
+        const Run overwrite =
+            cli(QStringList{"slice"} + m_files +
+                QStringList{"--direction-files", path("dense/gamma_star.mtx"), "--direction-files",
+                            path("dense/gamma.mtx"), "--out", path("dense/gamma_star.mtx")});
+        QCOMPARE(overwrite.exitCode, 2);
+        QVERIFY2(overwrite.err.contains("refusing to overwrite an input"), overwrite.err.constData());
     }
 
     void divergenceIsReported() {
@@ -744,7 +846,8 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
         QCOMPARE(lines.size(), 3002); // the header, iteration 0, and 3000 steps
-        QCOMPARE(lines.first(), QByteArray("iteration,loss,grad_norm,step"));
+        QCOMPARE(lines.first(),
+                 QByteArray("iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations"));
         QVERIFY(lines.last().startsWith("3000,"));
         QVERIFY(lines[1].startsWith("0,"));
     }

@@ -1,7 +1,9 @@
 #include "descent.h"
 #include "generators.h"
 #include "gradientforms.h"
+#include "instruments.h"
 #include "planted.h"
+#include "race.h"
 
 #include "testhelpers.h"
 #include <Eigen/QR>
@@ -16,6 +18,18 @@ namespace {
 
 Problem planted(int n, int r, double noise = 0.0, WeightKind kind = WeightKind::Nonnegative) {
     return test::generatedProblem(n, r, kind, TargetKind::Planted, 17, noise);
+}
+
+void addOptimizerRows() {
+    QTest::addColumn<int>("optimizer");
+    for (OptimizerKind kind :
+         {OptimizerKind::GradientDescent, OptimizerKind::Armijo, OptimizerKind::Exact,
+          OptimizerKind::Momentum, OptimizerKind::Nesterov, OptimizerKind::Adam, OptimizerKind::LBFGS})
+        QTest::newRow(std::string(optimizerName(kind)).c_str()) << int(kind);
+}
+
+Eigen::VectorXd flat(const MatrixXd &m) {
+    return Eigen::Map<const Eigen::VectorXd>(m.data(), m.size());
 }
 
 } // namespace
@@ -210,17 +224,15 @@ private slots:
     }
 
     // Back to an iteration and forward again retraces the run bit for bit (Armijo's trial step included).
-    void restoreRetracesTheRun_data() {
-        QTest::addColumn<int>("optimizer");
-        QTest::newRow("armijo") << int(OptimizerKind::Armijo);
-        QTest::newRow("fixed step") << int(OptimizerKind::GradientDescent);
-    }
+    // (Velocity, Adam's moments and L-BFGS's pairs included.)
+    void restoreRetracesTheRun_data() { addOptimizerRows(); }
     void restoreRetracesTheRun() {
         QFETCH(int, optimizer);
         const Problem problem = planted(20, 2, 0.1);
         DescentOptions options;
         options.optimizer = OptimizerKind(optimizer);
         options.learningRate = optimizer == int(OptimizerKind::Armijo) ? 0.05 : 1e-3;
+        options.gradientTolerance = 0;
         DescentRun run(problem, options);
         DescentRun::State at10;
         for (int k = 1; k <= 30; ++k) {
@@ -240,8 +252,223 @@ private slots:
         QVERIFY(run.gamma() == gamma30); // bit for bit
         GL_COMPARE_NEAR(run.current().loss, loss30, 0.0);
         QCOMPARE(run.history().size(), history30.size());
-        for (std::size_t k = 0; k < history30.size(); ++k)
+        for (std::size_t k = 0; k < history30.size(); ++k) {
             GL_COMPARE_NEAR(run.history()[k].step, history30[k].step, 0.0);
+            QCOMPARE(run.history()[k].functionEvaluations, history30[k].functionEvaluations);
+            QCOMPARE(run.history()[k].gradientEvaluations, history30[k].gradientEvaluations);
+        }
+    }
+
+    // Every optimizer, at its defaults, brings a small planted problem to ‖G‖ ≤ 1e-6·‖G₀‖ (gd with a step
+    // below 1/L of this problem).
+    void optimizersConvergeOnAPlantedProblem_data() { addOptimizerRows(); }
+    void optimizersConvergeOnAPlantedProblem() {
+        QFETCH(int, optimizer);
+        const GeneratedProblem generated =
+            generateProblem(test::generatorOptions(20, 2, WeightKind::Dense, TargetKind::Planted, 3, 0.0));
+        DescentOptions options;
+        options.optimizer = OptimizerKind(optimizer);
+        options.learningRate = 2e-3;
+        options.maxIterations = 20000;
+        options.gradientTolerance = 0;
+        options.relativeTolerance = 1e-6;
+        const DescentSummary summary = descend(generated.problem, options);
+        QVERIFY2(summary.termination == Termination::Converged, summary.message.c_str());
+        const double distance = distanceToPlanted(summary.gamma, generated.gammaStar);
+        QVERIFY2(distance < 1e-3 * generated.gammaStar.norm(),
+                 test::describe(distance, 0, 1e-3 * generated.gammaStar.norm()).constData());
+        QCOMPARE(summary.functionEvaluations, summary.history.back().functionEvaluations);
+        QCOMPARE(summary.gradientEvaluations, summary.history.back().gradientEvaluations);
+    }
+
+    // With β = 0 heavy ball and Nesterov are gradient descent, bit for bit.
+    void zeroMomentumIsGradientDescent_data() {
+        QTest::addColumn<int>("optimizer");
+        QTest::newRow("momentum") << int(OptimizerKind::Momentum);
+        QTest::newRow("nesterov") << int(OptimizerKind::Nesterov);
+    }
+    void zeroMomentumIsGradientDescent() {
+        QFETCH(int, optimizer);
+        const Problem problem = test::generatedProblem(25, 3, WeightKind::Dense, TargetKind::Random, 8);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::GradientDescent;
+        options.learningRate = 1e-3;
+        options.stepDecay = 0.1;
+        options.maxIterations = 30;
+        options.gradientTolerance = 0;
+        const DescentSummary gd = descend(problem, options);
+        options.optimizer = OptimizerKind(optimizer);
+        options.momentum = 0;
+        options.scaleStep = false;
+        const DescentSummary zero = descend(problem, options);
+        QCOMPARE(zero.iterations, 30);
+        QVERIFY(zero.gamma == gd.gamma);
+        for (std::size_t k = 0; k < gd.history.size(); ++k)
+            GL_COMPARE_NEAR(zero.history[k].loss, gd.history[k].loss, 0.0);
+        for (std::size_t k = 1; k < gd.history.size(); ++k) // t₀/(1 + k·decay), k steps before this one
+            GL_COMPARE_NEAR(gd.history[k].step, 1e-3 / (1 + double(k - 1) * 0.1), 1e-18);
+    }
+
+    // n = r = 1, R = P = 1, γ = 2: f = (4 − 1)² = 9, G = 2(M + M)γ = 24. Adam's first moments are
+    // m̂ = G, ŝ = G², so γ₁ = 2 − 0.1·24/(24 + 1e-8) = 1.9000000000416666…
+    void adamFirstStepByHand() {
+        const Problem problem{MatrixXd::Constant(1, 1, 1.0), MatrixXd::Constant(1, 1, 1.0),
+                              MatrixXd::Constant(1, 1, 2.0)};
+        DescentOptions options;
+        options.optimizer = OptimizerKind::Adam;
+        options.scaleStep = false;
+        options.learningRate = 0.1;
+        DescentRun run(problem, options);
+        GL_COMPARE_NEAR(run.current().loss, 9.0, 0.0);
+        GL_COMPARE_NEAR(run.current().gradient(0, 0), 24.0, 0.0);
+        QVERIFY(!run.step());
+        GL_COMPARE_NEAR(run.gamma()(0, 0), 1.9000000000416666, 4e-16);
+        GL_COMPARE_NEAR(run.history().back().step, 0.1, 0.0);
+    }
+
+    // Scaled to the problem, Adam's first move is as long as the exact line search's, times the factor.
+    void adamScaledFirstMove() {
+        const Problem problem = planted(30, 3, 0.1, WeightKind::Dense);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::Adam;
+        DescentRun run(problem, options);
+        const LineProfile profile = lineProfile(problem, run.current().gradient);
+        const double expected = 0.5 * profile.exactMinimizer * run.gradientNorm(); // Adam's default factor
+        QVERIFY(!run.step());
+        const double moved = (run.gamma() - problem.gamma).norm();
+        GL_COMPARE_NEAR(moved, expected, 1e-6 * expected); // each entry moves t₀·|G|/(|G| + ε)
+    }
+
+    // Each accepted L-BFGS step satisfies the strong Wolfe conditions along its direction.
+    void lbfgsStepsSatisfyTheWolfeConditions() {
+        const Problem problem = planted(25, 3, 0.05, WeightKind::Dense);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::LBFGS;
+        options.gradientTolerance = 0;
+        DescentRun run(problem, options);
+        for (int k = 0; k < 40; ++k) {
+            const MatrixXd gamma = run.gamma(), G = run.current().gradient;
+            const double loss = run.current().loss;
+            const auto stopped = run.step();
+            if (stopped) { // only once converged to rounding
+                QVERIFY2(run.gradientNorm() < 1e-8 * run.history().front().gradientNorm,
+                         run.message().c_str());
+                break;
+            }
+            const double t = run.history().back().step;
+            const Eigen::VectorXd direction = flat(run.gamma() - gamma) / t;
+            const double slope = flat(G).dot(direction);
+            QVERIFY(slope < 0);
+            const double bound = loss + options.wolfeSufficientDecrease * t * slope;
+            QVERIFY2(run.current().loss <= bound, test::describe(run.current().loss, bound, 0).constData());
+            const double curvature = std::abs(flat(run.current().gradient).dot(direction));
+            QVERIFY2(curvature <= options.wolfeCurvature * std::abs(slope) * (1 + 1e-12),
+                     test::describe(curvature, options.wolfeCurvature * std::abs(slope), 0).constData());
+        }
+        QVERIFY(run.iteration() >= 10);
+        // the state holds γ and 2m correction vectors
+        QVERIFY(run.state().bytes() >= sizeof(double) * std::size_t(run.gamma().size()) * (1 + 2 * 10));
+    }
+
+    // The counts agree with a gradient source that counts its calls; f is counted with each gradient
+    // (a fused pass), and alone for Armijo's trials and the exact step's quartic.
+    void evaluationCountsMatchACountingWrapper_data() { addOptimizerRows(); }
+    void evaluationCountsMatchACountingWrapper() {
+        QFETCH(int, optimizer);
+        const Problem problem = planted(15, 2, 0.1, WeightKind::Dense);
+        std::int64_t calls = 0;
+        DescentOptions options;
+        options.optimizer = OptimizerKind(optimizer);
+        options.learningRate = 1e-3;
+        options.maxIterations = 25;
+        options.gradientTolerance = 0;
+        options.gradientSourceName = "counting";
+        options.gradientSource = [&](const MatrixXd &gamma, MatrixXd &gradient) {
+            ++calls;
+            gradient =
+                gradientVariant(problem.R, problem.P, gamma, GradientVariant::Correct, Convention::Full);
+            return Status::success();
+        };
+        const DescentSummary summary = descend(problem, options);
+        QCOMPARE(summary.iterations, 25);
+        QCOMPARE(summary.gradientEvaluations, calls);
+        const IterationRecord &last = summary.history.back();
+        QCOMPARE(last.gradientEvaluations, calls);
+        const std::int64_t k = summary.iterations;
+        switch (OptimizerKind(optimizer)) {
+        case OptimizerKind::GradientDescent:
+        case OptimizerKind::LBFGS: // every line-search trial is a fused pass
+            QCOMPARE(last.functionEvaluations, calls);
+            break;
+        case OptimizerKind::Momentum:
+        case OptimizerKind::Nesterov:
+        case OptimizerKind::Adam: // the step's scale: one quartic
+            QCOMPARE(calls, k + 1);
+            QCOMPARE(last.functionEvaluations, calls + 1);
+            break;
+        case OptimizerKind::Exact:
+            QCOMPARE(calls, k + 1);
+            QCOMPARE(last.functionEvaluations, calls + k);
+            break;
+        case OptimizerKind::Armijo:
+            QCOMPARE(calls, k + 1);
+            QVERIFY(last.functionEvaluations >= calls + k);
+            break;
+        }
+    }
+
+    // Another optimizer mid-run starts afresh from the current γ: the same steps as a new run from there.
+    void switchingOptimizerStartsItAfresh() {
+        Problem problem = planted(20, 2, 0.1, WeightKind::Dense);
+        DescentOptions options;
+        options.optimizer = OptimizerKind::Momentum;
+        options.gradientTolerance = 0;
+        DescentRun run(problem, options);
+        for (int k = 0; k < 5; ++k)
+            QVERIFY(!run.step());
+        for (OptimizerKind next : {OptimizerKind::Adam, OptimizerKind::LBFGS, OptimizerKind::Momentum}) {
+            options.optimizer = next;
+            QVERIFY(run.setOptions(options).ok);
+            Problem here = problem;
+            here.gamma = run.gamma();
+            DescentRun fresh(here, options);
+            for (int k = 0; k < 5; ++k) {
+                QVERIFY(!run.step());
+                QVERIFY(!fresh.step());
+            }
+            QVERIFY(run.gamma() == fresh.gamma());
+        }
+    }
+
+    // A race runs each optimizer from the same start and keeps every record with its time.
+    void raceKeepsEveryRecord() {
+        const Problem problem = planted(15, 2, 0.1, WeightKind::Dense);
+        std::vector<DescentOptions> runs(3);
+        runs[0].optimizer = OptimizerKind::Armijo;
+        runs[1].optimizer = OptimizerKind::LBFGS;
+        runs[2].optimizer = OptimizerKind::Nesterov;
+        for (DescentOptions &options : runs)
+            options.maxIterations = 20;
+        const std::vector<RaceRun> results = race(problem, runs);
+        QCOMPARE(results.size(), std::size_t(3));
+        QCOMPARE(results[1].optimizer, std::string("lbfgs"));
+        for (const RaceRun &run : results) {
+            QCOMPARE(run.records.size(), std::size_t(run.summary.iterations + 1));
+            QCOMPARE(run.seconds.size(), run.records.size());
+            GL_COMPARE_NEAR(run.records.front().loss, results[0].records.front().loss, 0.0);
+            for (std::size_t k = 1; k < run.records.size(); ++k) {
+                QVERIFY(run.seconds[k] >= run.seconds[k - 1]);
+                QVERIFY(run.records[k].functionEvaluations > run.records[k - 1].functionEvaluations);
+            }
+            QCOMPARE(run.records.back().gradientEvaluations, run.summary.gradientEvaluations);
+        }
+        const std::string csv = raceToCsv(results);
+        QVERIFY(csv.starts_with("optimizer,iteration,function_evaluations,gradient_evaluations,seconds,loss,"
+                                "grad_norm\narmijo,0,1,1,"));
+        bool stop = false;
+        const std::vector<RaceRun> cancelled = race(problem, runs, [&] { return stop = true; });
+        QCOMPARE(cancelled.size(), std::size_t(1));
+        QCOMPARE(cancelled[0].summary.termination, Termination::Stopped);
     }
 
     // The exact line search takes the minimiser of f(γ − tG) along each gradient: no sampled step is lower.
@@ -386,6 +613,12 @@ private slots:
         QTest::newRow("negative iterations") << 0.1 << -2 << 0.0 << false << "iteration limit";
         QTest::newRow("negative tolerance") << 0.1 << 10 << -1.0 << false << "tolerance";
         QTest::newRow("bad problem") << 0.1 << 10 << 0.0 << true << "R is 3×3, expected 4×4";
+        QTest::newRow("momentum 1") << 0.1 << 10 << 0.0 << false << "momentum β must be in [0, 1)";
+        QTest::newRow("Adam β₂ 1") << 0.1 << 10 << 0.0 << false << "β₂ must be in [0, 1)";
+        QTest::newRow("Adam ε 0") << 0.1 << 10 << 0.0 << false << "ε must be";
+        QTest::newRow("negative decay") << 0.1 << 10 << 0.0 << false << "step decay";
+        QTest::newRow("no memory") << 0.1 << 10 << 0.0 << false << "L-BFGS memory";
+        QTest::newRow("c₂ below c₁") << 0.1 << 10 << 0.0 << false << "c₂ must be in (c₁, 1)";
     }
     void invalidInput() {
         QFETCH(double, learningRate);
@@ -400,15 +633,29 @@ private slots:
         options.learningRate = learningRate;
         options.maxIterations = iterations;
         options.gradientTolerance = tolerance;
+        const QByteArray row = QTest::currentDataTag();
+        if (row == "momentum 1")
+            options.momentum = 1;
+        else if (row == "Adam β₂ 1")
+            options.adamBeta2 = 1;
+        else if (row == "Adam ε 0")
+            options.adamEpsilon = 0;
+        else if (row == "negative decay")
+            options.stepDecay = -1;
+        else if (row == "no memory")
+            options.lbfgsMemory = 0;
+        else if (row == "c₂ below c₁")
+            options.wolfeCurvature = 1e-5;
         const DescentSummary summary = descend(problem, options);
         QCOMPARE(summary.termination, Termination::InvalidInput);
         QVERIFY2(QString::fromStdString(summary.message).contains(message), summary.message.c_str());
     }
 
     void historyCsv() {
-        const std::vector<IterationRecord> history{{0, 2.5, 1.0, 0.0}, {1, 0.1, 0.25, 0.5}};
+        const std::vector<IterationRecord> history{{0, 2.5, 1.0, 0.0, 1, 1}, {1, 0.1, 0.25, 0.5, 4, 2}};
         QCOMPARE(QString::fromStdString(historyToCsv(history)),
-                 QString("iteration,loss,grad_norm,step\n0,2.5,1,0\n1,0.10000000000000001,0.25,0.5\n"));
+                 QString("iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations\n"
+                         "0,2.5,1,0,1,1\n1,0.10000000000000001,0.25,0.5,4,2\n"));
     }
 };
 

@@ -9,10 +9,12 @@
 #include "gradientforms.h"
 #include "gradientprogram.h"
 #include "instruments.h"
+#include "landscapeslice.h"
 #include "matrixio.h"
 #include "numericgradient.h"
 #include "planted.h"
 #include "problem.h"
+#include "race.h"
 #include "savefile.h"
 
 #include <QCommandLineParser>
@@ -461,29 +463,77 @@ QJsonObject runProfile(const QCommandLineParser &parser, int &) {
 
 // ---- descend ---------------------------------------------------------------------------------------------
 
-QJsonObject runDescend(const QCommandLineParser &parser, int &) {
+// The settings descend and compare share: limits, tolerances, the convention and every optimizer's
+// parameters (the optimizer itself is each command's own).
+DescentOptions descentSettings(const QCommandLineParser &parser) {
+    constexpr double kMax = std::numeric_limits<double>::max();
     DescentOptions options;
-    options.optimizer = choiceOption(parser, "optimizer", "gd, armijo, exact", parseOptimizer);
-    options.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(),
-                                        std::numeric_limits<double>::max(), "> 0");
+    options.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(), kMax, "> 0");
     options.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
-    options.gradientTolerance =
-        doubleOption(parser, "tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
+    options.gradientTolerance = doubleOption(parser, "tolerance", 0.0, kMax, "≥ 0");
     options.convention = convention(parser);
-    options.relativeTolerance =
-        doubleOption(parser, "relative-tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
+    options.relativeTolerance = doubleOption(parser, "relative-tolerance", 0.0, kMax, "≥ 0");
+    options.momentum = doubleOption(parser, "momentum", 0.0, 1.0, "in [0, 1)");
+    options.adamBeta1 = doubleOption(parser, "beta1", 0.0, 1.0, "in [0, 1)");
+    options.adamBeta2 = doubleOption(parser, "beta2", 0.0, 1.0, "in [0, 1)");
+    options.adamEpsilon = doubleOption(parser, "epsilon", std::numeric_limits<double>::min(), kMax, "> 0");
+    options.stepDecay = doubleOption(parser, "step-decay", 0.0, kMax, "≥ 0");
+    options.scaleStep = !parser.isSet("fixed-step");
+    options.stepScaleFactor = doubleOption(parser, "step-scale", 0.0, kMax, "≥ 0");
+    options.lbfgsMemory = static_cast<int>(integerOption(parser, "memory", 1, 1000));
+    return options;
+}
+
+QList<QCommandLineOption> descentSettingOptions(const QString &defaultIterations) {
+    return {
+        QCommandLineOption(
+            "lr",
+            "Learning rate: gd's step, armijo's first trial step, and the step t₀ of momentum, "
+            "nesterov and adam with --fixed-step.",
+            "X", "0.01"),
+        QCommandLineOption("iterations", "Iteration limit.", "K", defaultIterations),
+        QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
+        QCommandLineOption("relative-tolerance",
+                           "Or when it is at most this times the starting gradient norm (0: off).", "T", "0"),
+        QCommandLineOption("momentum", "β of momentum and nesterov.", "B", "0.7"),
+        QCommandLineOption("beta1", "Adam's β₁.", "B", "0.9"),
+        QCommandLineOption("beta2", "Adam's β₂.", "B", "0.999"),
+        QCommandLineOption("epsilon", "Adam's ε.", "E", "1e-8"),
+        QCommandLineOption("step-decay",
+                           "gd, momentum, nesterov, adam: step t₀/(1 + k·D) at step k (0: fixed).", "D", "0"),
+        QCommandLineOption(
+            "step-scale",
+            "momentum, nesterov, adam: t₀ is this times the exact line-search step along −G at "
+            "the start (for adam, per entry: a first move as long); 0: 0.25 for momentum and "
+            "nesterov, 0.5 for adam.",
+            "F", "0"),
+        QCommandLineOption("fixed-step", "momentum, nesterov, adam: t₀ = --lr instead of the scaled step."),
+        QCommandLineOption("memory", "lbfgs: correction pairs kept.", "M", "10"),
+    };
+}
+
+// --gamma-star, n×r like γ; nullopt without the option.
+std::optional<Eigen::MatrixXd> plantedFactor(const QCommandLineParser &parser, const Problem &problem) {
+    if (!parser.isSet("gamma-star"))
+        return std::nullopt;
+    Eigen::MatrixXd gammaStar = readInput(parser.value("gamma-star"));
+    if (gammaStar.rows() != problem.n() || gammaStar.cols() != problem.r())
+        throw InputError{QStringLiteral("%1: γ* is %2×%3, expected %4×%5 like γ")
+                             .arg(parser.value("gamma-star"))
+                             .arg(gammaStar.rows())
+                             .arg(gammaStar.cols())
+                             .arg(problem.n())
+                             .arg(problem.r())};
+    return gammaStar;
+}
+
+QJsonObject runDescend(const QCommandLineParser &parser, int &) {
+    DescentOptions options = descentSettings(parser);
+    options.optimizer = choiceOption(parser, "optimizer", fromStd(optimizerChoices()), parseOptimizer);
+    if (Status valid = options.validate(); !valid)
+        throw InputError{fromStd(valid.message)};
     const Problem problem = loadProblem(parser);
-    std::optional<Eigen::MatrixXd> gammaStar;
-    if (parser.isSet("gamma-star")) {
-        gammaStar = readInput(parser.value("gamma-star"));
-        if (gammaStar->rows() != problem.n() || gammaStar->cols() != problem.r())
-            throw InputError{QStringLiteral("%1: γ* is %2×%3, expected %4×%5 like γ")
-                                 .arg(parser.value("gamma-star"))
-                                 .arg(gammaStar->rows())
-                                 .arg(gammaStar->cols())
-                                 .arg(problem.n())
-                                 .arg(problem.r())};
-    }
+    const std::optional<Eigen::MatrixXd> gammaStar = plantedFactor(parser, problem);
     // The user's program at every γ: descent follows it instead of the formula.
     const std::unique_ptr<GradientProgram> program = gradientProgram(parser, problem);
     if (program) {
@@ -525,6 +575,8 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
             {"gradient_calls", program ? program->calls() : 0},
             {"convention", conventionName(options.convention)},
             {"iterations", summary.iterations},
+            {"function_evaluations", static_cast<double>(summary.functionEvaluations)},
+            {"gradient_evaluations", static_cast<double>(summary.gradientEvaluations)},
             {"initial_loss", number(summary.initialLoss)},
             {"final_loss", number(summary.finalLoss)},
             {"final_grad_norm", number(summary.finalGradientNorm)},
@@ -535,6 +587,141 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
              gammaStar ? QJsonValue(number(distanceToPlanted(problem.gamma, *gammaStar))) : QJsonValue()},
             {"distance_to_planted",
              gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
+}
+
+// ---- compare ---------------------------------------------------------------------------------------------
+
+QJsonObject runCompare(const QCommandLineParser &parser, int &) {
+    const DescentOptions settings = descentSettings(parser);
+    std::vector<DescentOptions> runs;
+    for (const QString &name : parser.value("optimizers").split(',')) {
+        const auto kind = parseOptimizer(toStd(name.trimmed()));
+        if (!kind)
+            throw InputError{QStringLiteral("--optimizers: unknown optimizer \"%1\"; valid names: %2")
+                                 .arg(name.trimmed(), fromStd(optimizerChoices()))};
+        runs.push_back(settings);
+        runs.back().optimizer = *kind;
+    }
+    if (Status valid = settings.validate(); !valid)
+        throw InputError{fromStd(valid.message)};
+    const Problem problem = loadProblem(parser);
+    const std::vector<RaceRun> results = race(problem, runs);
+    if (parser.isSet("out"))
+        if (Status status = writeTextFile(toStd(parser.value("out")), raceToCsv(results)); !status)
+            throw InputError{QStringLiteral("--out: %1").arg(fromStd(status.message))};
+    QJsonArray array;
+    for (const RaceRun &run : results) {
+        if (run.summary.termination == Termination::InvalidInput)
+            throw InputError{fromStd(run.summary.message)};
+        const auto f = static_cast<double>(run.summary.functionEvaluations);
+        const auto g = static_cast<double>(run.summary.gradientEvaluations);
+        array.append(
+            QJsonObject{{"optimizer", fromStd(run.optimizer)},
+                        {"iterations", run.summary.iterations},
+                        {"function_evaluations", f},
+                        {"gradient_evaluations", g},
+                        {"evaluations", f + g},
+                        {"seconds", run.totalSeconds},
+                        {"final_loss", number(run.summary.finalLoss)},
+                        {"final_grad_norm", number(run.summary.finalGradientNorm)},
+                        {"termination", fromStd(std::string(terminationName(run.summary.termination)))},
+                        {"message", fromStd(run.summary.message)}});
+    }
+    return {{"n", static_cast<double>(problem.n())},
+            {"r", static_cast<double>(problem.r())},
+            {"convention", conventionName(settings.convention)},
+            {"runs", array}};
+}
+
+// ---- slice -----------------------------------------------------------------------------------------------
+
+QJsonObject runSlice(const QCommandLineParser &parser, int &) {
+    const Convention chosen = convention(parser);
+    const double extent = doubleOption(parser, "extent", std::numeric_limits<double>::min(),
+                                       std::numeric_limits<double>::max(), "> 0");
+    const int points = static_cast<int>(integerOption(parser, "grid", 2, 4001));
+    const Problem problem = loadProblem(parser);
+    const std::optional<Eigen::MatrixXd> gammaStar = plantedFactor(parser, problem);
+    Eigen::MatrixXd D1, D2;
+    QJsonArray directions;
+    const QStringList files = parser.values("direction-files");
+    if (!files.isEmpty()) {
+        if (parser.isSet("directions"))
+            throw InputError{"--directions and --direction-files exclude each other"};
+        if (files.size() != 2)
+            throw InputError{QStringLiteral("--direction-files: expected two files (the option given twice), "
+                                            "got %1")
+                                 .arg(files.size())};
+        for (const auto &[file, D] : {std::pair{files[0], &D1}, std::pair{files[1], &D2}}) {
+            *D = readInput(file);
+            if (D->rows() != problem.n() || D->cols() != problem.r())
+                throw InputError{QStringLiteral("%1: the direction is %2×%3, expected %4×%5 like γ")
+                                     .arg(file)
+                                     .arg(D->rows())
+                                     .arg(D->cols())
+                                     .arg(problem.n())
+                                     .arg(problem.r())};
+            if (Status finite = checkFinite(*D, "D"); !finite)
+                throw InputError{file + ": " + fromStd(finite.message)};
+            directions.append("file:" + QFileInfo(file).fileName());
+        }
+    } else {
+        const QStringList names = parser.value("directions").split(',');
+        if (names.size() != 2)
+            throw InputError{
+                QStringLiteral("--directions: expected two names separated by a comma, got \"%1\"")
+                    .arg(parser.value("directions"))};
+        SliceDirectionOptions options;
+        auto parse = [&](const QString &name) {
+            const auto kind = parseSliceDirection(toStd(name.trimmed()));
+            if (!kind)
+                throw InputError{
+                    QStringLiteral("--directions: expected gradient, random or planted, got \"%1\"")
+                        .arg(name.trimmed())};
+            directions.append(name.trimmed());
+            return *kind;
+        };
+        options.first = parse(names[0]);
+        options.second = parse(names[1]);
+        options.seed = static_cast<std::uint64_t>(
+            integerOption(parser, "seed", 0, std::numeric_limits<long long>::max()));
+        options.gammaStar = gammaStar ? &*gammaStar : nullptr;
+        options.convention = chosen;
+        if (Status made = sliceDirections(problem, options, D1, D2); !made)
+            throw InputError{QStringLiteral("--directions: %1").arg(fromStd(made.message))};
+    }
+    const SliceCoefficients coefficients = sliceCoefficients(problem, D1, D2, chosen);
+    const SliceGrid grid = sliceGrid(coefficients, extent, points);
+    if (parser.isSet("out")) {
+        std::string text = "a,b,f\n";
+        for (Eigen::Index j = 0; j < grid.f.cols(); ++j)
+            for (Eigen::Index i = 0; i < grid.f.rows(); ++i)
+                text += formatDouble(grid.a[std::size_t(i)]) + "," + formatDouble(grid.b[std::size_t(j)]) +
+                        "," + formatDouble(grid.f(i, j)) + "\n";
+        if (Status status = writeTextFile(toStd(parser.value("out")), text); !status)
+            throw InputError{QStringLiteral("--out: %1").arg(fromStd(status.message))};
+    }
+    QJsonArray terms;
+    for (int degree = 0; degree <= 4; ++degree)
+        for (int bPower = 0; bPower <= degree; ++bPower)
+            terms.append(QJsonObject{
+                {"a_power", degree - bPower},
+                {"b_power", bPower},
+                {"value",
+                 number(coefficients.c[std::size_t(SliceCoefficients::index(degree - bPower, bPower))])}});
+    return {
+        {"n", static_cast<double>(problem.n())},
+        {"r", static_cast<double>(problem.r())},
+        {"convention", conventionName(chosen)},
+        {"directions", directions},
+        {"direction_norms", QJsonArray{number(D1.norm()), number(D2.norm())}},
+        {"gamma_norm", number(problem.gamma.norm())},
+        {"extent", extent},
+        {"grid", points},
+        {"coefficients", terms},
+        {"center_loss", number(coefficients.c[0])},
+        {"grid_min", QJsonObject{{"a", grid.minimumA}, {"b", grid.minimumB}, {"f", number(grid.minimum)}}},
+        {"grid_max", number(grid.maximum)}};
 }
 
 // ---- bench -----------------------------------------------------------------------------------------------
@@ -635,26 +822,47 @@ std::vector<Command> commands() {
              gradientProgramOptions()),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
-         withProblem(
-             {QCommandLineOption(
-                  "optimizer",
-                  "gd (fixed step), armijo (backtracking) or exact (the exact step: f along −G is "
-                  "a quartic).",
-                  "name", "armijo"),
-              QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
-              QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
-              QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
-              QCommandLineOption("relative-tolerance",
-                                 "Or when it is at most this times the starting gradient norm (0: off).", "T",
-                                 "0"),
-              QCommandLineOption("gamma-star",
-                                 "The planted γ*: report the distance to it up to rotation (Procrustes).",
-                                 "file"),
-              QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
-              QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
-                                 "file")},
-             gradientProgramOptions()),
+         withProblem({QCommandLineOption(
+                          "optimizer",
+                          "gd (fixed step), armijo (backtracking), exact (the exact step: f along −G is "
+                          "a quartic), momentum (heavy ball), nesterov, adam or lbfgs (strong Wolfe "
+                          "line search).",
+                          "name", "armijo"),
+                      QCommandLineOption(
+                          "gamma-star",
+                          "The planted γ*: report the distance to it up to rotation (Procrustes).", "file"),
+                      QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
+                      QCommandLineOption("history-out",
+                                         "Write iteration, loss, grad_norm, step, function_evaluations, "
+                                         "gradient_evaluations as CSV here.",
+                                         "file")},
+                     descentSettingOptions("100") + gradientProgramOptions()),
          runDescend},
+        {"compare", "Race optimizers from the same start: iterations, evaluations and time of each.",
+         withProblem({QCommandLineOption("optimizers",
+                                         "Comma-separated names among gd, armijo, exact, momentum, nesterov, "
+                                         "adam, lbfgs.",
+                                         "names", "gd,armijo,momentum,nesterov,adam,lbfgs,exact"),
+                      QCommandLineOption("out",
+                                         "Write optimizer, iteration, function_evaluations, "
+                                         "gradient_evaluations, seconds, loss, grad_norm as CSV here.",
+                                         "file")},
+                     descentSettingOptions("1000")),
+         runCompare},
+        {"slice", "f on the plane γ + a·D1 + b·D2: its 15 coefficients and a grid.",
+         withProblem(
+             {QCommandLineOption("directions",
+                                 "Two of gradient (−G), random, planted (γ* − γ, needs --gamma-star), "
+                                 "comma-separated.",
+                                 "D1,D2", "gradient,random"),
+              QCommandLineOption("direction-files",
+                                 "D1 and D2 from files (n×r like γ): give the option twice.", "file"),
+              QCommandLineOption("gamma-star", "The planted γ*, for the planted direction.", "file"),
+              QCommandLineOption("extent", "The grid spans −A … A in a and in b.", "A", "1"),
+              QCommandLineOption("grid", "Points per side of the grid.", "N", "101"),
+              QCommandLineOption("seed", "Seed of the random direction.", "S", "1"),
+              QCommandLineOption("out", "Write a, b, f as CSV here.", "file")}),
+         runSlice},
         {"taylor", "Taylor remainder test: slope 2 when the gradient is right, 1 when it is wrong.",
          withProblem(
              {variantCommandOption(), gradientCommandOption(),
@@ -695,13 +903,15 @@ QString fileIdentity(QString path) {
 // Before anything is read or computed: an output may not be an input (it would destroy it) and two outputs
 // may not share a file (one would silently replace the other).
 void checkOutputPaths(const QCommandLineParser &parser) {
-    static const QStringList inputs = {"R", "P", "gamma"};
+    static const QStringList inputs = {"R", "P", "gamma", "gamma-star", "direction-files"};
     static const QStringList outputs = {
         "grad-out", "residual-out", "deviation-out", "numeric-out", "gamma-out", "history-out", "out"};
     QList<std::pair<QString, QString>> seen; // identity, option
     for (const QString &input : inputs)
-        if (parser.optionNames().contains(input) && !parser.value(input).isEmpty())
-            seen.append({fileIdentity(parser.value(input)), input});
+        if (parser.optionNames().contains(input))
+            for (const QString &value : parser.values(input)) // (--direction-files comes twice)
+                if (!value.isEmpty())
+                    seen.append({fileIdentity(value), input});
     for (const QString &output : outputs) {
         if (!parser.optionNames().contains(output) || parser.value(output).isEmpty())
             continue;

@@ -5,6 +5,11 @@
 
 #include "matrixio.h"
 
+// Param.h first, in a block of its own: the line search's header uses it without including it.
+#include <LBFGSpp/Param.h>
+
+#include <LBFGSpp/LineSearchNocedalWright.h>
+
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -16,11 +21,30 @@ using Eigen::MatrixXd;
 
 namespace {
 
-constexpr NameTable<OptimizerKind, 3> kOptimizerNames{{
+constexpr NameTable<OptimizerKind, 7> kOptimizerNames{{
     {OptimizerKind::GradientDescent, "gd"},
     {OptimizerKind::Armijo, "armijo"},
     {OptimizerKind::Exact, "exact"},
+    {OptimizerKind::Momentum, "momentum"},
+    {OptimizerKind::Nesterov, "nesterov"},
+    {OptimizerKind::Adam, "adam"},
+    {OptimizerKind::LBFGS, "lbfgs"},
 }};
+
+// The user's gradient failing inside LBFGSpp's line search: carried out of it as an exception.
+struct GradientFailure {
+    std::string message;
+};
+
+// Whether a change of options leaves the optimizer's carried state meaningful.
+bool sameOptimizerSettings(const DescentOptions &a, const DescentOptions &b) {
+    return a.optimizer == b.optimizer && a.learningRate == b.learningRate && a.momentum == b.momentum &&
+           a.adamBeta1 == b.adamBeta1 && a.adamBeta2 == b.adamBeta2 && a.adamEpsilon == b.adamEpsilon &&
+           a.stepDecay == b.stepDecay && a.scaleStep == b.scaleStep &&
+           a.stepScaleFactor == b.stepScaleFactor && a.lbfgsMemory == b.lbfgsMemory &&
+           a.wolfeSufficientDecrease == b.wolfeSufficientDecrease && a.wolfeCurvature == b.wolfeCurvature &&
+           a.wolfeMaxEvaluations == b.wolfeMaxEvaluations;
+}
 
 std::string formatNumber(double value) {
     std::ostringstream text;
@@ -43,6 +67,10 @@ std::string_view optimizerName(OptimizerKind kind) {
 
 std::optional<OptimizerKind> parseOptimizer(std::string_view name) {
     return parseName(kOptimizerNames, name);
+}
+
+std::string optimizerChoices() {
+    return joinNames(kOptimizerNames);
 }
 
 std::string_view terminationName(Termination termination) {
@@ -68,12 +96,14 @@ std::string_view terminationName(Termination termination) {
 }
 
 std::string historyCsvHeader() {
-    return "iteration,loss,grad_norm,step\n";
+    return "iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations\n";
 }
 
 std::string historyCsvRow(const IterationRecord &record) {
     return std::to_string(record.iteration) + "," + formatDouble(record.loss) + "," +
-           formatDouble(record.gradientNorm) + "," + formatDouble(record.step) + "\n";
+           formatDouble(record.gradientNorm) + "," + formatDouble(record.step) + "," +
+           std::to_string(record.functionEvaluations) + "," + std::to_string(record.gradientEvaluations) +
+           "\n";
 }
 
 std::string historyToCsv(const std::vector<IterationRecord> &history) {
@@ -117,6 +147,30 @@ Status DescentOptions::validate() const {
         return Status::failure("Armijo needs at least one backtracking step");
     if (stagnationIterations < 0)
         return Status::failure("stagnation limit must be ≥ 0");
+    if (!(momentum >= 0 && momentum < 1))
+        return Status::failure("momentum β must be in [0, 1), got " + formatNumber(momentum));
+    if (!(adamBeta1 >= 0 && adamBeta1 < 1))
+        return Status::failure("Adam's β₁ must be in [0, 1), got " + formatNumber(adamBeta1));
+    if (!(adamBeta2 >= 0 && adamBeta2 < 1))
+        return Status::failure("Adam's β₂ must be in [0, 1), got " + formatNumber(adamBeta2));
+    if (!(adamEpsilon > 0) || !std::isfinite(adamEpsilon))
+        return Status::failure("Adam's ε must be a finite number > 0, got " + formatNumber(adamEpsilon));
+    if (!(stepDecay >= 0) || !std::isfinite(stepDecay))
+        return Status::failure("step decay must be a finite number ≥ 0, got " + formatNumber(stepDecay));
+    if (!(stepScaleFactor >= 0) || !std::isfinite(stepScaleFactor))
+        return Status::failure("step scale factor must be a finite number ≥ 0, got " +
+                               formatNumber(stepScaleFactor));
+    if (lbfgsMemory < 1 || lbfgsMemory > 1000)
+        return Status::failure("L-BFGS memory must be from 1 to 1000 pairs, got " +
+                               std::to_string(lbfgsMemory));
+    if (!(wolfeSufficientDecrease > 0 && wolfeSufficientDecrease < 0.5))
+        return Status::failure("the Wolfe constant c₁ must be in (0, 0.5), got " +
+                               formatNumber(wolfeSufficientDecrease));
+    if (!(wolfeCurvature > wolfeSufficientDecrease && wolfeCurvature < 1))
+        return Status::failure("the Wolfe constant c₂ must be in (c₁, 1), got " +
+                               formatNumber(wolfeCurvature));
+    if (wolfeMaxEvaluations < 1)
+        return Status::failure("the Wolfe line search needs at least one evaluation");
     return Status::success();
 }
 
@@ -140,14 +194,14 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
     if (m_evaluation.symmetry == Symmetry::General) // symmetric ones read one triangle and need no layout
         m_pairedLayout = PairedLayout(problem.R, problem.P);
     std::string failure;
-    m_current = evaluateAt(m_gamma, failure);
+    m_current = countedEvaluation(m_gamma, failure);
     if (!failure.empty()) {
         block(Termination::GradientFailed, failure);
         return;
     }
     m_gradientNorm = m_current.gradient.stableNorm();
     m_initialGradientNorm = m_gradientNorm;
-    record({0, m_current.loss, m_gradientNorm, 0.0});
+    record({0, m_current.loss, m_gradientNorm, 0.0, m_functionEvaluations, m_gradientEvaluations});
     m_explosionLimit = options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
     if (!std::isfinite(m_current.loss) || !std::isfinite(m_gradientNorm))
         block(Termination::Diverged, "the starting point has a non-finite loss or gradient");
@@ -163,6 +217,9 @@ Status DescentRun::setOptions(const DescentOptions &options) {
                             options.gradientSourceName != m_options.gradientSourceName;
     if (options.learningRate != m_options.learningRate || options.optimizer != m_options.optimizer)
         m_trialStep = options.learningRate;
+    // Velocity, moments and correction pairs belong to one optimizer, its settings and its gradient.
+    if (reevaluate || !sameOptimizerSettings(options, m_options))
+        m_optimizerState = OptimizerState();
     m_unchangedSteps = 0;
     m_options = options;
     m_evaluation.convention = options.convention;
@@ -170,7 +227,7 @@ Status DescentRun::setOptions(const DescentOptions &options) {
         m_blocked.reset(); // another source (or the same one, fixed) is tried again
     if (reevaluate && m_blocked != Termination::InvalidInput) {
         std::string failure;
-        m_current = evaluateAt(m_gamma, failure);
+        m_current = countedEvaluation(m_gamma, failure);
         if (!failure.empty()) {
             block(Termination::GradientFailed, failure);
             return Status::failure(failure);
@@ -199,6 +256,25 @@ Evaluation DescentRun::evaluateAt(const MatrixXd &gamma, std::string &failure) c
     return result;
 }
 
+double DescentRun::countedLoss(const MatrixXd &gamma) {
+    EvaluationOptions lossOnly = m_evaluation;
+    lossOnly.wantGradient = false;
+    ++m_functionEvaluations;
+    return fusedEvaluation(gamma, lossOnly).loss;
+}
+
+Evaluation DescentRun::countedEvaluation(const MatrixXd &gamma, std::string &failure) {
+    ++m_functionEvaluations;
+    ++m_gradientEvaluations;
+    return evaluateAt(gamma, failure);
+}
+
+LineProfile DescentRun::exactProfile() {
+    ++m_functionEvaluations;
+    return lineProfile(ProblemView{m_problem.R, m_problem.P, m_gamma}, m_current.gradient,
+                       m_options.convention);
+}
+
 Evaluation DescentRun::fusedEvaluation(const MatrixXd &gamma, const EvaluationOptions &options) const {
     return m_pairedLayout.empty() ? evaluate(m_problem.R, m_problem.P, gamma, options)
                                   : m_pairedLayout.evaluate(gamma, options);
@@ -211,14 +287,12 @@ std::optional<Termination> DescentRun::block(Termination termination, std::strin
 }
 
 std::optional<Termination> DescentRun::armijoSearch(MatrixXd &candidate, double &step) {
-    EvaluationOptions lossOnly = m_evaluation;
-    lossOnly.wantGradient = false;
     const double norm = m_gradientNorm;
     step = m_trialStep;
     double lastLoss = 0;
     for (int backtrack = 0; backtrack < m_options.armijoMaxBacktracks; ++backtrack) {
         candidate = m_gamma - step * m_current.gradient;
-        lastLoss = fusedEvaluation(candidate, lossOnly).loss;
+        lastLoss = countedLoss(candidate);
         // c·t·‖G‖², multiplied in this order so that a large ‖G‖ does not overflow its square
         const double decrease = m_options.armijoSufficientDecrease * step * norm * norm;
         if (std::isfinite(lastLoss) && lastLoss <= m_current.loss - decrease)
@@ -246,7 +320,7 @@ std::optional<Termination> DescentRun::step() {
         return m_blocked;
     if (m_blocked == Termination::GradientFailed) { // (a timeout, a cancelled run): try the gradient again
         std::string failure;
-        Evaluation again = evaluateAt(m_gamma, failure);
+        Evaluation again = countedEvaluation(m_gamma, failure);
         if (!failure.empty())
             return block(Termination::GradientFailed, failure);
         m_current = std::move(again);
@@ -263,13 +337,17 @@ std::optional<Termination> DescentRun::step() {
                          " is above the tolerance but cannot be reduced further at this precision");
     MatrixXd candidate;
     double step = m_options.learningRate;
-    if (m_options.optimizer == OptimizerKind::Armijo) {
+    std::optional<Evaluation> evaluated; // the candidate's, when the search already has it
+    MatrixXd velocity, secondMoment;     // momentum, Nesterov, Adam: their next values, kept if accepted
+    const MatrixXd &G = m_current.gradient;
+    switch (m_options.optimizer) {
+    case OptimizerKind::Armijo:
         if (const auto failed = armijoSearch(candidate, step))
             return failed;
         m_trialStep = 2.0 * step; // try a longer step next time: steps grow back after a cautious phase
-    } else if (m_options.optimizer == OptimizerKind::Exact) {
-        const LineProfile profile = lineProfile(ProblemView{m_problem.R, m_problem.P, m_gamma},
-                                                m_current.gradient, m_options.convention);
+        break;
+    case OptimizerKind::Exact: {
+        const LineProfile profile = exactProfile();
         step = profile.exactMinimizer;
         if (!(step > 0) || !std::isfinite(step) || !(profile.minimumValue < m_current.loss))
             return block(Termination::LineSearchFailed,
@@ -277,13 +355,48 @@ std::optional<Termination> DescentRun::step() {
                              ? "the exact line search finds no step along −G that lowers the loss: rounding "
                                "limits further progress"
                              : "the exact line search failed: " + profile.note);
-        candidate = m_gamma - step * m_current.gradient;
-    } else {
-        candidate = m_gamma - step * m_current.gradient;
+        candidate = m_gamma - step * G;
+        break;
+    }
+    case OptimizerKind::GradientDescent:
+        step = scheduledStep();
+        candidate = m_gamma - step * G;
+        break;
+    case OptimizerKind::Momentum:
+    case OptimizerKind::Nesterov: {
+        if ((step = scheduledStep()) == 0)
+            return m_blocked;
+        const double beta = m_options.momentum;
+        const MatrixXd &previous = m_optimizerState.velocity;
+        velocity = previous.size() ? MatrixXd(beta * previous - step * G) : MatrixXd(-step * G);
+        candidate = m_options.optimizer == OptimizerKind::Momentum
+                        ? MatrixXd(m_gamma + velocity)
+                        : MatrixXd(m_gamma + beta * velocity - step * G);
+        break;
+    }
+    case OptimizerKind::Adam: {
+        if ((step = scheduledStep()) == 0)
+            return m_blocked;
+        const double beta1 = m_options.adamBeta1, beta2 = m_options.adamBeta2;
+        const MatrixXd &m = m_optimizerState.velocity, &s = m_optimizerState.secondMoment;
+        velocity = m.size() ? MatrixXd(beta1 * m + (1 - beta1) * G) : MatrixXd((1 - beta1) * G);
+        secondMoment = s.size() ? MatrixXd(beta2 * s + (1 - beta2) * G.cwiseAbs2())
+                                : MatrixXd((1 - beta2) * G.cwiseAbs2());
+        const int k = m_optimizerState.steps + 1;
+        const double correction1 = 1 - std::pow(beta1, k), correction2 = 1 - std::pow(beta2, k);
+        candidate = m_gamma - step * ((velocity / correction1).array() /
+                                      ((secondMoment / correction2).array().sqrt() + m_options.adamEpsilon))
+                                         .matrix();
+        break;
+    }
+    case OptimizerKind::LBFGS:
+        if (const auto failed = lbfgsSearch(candidate, step, evaluated))
+            return failed;
+        break;
     }
 
     std::string failure;
-    Evaluation next = evaluateAt(candidate, failure);
+    Evaluation next = evaluated ? std::move(*evaluated) : countedEvaluation(candidate, failure);
     if (!failure.empty())
         return block(Termination::GradientFailed, failure); // γ stays the last point with a gradient
     const double nextNorm = next.gradient.stableNorm();
@@ -295,11 +408,130 @@ std::optional<Termination> DescentRun::step() {
     const bool unchanged = std::abs(next.loss - m_current.loss) <=
                            4 * std::numeric_limits<double>::epsilon() * std::abs(m_current.loss);
     m_unchangedSteps = unchanged ? m_unchangedSteps + 1 : 0;
+    if (m_options.optimizer == OptimizerKind::LBFGS) {
+        // The new correction pair; the strong Wolfe conditions make sᵀy > 0, checked against rounding.
+        const Eigen::Index size = m_gamma.size();
+        const Eigen::VectorXd s = Eigen::Map<const Eigen::VectorXd>(candidate.data(), size) -
+                                  Eigen::Map<const Eigen::VectorXd>(m_gamma.data(), size);
+        const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(next.gradient.data(), size) -
+                                  Eigen::Map<const Eigen::VectorXd>(G.data(), size);
+        if (s.dot(y) > std::numeric_limits<double>::epsilon() * y.squaredNorm()) {
+            m_optimizerState.lbfgs.add_correction(s, y);
+            m_optimizerState.lbfgsPairs = std::min(m_optimizerState.lbfgsPairs + 1, m_options.lbfgsMemory);
+        }
+    }
+    if (velocity.size())
+        m_optimizerState.velocity = std::move(velocity);
+    if (secondMoment.size())
+        m_optimizerState.secondMoment = std::move(secondMoment);
+    ++m_optimizerState.steps;
     m_gamma = std::move(candidate);
     m_current = std::move(next);
     m_gradientNorm = nextNorm;
     ++m_iteration;
-    record({m_iteration, m_current.loss, m_gradientNorm, step});
+    record({m_iteration, m_current.loss, m_gradientNorm, step, m_functionEvaluations, m_gradientEvaluations});
+    return std::nullopt;
+}
+
+double DescentRun::scheduledStep() {
+    OptimizerState &state = m_optimizerState;
+    if (state.baseStep == 0) {
+        state.baseStep = m_options.learningRate;
+        const bool scaled = m_options.optimizer == OptimizerKind::Momentum ||
+                            m_options.optimizer == OptimizerKind::Nesterov ||
+                            m_options.optimizer == OptimizerKind::Adam;
+        if (scaled && m_options.scaleStep) {
+            const LineProfile profile = exactProfile();
+            const double exact = profile.exactMinimizer;
+            if (!(exact > 0) || !std::isfinite(exact)) {
+                state.baseStep = 0;
+                block(Termination::LineSearchFailed,
+                      "no step along −G lowers the loss, so none can scale the step to the problem" +
+                          (profile.note.empty() ? std::string() : ": " + profile.note));
+                return 0;
+            }
+            const bool adam = m_options.optimizer == OptimizerKind::Adam;
+            const double factor = m_options.stepScaleFactor > 0 ? m_options.stepScaleFactor
+                                  : adam                        ? 0.5
+                                                                : 0.25;
+            state.baseStep = factor * exact;
+            if (adam) // per entry: a first move as long as factor·t*·‖G‖
+                state.baseStep *= m_gradientNorm / std::sqrt(double(m_gamma.size()));
+        }
+    }
+    return state.baseStep / (1 + state.steps * m_options.stepDecay);
+}
+
+std::optional<Termination> DescentRun::lbfgsSearch(MatrixXd &candidate, double &step,
+                                                   std::optional<Evaluation> &evaluated) {
+    using Vector = Eigen::VectorXd;
+    OptimizerState &state = m_optimizerState;
+    const Eigen::Index size = m_gamma.size();
+    if (state.lbfgsPairs == 0) {
+        state.lbfgs.reset(int(size), m_options.lbfgsMemory);
+        state.lbfgsCapacity = m_options.lbfgsMemory;
+    }
+    const Vector start = Eigen::Map<const Vector>(m_gamma.data(), size);
+    Vector gradient = Eigen::Map<const Vector>(m_current.gradient.data(), size);
+    Vector direction;
+    if (state.lbfgsPairs > 0) {
+        state.lbfgs.apply_Hv(gradient, -1.0, direction);
+        step = 1; // the quasi-Newton step is scaled already
+    }
+    if (state.lbfgsPairs == 0 || !(direction.dot(gradient) < 0)) {
+        // First step (or a direction spoilt by rounding): steepest descent, a first move of length 1 as
+        // LBFGSSolver takes it; the pairs start over.
+        state.lbfgsPairs = 0;
+        state.lbfgs.reset(int(size), m_options.lbfgsMemory);
+        direction = -gradient;
+        step = 1 / direction.norm();
+    }
+    LBFGSpp::LBFGSParam<double> param;
+    param.m = m_options.lbfgsMemory;
+    param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+    param.ftol = m_options.wolfeSufficientDecrease;
+    param.wolfe = m_options.wolfeCurvature;
+    // LBFGSpp counts the evaluations after the first: this many in all
+    param.max_linesearch = m_options.wolfeMaxEvaluations - 1;
+
+    // f and the gradient at γ + t·d. A non-finite loss becomes a large finite one, so that the search
+    // shrinks the step instead of interpolating through NaN.
+    auto objective = [&](const Vector &x, Vector &xGradient) {
+        std::string failure;
+        Evaluation evaluation =
+            countedEvaluation(Eigen::Map<const MatrixXd>(x.data(), m_gamma.rows(), m_gamma.cols()), failure);
+        if (!failure.empty())
+            throw GradientFailure{failure};
+        xGradient = Eigen::Map<const Vector>(evaluation.gradient.data(), size);
+        double loss = evaluation.loss;
+        if (!std::isfinite(loss) || !xGradient.allFinite()) {
+            loss = 2 * m_explosionLimit;
+            xGradient.setZero();
+        }
+        evaluated = std::move(evaluation);
+        return loss;
+    };
+    double loss = m_current.loss;
+    Vector x;
+    try {
+        LBFGSpp::LineSearchNocedalWright<double>::LineSearch(objective, loss, x, gradient, step, direction,
+                                                             start, param);
+    } catch (const GradientFailure &failure) {
+        return block(Termination::GradientFailed, failure.message);
+    } catch (const std::exception &error) {
+        return block(Termination::LineSearchFailed,
+                     std::string("the L-BFGS line search failed: ") + error.what());
+    }
+    // LBFGSpp returns its last trial when it runs out of evaluations: accept only a strong-Wolfe point.
+    const double slope = Eigen::Map<const Vector>(m_current.gradient.data(), size).dot(direction);
+    const bool decrease = loss <= m_current.loss + param.ftol * step * slope;
+    const bool curvature = std::abs(gradient.dot(direction)) <= param.wolfe * std::abs(slope);
+    if (!decrease || !curvature || !evaluated)
+        return block(Termination::LineSearchFailed,
+                     "the L-BFGS line search found no step satisfying the strong Wolfe conditions within " +
+                         std::to_string(m_options.wolfeMaxEvaluations) + " evaluations" +
+                         (decrease ? "" : ": rounding may limit further progress"));
+    candidate = Eigen::Map<const MatrixXd>(x.data(), m_gamma.rows(), m_gamma.cols());
     return std::nullopt;
 }
 
@@ -307,8 +539,14 @@ double DescentRun::convergenceThreshold() const {
     return std::max(m_options.gradientTolerance, m_options.relativeTolerance * m_initialGradientNorm);
 }
 
+std::size_t DescentRun::State::bytes() const {
+    const auto entries = gamma.size() * (1 + 2 * Eigen::Index(optimizer.lbfgsCapacity)) +
+                         optimizer.velocity.size() + optimizer.secondMoment.size();
+    return sizeof(double) * std::size_t(entries) + sizeof(State);
+}
+
 DescentRun::State DescentRun::state() const {
-    return {m_gamma, m_iteration, m_trialStep, m_unchangedSteps, m_history.back()};
+    return {m_gamma, m_iteration, m_trialStep, m_unchangedSteps, m_history.back(), m_optimizerState};
 }
 
 void DescentRun::restore(const State &state) {
@@ -316,6 +554,10 @@ void DescentRun::restore(const State &state) {
     m_iteration = state.iteration;
     m_trialStep = state.trialStep;
     m_unchangedSteps = state.unchangedSteps;
+    m_optimizerState = state.optimizer;
+    // The evaluations it took to get there: going back is not spending them again.
+    m_functionEvaluations = state.record.functionEvaluations;
+    m_gradientEvaluations = state.record.gradientEvaluations;
     m_blocked.reset();
     m_message.clear();
     std::string failure;
@@ -341,6 +583,8 @@ DescentSummary descend(const Problem &problem, const DescentOptions &options,
         summary.initialLoss = run.history().empty() ? 0.0 : run.history().front().loss;
         summary.finalLoss = run.current().loss;
         summary.finalGradientNorm = run.gradientNorm();
+        summary.functionEvaluations = run.functionEvaluations();
+        summary.gradientEvaluations = run.gradientEvaluations();
         return summary;
     };
     if (run.blocked())

@@ -6,6 +6,9 @@
 #include "problem.h"
 #include "status.h"
 
+#include <LBFGSpp/BFGSMat.h>
+
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,9 +17,17 @@
 
 namespace gradlens {
 
+struct LineProfile;
+
 // Exact: steepest descent with the exact step. φ(t) = f(γ − tG) is a quartic in t for this objective, whose
 // minimiser lineProfile computes in closed form (O(n²r)): no backtracking, no learning rate.
-enum class OptimizerKind { GradientDescent, Armijo, Exact };
+// Momentum (heavy ball): v ← βv − t_k G(γ), γ ← γ + v.
+// Nesterov, in the look-ahead form (the iterate is the look-ahead point, so a step costs one gradient):
+//   v ← βv − t_k G(γ), γ ← γ + βv − t_k G(γ).
+// Adam: m ← β₁m + (1−β₁)G, s ← β₂s + (1−β₂)G∘G, γ ← γ − t_k m̂ / (√ŝ + ε) with the bias-corrected m̂, ŝ.
+// LBFGS: the two-loop direction of LBFGSpp's BFGSMat and its strong-Wolfe line search (Nocedal & Wright),
+// one L-BFGS iteration per step. (Values are appended: the window stores them as integers.)
+enum class OptimizerKind { GradientDescent, Armijo, Exact, Momentum, Nesterov, Adam, LBFGS };
 enum class Termination {
     Converged,
     MaxIterations,
@@ -28,8 +39,10 @@ enum class Termination {
     GradientFailed, // the user's gradient (a program) could not be had at some γ
 };
 
-std::string_view optimizerName(OptimizerKind kind); // "gd", "armijo", "exact"
+// "gd", "armijo", "exact", "momentum", "nesterov", "adam", "lbfgs"
+std::string_view optimizerName(OptimizerKind kind);
 std::optional<OptimizerKind> parseOptimizer(std::string_view name);
+std::string optimizerChoices(); // "gd, armijo, exact, momentum, nesterov, adam, lbfgs"
 std::string_view terminationName(Termination termination); // "converged", "max_iterations", ...
 
 // The user's own gradient at any γ (n×r in, n×r out: the gradient of f, or of ½f under the Half
@@ -38,7 +51,7 @@ using GradientSource = std::function<Status(const Eigen::MatrixXd &gamma, Eigen:
 
 struct DescentOptions {
     OptimizerKind optimizer = OptimizerKind::Armijo;
-    double learningRate = 1e-2; // fixed step for gd; first trial step for Armijo
+    double learningRate = 1e-2; // fixed step for gd; first trial step for Armijo; t₀ when scaleStep is off
     int maxIterations = 100;
     double gradientTolerance = 1e-6; // converged when ‖G‖_F ≤ this
     double relativeTolerance =
@@ -51,6 +64,27 @@ struct DescentOptions {
     // Stagnated after this many consecutive accepted steps that leave the loss unchanged to rounding
     // (|Δf| ≤ 4ε|f|); 0 never stops for that.
     int stagnationIterations = 10;
+    // Momentum, Nesterov and Adam. β of momentum and Nesterov (0.7, not the textbook 0.9: β bounds the rate
+    // at about √β per step, and on this objective 0.9 took two to three times the iterations; see the
+    // README's table); Adam's β₁, β₂ and ε.
+    double momentum = 0.7;
+    double adamBeta1 = 0.9, adamBeta2 = 0.999, adamEpsilon = 1e-8;
+    // gd, momentum, Nesterov, Adam: the step after k steps of the optimizer is t₀ / (1 + k·stepDecay); 0
+    // keeps it fixed.
+    double stepDecay = 0;
+    // Momentum, Nesterov, Adam: t₀ scaled to the problem at their first step from the exact line-search
+    // step t* along −G (one pass, counted as an evaluation of f): t₀ = factor·t* for momentum and Nesterov;
+    // for Adam, whose move is about t₀ per entry, t₀ = factor·t*·‖G‖_F/√(nr), a first move that long.
+    // factor = stepScaleFactor, or when that is 0 the optimizer's default: 0.25 for momentum and Nesterov
+    // (Nesterov diverged on the demo problem at 0.5), 0.5 for Adam. Off: t₀ = learningRate.
+    bool scaleStep = true;
+    double stepScaleFactor = 0;
+    // L-BFGS: correction pairs kept (m), and its line search's strong Wolfe conditions
+    // f(γ + td) ≤ f(γ) + c₁t⟨G, d⟩ and |⟨G(γ + td), d⟩| ≤ c₂|⟨G, d⟩|, within this many evaluations.
+    int lbfgsMemory = 10;
+    double wolfeSufficientDecrease = 1e-4; // c₁
+    double wolfeCurvature = 0.9;           // c₂
+    int wolfeMaxEvaluations = 20;
     // The gradient descent follows: the correct one, or a teaching mistake (to see descent misbehave).
     GradientVariant variant = GradientVariant::Correct;
     // When set, descent follows this gradient instead of the variant's formula; the name says where it comes
@@ -70,6 +104,11 @@ struct IterationRecord {
     double loss = 0;         // f (or ½f) after the step
     double gradientNorm = 0; // ‖G‖_F after the step (scaled, so it neither over- nor underflows)
     double step = 0;         // the step length t used (0 for iteration 0)
+    // Evaluations of f and of the gradient spent so far (cumulative, the start's included). A fused pass
+    // that gives both counts once in each; Armijo's trials are f only; the exact step's quartic counts as
+    // one f (its coefficients take one pass over P and R).
+    std::int64_t functionEvaluations = 0;
+    std::int64_t gradientEvaluations = 0;
 };
 
 struct DescentSummary {
@@ -79,13 +118,15 @@ struct DescentSummary {
     Eigen::MatrixXd gamma; // the final γ; on divergence the last one with finite, non-exploding loss
     int iterations = 0;
     double initialLoss = 0, finalLoss = 0, finalGradientNorm = 0;
+    std::int64_t functionEvaluations = 0, gradientEvaluations = 0; // all spent, a failed last step's too
 };
 
 // Called with every record as it is made, the start (iteration 0) and each accepted step, with its γ:
 // everything a caller needs to stream the whole history out; return false to stop the run.
 using IterationCallback = std::function<bool(const IterationRecord &, const Eigen::MatrixXd &)>;
 
-// "iteration,loss,grad_norm,step" and one row per record, 17 significant digits.
+// "iteration,loss,grad_norm,step,function_evaluations,gradient_evaluations" and one row per record, 17
+// significant digits.
 std::string historyToCsv(const std::vector<IterationRecord> &history);
 std::string historyCsvHeader();                           // its first line
 std::string historyCsvRow(const IterationRecord &record); // one of its rows
@@ -101,8 +142,9 @@ public:
     DescentRun(const Problem &problem, const DescentOptions &options);
 
     // New options from the next step on; the iterate and the history stay. Invalid options are refused
-    // with a message and the old ones kept. A gradient source that fails at the current γ is kept but
-    // blocks the run (GradientFailed); its message is returned.
+    // with a message and the old ones kept. Another optimizer, or any of its parameters changed, starts that
+    // optimizer afresh from the current γ (no velocity, moments or correction pairs). A gradient source that
+    // fails at the current γ is kept but blocks the run (GradientFailed); its message is returned.
     Status setOptions(const DescentOptions &options);
     const DescentOptions &options() const { return m_options; }
 
@@ -116,6 +158,8 @@ public:
     const Evaluation &current() const { return m_current; } // loss, and the selected variant's gradient
     double gradientNorm() const { return m_gradientNorm; }
     int iteration() const { return m_iteration; }
+    std::int64_t functionEvaluations() const { return m_functionEvaluations; } // all spent, failures too
+    std::int64_t gradientEvaluations() const { return m_gradientEvaluations; }
     // ‖G‖ at or below this is converged: the larger of the absolute and the relative tolerance.
     double convergenceThreshold() const;
     // In iteration order; thinned past the options' historyCapacity (see record()).
@@ -123,12 +167,26 @@ public:
     // What the next step depends on, beyond the problem and the options: with it a run can go back to an
     // iteration and, stepping again under the same options, retrace it bit for bit (descent is
     // deterministic for a fixed thread count).
+    // What momentum, Nesterov, Adam and L-BFGS carry from step to step.
+    struct OptimizerState {
+        OptimizerState() { lbfgs.reset(0, 1); } // (a BFGSMat is indeterminate until reset)
+        int steps = 0;            // taken by this optimizer since it started afresh (the decay's k)
+        double baseStep = 0;      // t₀, once chosen (0: not yet)
+        Eigen::MatrixXd velocity; // momentum, Nesterov: v; Adam: the first moment m (n×r; empty at start)
+        Eigen::MatrixXd secondMoment;   // Adam: s (n×r)
+        LBFGSpp::BFGSMat<double> lbfgs; // L-BFGS: the correction pairs (s, y) and the two-loop product
+        int lbfgsPairs = 0;             // pairs held (≤ lbfgsMemory)
+        int lbfgsCapacity = 0;          // pairs it has room for (lbfgsMemory once L-BFGS has stepped)
+    };
     struct State {
         Eigen::MatrixXd gamma;
         int iteration = 0;
         double trialStep = 0;   // Armijo's next first trial step
         int unchangedSteps = 0; // towards stagnation
         IterationRecord record; // of that iteration
+        OptimizerState optimizer;
+        // Bytes its matrices hold, to keep many states within a budget: L-BFGS's pairs are 2m times γ.
+        std::size_t bytes() const;
     };
     State state() const;
     // Back (or forward) to a state of this run: γ re-evaluated, the history cut after its iteration (and
@@ -143,6 +201,16 @@ private:
     void record(const IterationRecord &entry); // appends, thinning the history when it is full
     // Backtracks from the trial step; on success candidate and step hold the accepted point and length.
     std::optional<Termination> armijoSearch(Eigen::MatrixXd &candidate, double &step);
+    // One L-BFGS iteration's line search; on success candidate, step and evaluated hold the accepted point.
+    std::optional<Termination> lbfgsSearch(Eigen::MatrixXd &candidate, double &step,
+                                           std::optional<Evaluation> &evaluated);
+    // t₀ / (1 + k·stepDecay), t₀ chosen at the optimizer's first step (see DescentOptions::scaleStep).
+    double scheduledStep();
+    // The quartic f(γ − tG) at the current γ, counted as one evaluation of f.
+    LineProfile exactProfile();
+    // Evaluations that count: f alone, or f with the options' gradient.
+    double countedLoss(const Eigen::MatrixXd &gamma);
+    Evaluation countedEvaluation(const Eigen::MatrixXd &gamma, std::string &failure);
     // Loss and the options' gradient (variant or source); a source's failure leaves its message in failure.
     Evaluation evaluateAt(const Eigen::MatrixXd &gamma, std::string &failure) const;
     Evaluation fusedEvaluation(const Eigen::MatrixXd &gamma, const EvaluationOptions &options) const;
@@ -159,6 +227,8 @@ private:
     double m_trialStep = 0;
     int m_iteration = 0;
     std::vector<IterationRecord> m_history;
+    OptimizerState m_optimizerState;
+    std::int64_t m_functionEvaluations = 0, m_gradientEvaluations = 0;
     int m_unchangedSteps = 0; // consecutive accepted steps that left the loss unchanged to rounding
     std::optional<Termination> m_blocked;
     std::string m_message;
