@@ -14,6 +14,7 @@
 #include "planted.h"
 #include "problem.h"
 #include "savefile.h"
+#include "session.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -54,6 +55,7 @@ struct Command {
     QString synopsis;
     QList<QCommandLineOption> options;
     std::function<QJsonObject(const QCommandLineParser &, int &exitCode)> run;
+    QString positional = {}; // the one positional argument it takes ("file"), if any
 };
 
 QList<QCommandLineOption> problemOptions() {
@@ -61,8 +63,59 @@ QList<QCommandLineOption> problemOptions() {
         QCommandLineOption("R", "Target matrix R (n×n), .mtx or .csv.", "file"),
         QCommandLineOption("P", "Weight matrix P (n×n), .mtx or .csv.", "file"),
         QCommandLineOption("gamma", "Factor γ (n×r), .mtx or .csv.", "file"),
-        QCommandLineOption("half", "Use the ½f convention instead of f."),
+        QCommandLineOption("session",
+                           "A session file (.gradlens) in place of --R, --P and --gamma: its R, P and "
+                           "iterate γ; its settings are the defaults of the options below.",
+                           "file"),
+        QCommandLineOption("half", "Use the ½f convention instead of f (--convention half)."),
+        QCommandLineOption("convention", "full (f) or half (½f); default full, or the session's.", "C"),
     };
+}
+
+// The session given with --session, read once before the command runs; empty without the option.
+std::optional<Session> &commandSession() {
+    static std::optional<Session> session;
+    return session;
+}
+
+// What a session's settings say for an option the user did not give: descent's optimizer and steps, the
+// check's method and step, the formula tested. Explicit options always win.
+std::optional<QString> sessionDefault(const QString &name) {
+    if (!commandSession())
+        return std::nullopt;
+    const SessionSettings &settings = commandSession()->settings;
+    auto exact = [](double value) { return QString::number(value, 'g', 17); };
+    if (name == "optimizer")
+        return fromStd(std::string(optimizerName(settings.optimizer)));
+    if (name == "lr")
+        return exact(settings.learningRate);
+    if (name == "iterations")
+        return QString::number(settings.maxIterations);
+    if (name == "tolerance")
+        return exact(settings.gradientTolerance);
+    if (name == "relative-tolerance")
+        return exact(settings.relativeTolerance);
+    if (name == "variant")
+        return fromStd(std::string(gradientVariantName(settings.variant)));
+    if (name == "method")
+        return fromStd(std::string(differenceMethodName(settings.checkMethod)));
+    if (name == "step" && settings.checkStep > 0)
+        return exact(settings.checkStep);
+    if (name == "convention")
+        return QString::fromUtf8(conventionName(settings.convention));
+    return std::nullopt;
+}
+
+// An option's value: given on the command line, else the session's setting, else the option's default.
+QString optionValue(const QCommandLineParser &parser, const QString &name) {
+    if (!parser.isSet(name))
+        if (std::optional<QString> fromSession = sessionDefault(name))
+            return *fromSession;
+    return parser.value(name);
+}
+
+bool optionGiven(const QCommandLineParser &parser, const QString &name) {
+    return parser.isSet(name) || sessionDefault(name).has_value();
 }
 
 QString required(const QCommandLineParser &parser, const QString &name) {
@@ -74,38 +127,51 @@ QString required(const QCommandLineParser &parser, const QString &name) {
 long long integerOption(const QCommandLineParser &parser, const QString &name, long long low,
                         long long high) {
     bool ok = false;
-    const long long value = parser.value(name).toLongLong(&ok);
+    const long long value = optionValue(parser, name).toLongLong(&ok);
     if (!ok || value < low || value > high)
         throw InputError{QStringLiteral("--%1: expected an integer from %2 to %3, got \"%4\"")
                              .arg(name)
                              .arg(low)
                              .arg(high)
-                             .arg(parser.value(name))};
+                             .arg(optionValue(parser, name))};
     return value;
 }
 
 double doubleOption(const QCommandLineParser &parser, const QString &name, double low, double high,
                     const char *range) {
     bool ok = false;
-    const double value = parser.value(name).toDouble(&ok); // QString::toDouble ignores the locale
+    const double value = optionValue(parser, name).toDouble(&ok); // QString::toDouble ignores the locale
     if (!ok || !std::isfinite(value) || value < low || value > high)
         throw InputError{QStringLiteral("--%1: expected a number %2, got \"%3\"")
-                             .arg(name, QString::fromUtf8(range), parser.value(name))};
+                             .arg(name, QString::fromUtf8(range), optionValue(parser, name))};
     return value;
 }
 
 template <typename Parse>
 auto choiceOption(const QCommandLineParser &parser, const QString &name, const QString &choices,
                   Parse parse) {
-    const auto parsed = parse(toStd(parser.value(name)));
+    const auto parsed = parse(toStd(optionValue(parser, name)));
     if (!parsed)
-        throw InputError{
-            QStringLiteral("--%1: expected one of %2, got \"%3\"").arg(name, choices, parser.value(name))};
+        throw InputError{QStringLiteral("--%1: expected one of %2, got \"%3\"")
+                             .arg(name, choices, optionValue(parser, name))};
     return *parsed;
 }
 
+// --half, --convention, the session's, or f.
 Convention convention(const QCommandLineParser &parser) {
-    return parser.isSet("half") ? Convention::Half : Convention::Full;
+    if (parser.isSet("half")) {
+        if (parser.isSet("convention") && parser.value("convention") != "half")
+            throw InputError{QStringLiteral("--half and --convention %1 contradict each other")
+                                 .arg(parser.value("convention"))};
+        return Convention::Half;
+    }
+    if (!optionGiven(parser, "convention"))
+        return Convention::Full;
+    return choiceOption(parser, "convention", "full, half", [](std::string_view name) {
+        return name == "half"   ? std::optional(Convention::Half)
+               : name == "full" ? std::optional(Convention::Full)
+                                : std::nullopt;
+    });
 }
 
 GradientVariant variantOption(const QCommandLineParser &parser) {
@@ -141,8 +207,11 @@ void writeOutput(const QCommandLineParser &parser, const QString &name,
         throw InputError{QStringLiteral("--%1: %2").arg(name, fromStd(status.message))};
 }
 
-// Reads R, P and γ and validates them; a message names the file of the matrix at fault.
+// Reads R, P and γ (or the session's R, P and iterate) and validates them; a message names the file of the
+// matrix at fault.
 Problem loadProblem(const QCommandLineParser &parser) {
+    if (commandSession())
+        return commandSession()->currentProblem(); // checked when it was read
     const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
                   gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
@@ -244,7 +313,8 @@ Candidate candidateGradient(const QCommandLineParser &parser, const Problem &pro
 
 // ---- generate --------------------------------------------------------------------------------------------
 
-QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
+// The recipe from --n, --r, --seed, --p-kind, --mask-density, --r-kind and --noise, validated.
+GeneratorOptions generatorOptions(const QCommandLineParser &parser) {
     GeneratorOptions options;
     required(parser, "n");
     required(parser, "r");
@@ -257,9 +327,14 @@ QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
     options.maskDensity = doubleOption(parser, "mask-density", 0.0, 1.0, "in [0, 1]");
     options.targetKind = choiceOption(parser, "r-kind", "random, planted", parseTargetKind);
     options.noise = doubleOption(parser, "noise", 0.0, std::numeric_limits<double>::max(), "≥ 0");
-    const QString outDir = required(parser, "out-dir");
     if (Status status = options.validate(); !status)
         throw InputError{fromStd(status.message)};
+    return options;
+}
+
+QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
+    const GeneratorOptions options = generatorOptions(parser);
+    const QString outDir = required(parser, "out-dir");
     if (!QDir().mkpath(outDir))
         throw InputError{QStringLiteral("--out-dir: cannot create directory \"%1\"").arg(outDir)};
 
@@ -334,7 +409,7 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
     GradientCheckOptions options;
     options.method =
         choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
-    if (parser.isSet("step"))
+    if (optionGiven(parser, "step"))
         options.step = doubleOption(parser, "step", std::numeric_limits<double>::min(),
                                     std::numeric_limits<double>::max(), "> 0");
     options.convention = convention(parser);
@@ -474,6 +549,8 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
         doubleOption(parser, "relative-tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
     const Problem problem = loadProblem(parser);
     std::optional<Eigen::MatrixXd> gammaStar;
+    if (!parser.isSet("gamma-star") && commandSession() && commandSession()->problem.gammaStar.size() > 0)
+        gammaStar = commandSession()->problem.gammaStar;
     if (parser.isSet("gamma-star")) {
         gammaStar = readInput(parser.value("gamma-star"));
         if (gammaStar->rows() != problem.n() || gammaStar->cols() != problem.r())
@@ -537,6 +614,86 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
              gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
 }
 
+// ---- session create, session show
+// ---------------------------------------------------------------------------
+
+// The settings a session stores, from the options `session create` has (defaults where not given).
+SessionSettings sessionSettings(const QCommandLineParser &parser) {
+    constexpr double huge = std::numeric_limits<double>::max();
+    SessionSettings settings;
+    settings.optimizer = choiceOption(parser, "optimizer", "gd, armijo, exact", parseOptimizer);
+    settings.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(), huge, "> 0");
+    settings.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
+    settings.gradientTolerance = doubleOption(parser, "tolerance", 0.0, huge, "≥ 0");
+    settings.relativeTolerance = doubleOption(parser, "relative-tolerance", 0.0, huge, "≥ 0");
+    settings.convention = convention(parser);
+    settings.variant = variantOption(parser);
+    settings.checkMethod =
+        choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
+    if (parser.isSet("step"))
+        settings.checkStep = doubleOption(parser, "step", std::numeric_limits<double>::min(), huge, "> 0");
+    settings.checkEvery = static_cast<int>(integerOption(parser, "check-every", 0, 1'000'000'000));
+    settings.views = parser.values("view");
+    settings.tab = parser.value("tab");
+    return settings;
+}
+
+QJsonObject sessionShow(const Session &session) {
+    QJsonObject json = sessionJson(session);
+    json.insert("n", static_cast<double>(session.problem.n()));
+    json.insert("r", static_cast<double>(session.problem.r()));
+    json.insert("history_length", static_cast<double>(session.history.size()));
+    return json;
+}
+
+QJsonObject runSessionCreate(const QCommandLineParser &parser, int &) {
+    const QString out = required(parser, "out");
+    Session session;
+    if (parser.isSet("generate")) {
+        for (const char *file : {"R", "P", "gamma", "gamma-star"})
+            if (parser.isSet(file))
+                throw InputError{QStringLiteral("--generate and --%1 exclude each other: the problem is "
+                                                "generated or read from files")
+                                     .arg(QLatin1String(file))};
+        const GeneratorOptions recipe = generatorOptions(parser);
+        GeneratedProblem generated = generateProblem(recipe);
+        session.problem.generator = recipe;
+        session.problem.embedMatrices = parser.isSet("embed-matrices");
+        session.problem.R = std::move(generated.problem.R);
+        session.problem.P = std::move(generated.problem.P);
+        session.problem.gammaStart = std::move(generated.problem.gamma);
+        session.problem.gammaStar = std::move(generated.gammaStar);
+    } else {
+        if (parser.isSet("embed-matrices"))
+            throw InputError{
+                "--embed-matrices is for --generate: matrices read from files are always stored"};
+        Problem problem = loadProblem(parser);
+        session.problem.R = std::move(problem.R);
+        session.problem.P = std::move(problem.P);
+        session.problem.gammaStart = std::move(problem.gamma);
+        if (parser.isSet("gamma-star")) {
+            session.problem.gammaStar = readInput(parser.value("gamma-star"));
+            if (Status finite = checkFinite(session.problem.gammaStar, "γ*"); !finite)
+                throw InputError{parser.value("gamma-star") + ": " + fromStd(finite.message)};
+        }
+    }
+    session.gamma = session.problem.gammaStart;
+    session.settings = sessionSettings(parser);
+    session.caption = parser.value("caption");
+    if (Status saved = saveSession(out, session); !saved)
+        throw InputError{QStringLiteral("--out: %1").arg(fromStd(saved.message))};
+    return sessionShow(session);
+}
+
+QJsonObject runSessionShow(const QCommandLineParser &parser, int &) {
+    if (parser.positionalArguments().size() != 1)
+        throw InputError{"session show: expected one session file, e.g. session show lesson.gradlens"};
+    Session session;
+    if (Status loaded = loadSession(parser.positionalArguments().first(), session); !loaded)
+        throw InputError{fromStd(loaded.message)};
+    return sessionShow(session);
+}
+
 // ---- bench -----------------------------------------------------------------------------------------------
 
 QJsonObject runBench(const QCommandLineParser &parser, int &) {
@@ -595,6 +752,59 @@ QCommandLineOption gradientCommandOption() {
         "file");
 }
 
+QList<QCommandLineOption> generatorOptionList() {
+    return {QCommandLineOption("n", "Size of R and P (n×n).", "N"),
+            QCommandLineOption("r", "Columns of γ.", "R"),
+            QCommandLineOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
+            QCommandLineOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind",
+                               "dense"),
+            QCommandLineOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
+            QCommandLineOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
+            QCommandLineOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01")};
+}
+
+// Descent's settings: options of descend, and settings a session stores.
+QList<QCommandLineOption> descentSettingOptions() {
+    return {
+        QCommandLineOption("optimizer",
+                           "gd (fixed step), armijo (backtracking) or exact (the exact step: f along −G is "
+                           "a quartic).",
+                           "name", "armijo"),
+        QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
+        QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
+        QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
+        QCommandLineOption("relative-tolerance",
+                           "Or when it is at most this times the starting gradient norm (0: off).", "T",
+                           "0")};
+}
+
+QList<QCommandLineOption> sessionCreateOptions() {
+    QList<QCommandLineOption> options{
+        QCommandLineOption("R", "Target matrix R (n×n), any matrix format.", "file"),
+        QCommandLineOption("P", "Weight matrix P (n×n).", "file"),
+        QCommandLineOption("gamma", "Starting factor γ (n×r): the session's γ₀ and iterate.", "file"),
+        QCommandLineOption("gamma-star", "The planted γ* (n×r), when there is one.", "file"),
+        QCommandLineOption("generate", "Generate the problem instead (--n, --r, --seed, ...): the session "
+                                       "stores the recipe."),
+        QCommandLineOption("embed-matrices", "With --generate: store R, P and γ* too, so NumPy sees them."),
+        QCommandLineOption("half", "The ½f convention (--convention half)."),
+        QCommandLineOption("convention", "full (f) or half (½f).", "C", "full")};
+    options << generatorOptionList() << descentSettingOptions() << variantCommandOption()
+            << QCommandLineOption("method",
+                                  "The check's method: forward, backward, central, complex or ridders.",
+                                  "method", "central")
+            << QCommandLineOption("step", "The check's step h (default: chosen per entry).", "h")
+            << QCommandLineOption("check-every", "Check during descent every K iterations (0: on request).",
+                                  "K", "10")
+            << QCommandLineOption(
+                   "view", "A heatmap's view by symbol (M, G, R, P, ...), left to right; repeat.", "symbol")
+            << QCommandLineOption("tab", "The bottom tab: descent, taylor, sweep, profile or derivation.",
+                                  "tab")
+            << QCommandLineOption("caption", "The lesson's caption.", "text")
+            << QCommandLineOption("out", "The session file to write (.gradlens).", "file");
+    return options;
+}
+
 std::vector<Command> commands() {
     auto withProblem = [](QList<QCommandLineOption> extra, const QList<QCommandLineOption> &more = {}) {
         QList<QCommandLineOption> options = problemOptions();
@@ -603,17 +813,8 @@ std::vector<Command> commands() {
         return options;
     };
     return {
-        {"generate",
-         "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
-         {QCommandLineOption("n", "Size of R and P (n×n).", "N"),
-          QCommandLineOption("r", "Columns of γ.", "R"),
-          QCommandLineOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
-          QCommandLineOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind",
-                             "dense"),
-          QCommandLineOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
-          QCommandLineOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
-          QCommandLineOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01"),
-          QCommandLineOption("out-dir", "Directory to write the matrices to.", "dir")},
+        {"generate", "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
+         generatorOptionList() << QCommandLineOption("out-dir", "Directory to write the matrices to.", "dir"),
          runGenerate},
         {"eval", "Evaluate the loss, the gradient and optionally the residual.",
          withProblem({QCommandLineOption("formula", "matrix (fused) or entrywise.", "form", "matrix"),
@@ -636,23 +837,15 @@ std::vector<Command> commands() {
          runCheck},
         {"descend", "Run gradient descent and report the result.",
          withProblem(
-             {QCommandLineOption(
-                  "optimizer",
-                  "gd (fixed step), armijo (backtracking) or exact (the exact step: f along −G is "
-                  "a quartic).",
-                  "name", "armijo"),
-              QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
-              QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
-              QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
-              QCommandLineOption("relative-tolerance",
-                                 "Or when it is at most this times the starting gradient norm (0: off).", "T",
-                                 "0"),
-              QCommandLineOption("gamma-star",
-                                 "The planted γ*: report the distance to it up to rotation (Procrustes).",
-                                 "file"),
-              QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
-              QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
-                                 "file")},
+             descentSettingOptions()
+                 << QCommandLineOption(
+                        "gamma-star",
+                        "The planted γ*: report the distance to it up to rotation (Procrustes); default: the "
+                        "session's γ*.",
+                        "file")
+                 << QCommandLineOption("gamma-out", "Write the final γ here.", "file")
+                 << QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
+                                       "file"),
              gradientProgramOptions()),
          runDescend},
         {"taylor", "Taylor remainder test: slope 2 when the gradient is right, 1 when it is wrong.",
@@ -677,6 +870,14 @@ std::vector<Command> commands() {
           QCommandLineOption("repeat", "Timed repetitions (medians are reported).", "K", "5"),
           QCommandLineOption("symmetric", "Symmetric P and R (the one-triangle path).")},
          runBench},
+        {"session create",
+         "Write a session file (.gradlens) from matrix files or a generator recipe, with settings.",
+         sessionCreateOptions(), runSessionCreate},
+        {"session show",
+         "Describe a session file as JSON (no matrices): session show FILE.",
+         {},
+         runSessionShow,
+         "file"},
     };
 }
 
@@ -695,7 +896,7 @@ QString fileIdentity(QString path) {
 // Before anything is read or computed: an output may not be an input (it would destroy it) and two outputs
 // may not share a file (one would silently replace the other).
 void checkOutputPaths(const QCommandLineParser &parser) {
-    static const QStringList inputs = {"R", "P", "gamma"};
+    static const QStringList inputs = {"R", "P", "gamma", "gamma-star", "session"};
     static const QStringList outputs = {
         "grad-out", "residual-out", "deviation-out", "numeric-out", "gamma-out", "history-out", "out"};
     QList<std::pair<QString, QString>> seen; // identity, option
@@ -745,7 +946,9 @@ CommandOutcome runCommand(const QStringList &arguments) {
         outcome.error = "no command given; commands: " + commandNames(all) + " (see --help)";
         return outcome;
     }
-    const QString name = arguments.at(1);
+    // "session create" and "session show" are commands of two words.
+    const bool twoWords = arguments.at(1) == "session" && arguments.size() > 2;
+    const QString name = twoWords ? arguments.at(1) + " " + arguments.at(2) : arguments.at(1);
     if (name == "--help" || name == "-h" || name == "help") {
         outcome.help = overview(all);
         return outcome;
@@ -768,7 +971,9 @@ CommandOutcome runCommand(const QStringList &arguments) {
     parser.addOptions(command->options);
     const QCommandLineOption help({"h", "help"}, "Show the options of this command.");
     parser.addOption(help);
-    QStringList commandArguments = arguments.mid(1);
+    if (!command->positional.isEmpty())
+        parser.addPositionalArgument(command->positional, QStringLiteral("The %1.").arg(command->positional));
+    QStringList commandArguments = arguments.mid(twoWords ? 2 : 1);
     commandArguments[0] = arguments.at(0) + " " + name;
     if (!parser.parse(commandArguments)) {
         outcome.exitCode = ExitBadInput;
@@ -779,20 +984,34 @@ CommandOutcome runCommand(const QStringList &arguments) {
         outcome.help = parser.helpText();
         return outcome;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (const qsizetype allowed = command->positional.isEmpty() ? 0 : 1;
+        parser.positionalArguments().size() > allowed) {
         outcome.exitCode = ExitBadInput;
-        outcome.error =
-            QStringLiteral("%1: unexpected argument \"%2\"").arg(name, parser.positionalArguments().first());
+        outcome.error = QStringLiteral("%1: unexpected argument \"%2\"")
+                            .arg(name, parser.positionalArguments().at(allowed));
         return outcome;
     }
     pendingNotices().clear();
+    commandSession().reset();
     try {
         checkOutputPaths(parser);
+        if (parser.optionNames().contains("session")) {
+            for (const char *file : {"R", "P", "gamma"})
+                if (parser.isSet(file))
+                    throw InputError{QStringLiteral("--session and --%1 exclude each other: the problem "
+                                                    "comes from the session or from the files")
+                                         .arg(QLatin1String(file))};
+            Session session;
+            if (Status loaded = loadSession(parser.value("session"), session); !loaded)
+                throw InputError{fromStd(loaded.message)};
+            commandSession() = std::move(session);
+        }
         outcome.json = command->run(parser, outcome.exitCode);
     } catch (const InputError &error) {
         outcome.exitCode = ExitBadInput;
         outcome.error = error.message;
     }
+    commandSession().reset();
     outcome.notices = std::exchange(pendingNotices(), QStringList());
     return outcome;
 }
