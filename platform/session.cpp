@@ -416,9 +416,7 @@ public:
         if (!info.isFile())
             fail(m_file + ": not a regular file (a directory, a pipe or a device)");
         if (!m_zip.open(QuaZip::mdUnzip))
-            fail(m_file +
-                 ": not a session file: not a zip archive, or a damaged or truncated one (zip error " +
-                 std::to_string(m_zip.getZipError()) + ")");
+            fail(m_file + ": not a session file: not a zip archive, or a damaged or truncated one");
         for (bool more = m_zip.goToFirstFile(); more; more = m_zip.goToNextFile()) {
             QuaZipFileInfo64 member;
             if (!m_zip.getCurrentFileInfo(&member))

@@ -931,7 +931,7 @@ QString overview(const std::vector<Command> &all) {
                    "Every command prints one JSON object. Exit status: 0 ok, 1 check found the gradient\n"
                    "inconsistent, 2 bad usage or bad input.\n\nCommands:\n";
     for (const Command &command : all)
-        text += QStringLiteral("  %1  %2\n").arg(command.name, -9).arg(command.synopsis);
+        text += QStringLiteral("  %1  %2\n").arg(command.name, -14).arg(command.synopsis);
     text += "\nRun \"gradlens-cli <command> --help\" for the options of a command.\n";
     return text;
 }
