@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <set>
@@ -246,9 +247,24 @@ QJsonObject problemJson(const SessionProblem &problem) {
     return merged(problem.unknownFields, known);
 }
 
-// The members of one problem, beside `prefix` ("" or "scenes/2/").
+// Whether R, P and γ* are members, or made again from the recipe.
 bool storesMatrices(const SessionProblem &problem) {
     return !problem.generator || problem.embedMatrices;
+}
+
+bool sameBits(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b) {
+    return a.rows() == b.rows() && a.cols() == b.cols() &&
+           std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(double)) == 0;
+}
+
+// A recipe stands in for the matrices only when it makes them bit for bit; a problem edited after it was
+// generated is saved with its matrices, so that nothing is lost.
+bool recipeFallsShort(const SessionProblem &problem) {
+    if (storesMatrices(problem))
+        return false;
+    const GeneratedProblem made = generateProblem(*problem.generator);
+    return !sameBits(made.problem.R, problem.R) || !sameBits(made.problem.P, problem.P) ||
+           !sameBits(made.gammaStar, problem.gammaStar);
 }
 
 // ---- validation -------------------------------------------------------------------------------------------
@@ -692,9 +708,30 @@ Status validateSession(const Session &session) {
     return Status::success();
 }
 
+namespace {
+
+bool needsMatricesStored(const Session &session) {
+    if (recipeFallsShort(session.problem))
+        return true;
+    for (const SessionScene &scene : session.scenes)
+        if (scene.problem && recipeFallsShort(*scene.problem))
+            return true;
+    return false;
+}
+
+} // namespace
+
 Status saveSession(const QString &path, const Session &session) {
     try {
         validateAll(session, toStd(path));
+        if (needsMatricesStored(session)) {
+            Session stored = session; // rare: a generated problem edited afterwards
+            stored.problem.embedMatrices |= recipeFallsShort(stored.problem);
+            for (SessionScene &scene : stored.scenes)
+                if (scene.problem)
+                    scene.problem->embedMatrices |= recipeFallsShort(*scene.problem);
+            return saveSession(path, stored);
+        }
         ZipWriter zip(payloadBytes(session) > kZip64Threshold);
         // session.json first: a reader that only wants the description stops there.
         zip.add(kJsonMember, QJsonDocument(sessionJson(session)).toJson(QJsonDocument::Indented));

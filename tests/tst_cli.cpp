@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 
 #include <cstring>
+#include <memory>
 #include <utility>
 
 using namespace gradlens;
@@ -973,6 +974,25 @@ private slots:
         const Run fromFiles = cli(QStringList{"eval"} + m_files);
         for (const char *file : {"recipe.gradlens", "embedded.gradlens"})
             QCOMPARE(cli({"eval", "--session", path(file)}).json, fromFiles.json);
+    }
+
+    // Two processes saving one session file at once: the file is one of the two, whole.
+    void concurrentSavesLeaveOneWholeFile() {
+        const QString lesson = path("raced.gradlens");
+        std::vector<std::unique_ptr<QProcess>> writers;
+        for (const QString caption : {"first", "second", "third"}) {
+            writers.push_back(std::make_unique<QProcess>());
+            writers.back()->start(GRADLENS_CLI_PATH, QStringList{"session", "create"} + m_files +
+                                                         QStringList{"--caption", caption, "--out", lesson});
+        }
+        for (const auto &writer : writers) {
+            QVERIFY(writer->waitForFinished(120000));
+            QCOMPARE(writer->exitCode(), 0);
+        }
+        const Run shown = cli({"session", "show", lesson});
+        QVERIFY2(shown.exitCode == 0, shown.err.constData());
+        QVERIFY(QStringList({"first", "second", "third"}).contains(shown.json.value("caption").toString()));
+        QCOMPARE(QDir(m_dir.path()).entryList({"raced.gradlens*"}, QDir::Files | QDir::Hidden).size(), 1);
     }
 
     // NumPy's np.load reads a session as an .npz archive: the matrices bit for bit.

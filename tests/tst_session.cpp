@@ -240,6 +240,29 @@ private slots:
         compareSessions(session, again);
     }
 
+    // A generated problem edited afterwards is saved with its matrices: the recipe would lose the edit.
+    void editedRecipeKeepsItsMatrices() {
+        Session session;
+        const GeneratorOptions recipe =
+            test::generatorOptions(6, 2, WeightKind::Dense, TargetKind::Random, 2);
+        GeneratedProblem made = generateProblem(recipe);
+        session.problem.generator = recipe;
+        session.problem.R = made.problem.R;
+        session.problem.P = made.problem.P;
+        session.problem.gammaStart = made.problem.gamma;
+        session.gamma = made.problem.gamma;
+        const QString file = path("edited.gradlens");
+        QVERIFY(saveSession(file, session).ok);
+        QVERIFY(!readMembers(file).count("R.npy")); // the recipe suffices
+        session.problem.R(1, 2) = 42;
+        QVERIFY(saveSession(file, session).ok);
+        QVERIFY(readMembers(file).count("R.npy"));
+        Session loaded;
+        QVERIFY(loadSession(file, loaded).ok);
+        QVERIFY(sameBits(loaded.problem.R, session.problem.R));
+        QVERIFY(loaded.problem.embedMatrices);
+    }
+
     // The archive is what the README says: NumPy-readable members and a versioned session.json.
     void membersAndSchema() {
         Session session = smallSession();

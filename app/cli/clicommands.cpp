@@ -210,8 +210,10 @@ void writeOutput(const QCommandLineParser &parser, const QString &name,
 // Reads R, P and γ (or the session's R, P and iterate) and validates them; a message names the file of the
 // matrix at fault.
 Problem loadProblem(const QCommandLineParser &parser) {
-    if (commandSession())
-        return commandSession()->currentProblem(); // checked when it was read
+    if (commandSession()) { // checked when it was read; moved out, the command needs only one copy
+        Session &session = *commandSession();
+        return {std::move(session.problem.R), std::move(session.problem.P), std::move(session.gamma)};
+    }
     const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
                   gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
