@@ -772,7 +772,8 @@ QList<QCommandLineOption> descentSettingOptions() {
                            "gd (fixed step), armijo (backtracking) or exact (the exact step: f along −G is "
                            "a quartic).",
                            "name", "armijo"),
-        QCommandLineOption("lr", "Learning rate (first trial step for armijo).", "X", "0.01"),
+        QCommandLineOption({"lr", "learning-rate"}, "Learning rate (first trial step for armijo).", "X",
+                           "0.01"),
         QCommandLineOption("iterations", "Iteration limit.", "K", "100"),
         QCommandLineOption("tolerance", "Stop when the gradient norm is at most this.", "T", "1e-6"),
         QCommandLineOption("relative-tolerance",
