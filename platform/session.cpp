@@ -151,6 +151,8 @@ public:
     }
 
     const std::string &where() const { return m_where; }
+    // The object itself, for a message about it as a whole: "...: problem.generator: ".
+    std::string here() const { return m_where.substr(0, m_where.size() - 1) + ": "; }
     QJsonObject rest() const { return m_rest; }
 
 private:
@@ -231,7 +233,7 @@ GeneratorOptions readGenerator(FieldReader fields) {
     options.noise =
         fields.number("noise", options.noise, 0, std::numeric_limits<double>::max(), "≥ 0 and finite");
     if (Status valid = options.validate(); !valid)
-        fail(fields.where() + "generator: " + valid.message);
+        fail(fields.here() + valid.message);
     return options;
 }
 
@@ -274,8 +276,9 @@ void validateFinite(const Eigen::MatrixXd &matrix, const std::string &where, con
         fail(where + finite.message);
 }
 
-// `where` names the file and member prefix in messages ("lesson.gradlens: scenes/1/").
-void validateProblem(const SessionProblem &problem, const std::string &where) {
+// `where` names the file and member prefix in messages ("lesson.gradlens: scenes/1/"), `json` the place in
+// session.json ("lesson.gradlens: session.json: scenes[1].problem.").
+void validateProblem(const SessionProblem &problem, const std::string &where, const std::string &json) {
     const Eigen::Index n = problem.n();
     if (n < 1 || problem.r() < 1)
         fail(where + "gamma_start.npy: γ₀ is " + shape(problem.gammaStart) + ", expected n×r with n, r ≥ 1");
@@ -295,11 +298,11 @@ void validateProblem(const SessionProblem &problem, const std::string &where) {
     validateFinite(problem.gammaStar, where + "gamma_star.npy: ", "γ*");
     if (problem.generator) {
         if (problem.generator->seed > std::uint64_t(std::numeric_limits<qint64>::max()))
-            fail(where + "session.json: generator: the seed must be at most 2^63 − 1");
+            fail(json + "generator.seed: must be at most 2^63 − 1");
         if (Status valid = problem.generator->validate(); !valid)
-            fail(where + "session.json: generator: " + valid.message);
+            fail(json + "generator: " + valid.message);
         if (problem.generator->n != n || problem.generator->r != problem.r())
-            fail(where + "session.json: the generator makes a " + std::to_string(problem.generator->n) + "×" +
+            fail(json + "generator: it makes a " + std::to_string(problem.generator->n) + "×" +
                  std::to_string(problem.generator->r) + " γ, but γ₀ is " + shape(problem.gammaStart));
     }
 }
@@ -311,31 +314,31 @@ void validateIterate(const Eigen::MatrixXd &gamma, const SessionProblem &problem
     validateFinite(gamma, where + "gamma.npy: ", "γ");
 }
 
-void validateSettings(const SessionSettings &settings, const std::string &where) {
+void validateSettings(const SessionSettings &settings, const std::string &json) {
     // The same checks as reading: through JSON and back.
-    readSettings(FieldReader(settingsJson(settings), where + "session.json: settings."));
+    readSettings(FieldReader(settingsJson(settings), json + "settings."));
 }
 
 void validateAll(const Session &session, const std::string &file) {
-    const std::string where = file + ": ";
-    validateProblem(session.problem, where);
+    const std::string where = file + ": ", json = file + ": session.json: ";
+    validateProblem(session.problem, where, json + "problem.");
     validateIterate(session.gamma, session.problem, where);
-    validateSettings(session.settings, where);
+    validateSettings(session.settings, json);
     for (const IterationRecord &record : session.history)
         if (record.iteration < 0)
             fail(where + "history.npy: iteration " + std::to_string(record.iteration) + " is negative");
     for (std::size_t k = 0; k < session.scenes.size(); ++k) {
         const SessionScene &scene = session.scenes[k];
-        const std::string prefix = where + "scenes/" + std::to_string(k) + "/";
+        const std::string prefix = where + "scenes/" + std::to_string(k) + "/",
+                          sceneJson = json + "scenes[" + std::to_string(k) + "].";
         if (scene.problem)
-            validateProblem(*scene.problem, prefix);
+            validateProblem(*scene.problem, prefix, sceneJson + "problem.");
         validateIterate(scene.gamma, scene.problem ? *scene.problem : session.problem, prefix);
-        validateSettings(scene.settings, prefix);
+        validateSettings(scene.settings, sceneJson);
     }
 }
 
-// ---- the archive
-// -------------------------------------------------------------------------------------------
+// ---- the archive ------------------------------------------------------------------------------------------
 
 QString scenePrefix(std::size_t index) {
     return QStringLiteral("scenes/%1/").arg(index);
@@ -536,13 +539,12 @@ SessionProblem readProblem(ZipReader &zip, FieldReader fields, const QString &pr
             problem.gammaStar = zip.matrix(prefix + "gamma_star.npy");
     } else {
         const GeneratorOptions &recipe = *problem.generator;
-        for (int matrices = 0; matrices < 2; ++matrices) // R and P, each n×n
-            if (Status fits = checkMatrixSize(std::uint64_t(recipe.n), std::uint64_t(recipe.n)); !fits)
-                fail(where + "session.json: generator: " + fits.message);
+        const std::string generator = fields.where() + "generator: ";
+        if (Status fits = checkMatrixSize(std::uint64_t(recipe.n), std::uint64_t(recipe.n)); !fits)
+            fail(generator + fits.message);
         if (recipe.n != n || recipe.r != r)
-            fail(where + "session.json: the generator makes a " + std::to_string(recipe.n) + "×" +
-                 std::to_string(recipe.r) + " γ, but the problem is n = " + std::to_string(n) +
-                 ", r = " + std::to_string(r));
+            fail(generator + "it makes a " + std::to_string(recipe.n) + "×" + std::to_string(recipe.r) +
+                 " γ, but the problem is n = " + std::to_string(n) + ", r = " + std::to_string(r));
         GeneratedProblem generated = generateProblem(recipe);
         problem.R = std::move(generated.problem.R);
         problem.P = std::move(generated.problem.P);
@@ -644,7 +646,8 @@ Session readSession(const QString &path) {
     }
     session.unknownFields = fields.rest();
     for (const QString &name : zip.names())
-        if (!known.count(name))
+        if (!known.count(name) &&
+            !name.endsWith(QLatin1Char('/'))) // folders of other zip tools: nothing to keep
             session.unknownMembers.emplace_back(name, zip.read(name));
     validateAll(session, zip.file());
     return session;
