@@ -160,14 +160,6 @@ private:
     std::string m_where; // "lesson.gradlens: session.json: settings." in front of a key
 };
 
-std::optional<Convention> parseConvention(std::string_view name) {
-    if (name == "full")
-        return Convention::Full;
-    if (name == "half")
-        return Convention::Half;
-    return std::nullopt;
-}
-
 SessionSettings readSettings(FieldReader fields) {
     constexpr double huge = std::numeric_limits<double>::max();
     SessionSettings settings;

@@ -167,11 +167,7 @@ Convention convention(const QCommandLineParser &parser) {
     }
     if (!optionGiven(parser, "convention"))
         return Convention::Full;
-    return choiceOption(parser, "convention", "full, half", [](std::string_view name) {
-        return name == "half"   ? std::optional(Convention::Half)
-               : name == "full" ? std::optional(Convention::Full)
-                                : std::nullopt;
-    });
+    return choiceOption(parser, "convention", "full, half", parseConvention);
 }
 
 GradientVariant variantOption(const QCommandLineParser &parser) {
