@@ -248,7 +248,7 @@ bool storesMatrices(const SessionProblem &problem) {
 
 bool sameBits(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b) {
     return a.rows() == b.rows() && a.cols() == b.cols() &&
-           std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(double)) == 0;
+           (a.size() == 0 || std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(double)) == 0);
 }
 
 // A recipe stands in for the matrices only when it makes them bit for bit; a problem edited after it was

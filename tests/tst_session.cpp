@@ -26,7 +26,7 @@ using Members = std::map<QString, QByteArray>;
 
 bool sameBits(const MatrixXd &a, const MatrixXd &b) {
     return a.rows() == b.rows() && a.cols() == b.cols() &&
-           std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(double)) == 0;
+           (a.size() == 0 || std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(double)) == 0);
 }
 
 bool sameBits(double a, double b) {
