@@ -309,15 +309,15 @@ private slots:
         Session loaded;
         const Status status = loadSession(file, loaded);
         QVERIFY2(status.ok, status.message.c_str());
-        QCOMPARE(loaded.settings.unknownFields.value("momentum").toDouble(), 0.9);
+        QVERIFY(loaded.settings.unknownFields.value("momentum").toDouble() == 0.9);
         loaded.settings.learningRate = 0.5; // an edit of a known field keeps the unknown ones
         QVERIFY(saveSession(file, loaded).ok);
 
         const Members saved = readMembers(file);
         const QJsonObject back = jsonOf(saved);
         QCOMPARE(back.value("lesson_plan").toObject().value("minutes").toInt(), 45);
-        QCOMPARE(back.value("settings").toObject().value("momentum").toDouble(), 0.9);
-        QCOMPARE(back.value("settings").toObject().value("learning_rate").toDouble(), 0.5);
+        QVERIFY(back.value("settings").toObject().value("momentum").toDouble() == 0.9);
+        QVERIFY(back.value("settings").toObject().value("learning_rate").toDouble() == 0.5);
         QCOMPARE(back.value("problem").toObject().value("origin").toString(), QString("a textbook"));
         QVERIFY(saved.count("notes/extra.npy"));
         QCOMPARE(saved.at("notes/extra.npy"), npy(MatrixXd::Constant(2, 2, 7.0)));

@@ -534,6 +534,41 @@ QJsonObject runProfile(const QCommandLineParser &parser, int &) {
 
 // ---- descend ---------------------------------------------------------------------------------------------
 
+// --session-out: the session descended from (or a new one of the files) with the final γ as its iterate, the
+// run's history after the session's own, and the descent settings used.
+void writeDescentSession(const QCommandLineParser &parser, Problem problem,
+                         std::optional<Eigen::MatrixXd> gammaStar, const DescentOptions &options,
+                         const DescentSummary &summary) {
+    Session session;
+    if (commandSession())
+        session = std::move(*commandSession()); // its R and P were moved into the problem
+    else
+        session.problem.gammaStart = problem.gamma;
+    session.problem.R = std::move(problem.R);
+    session.problem.P = std::move(problem.P);
+    if (gammaStar)
+        session.problem.gammaStar = std::move(*gammaStar);
+    session.gamma = summary.gamma;
+    // Continuing: this run's start is the session's last record, so its iteration 0 is not repeated.
+    const int offset = session.history.empty() ? 0 : session.history.back().iteration;
+    if (offset > std::numeric_limits<int>::max() - summary.iterations)
+        throw InputError{"--session-out: the history would count more iterations than it can hold"};
+    for (IterationRecord record : summary.history)
+        if (session.history.empty() || record.iteration > 0) {
+            record.iteration += offset;
+            session.history.push_back(record);
+        }
+    SessionSettings &settings = session.settings;
+    settings.optimizer = options.optimizer;
+    settings.learningRate = options.learningRate;
+    settings.maxIterations = options.maxIterations;
+    settings.gradientTolerance = options.gradientTolerance;
+    settings.relativeTolerance = options.relativeTolerance;
+    settings.convention = options.convention;
+    if (Status saved = saveSession(parser.value("session-out"), session); !saved)
+        throw InputError{QStringLiteral("--session-out: %1").arg(fromStd(saved.message))};
+}
+
 QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     DescentOptions options;
     options.optimizer = choiceOption(parser, "optimizer", "gd, armijo, exact", parseOptimizer);
@@ -545,7 +580,7 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     options.convention = convention(parser);
     options.relativeTolerance =
         doubleOption(parser, "relative-tolerance", 0.0, std::numeric_limits<double>::max(), "≥ 0");
-    const Problem problem = loadProblem(parser);
+    Problem problem = loadProblem(parser);
     std::optional<Eigen::MatrixXd> gammaStar;
     if (!parser.isSet("gamma-star") && commandSession() && commandSession()->problem.gammaStar.size() > 0)
         gammaStar = commandSession()->problem.gammaStar;
@@ -595,25 +630,28 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     if (!historyStatus)
         throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(historyStatus.message))};
     writeOutput(parser, "gamma-out", summary.gamma);
-    return {{"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
-            {"gradient", program ? "program:" + program->commandLine() : QStringLiteral("correct")},
-            {"gradient_calls", program ? program->calls() : 0},
-            {"convention", conventionName(options.convention)},
-            {"iterations", summary.iterations},
-            {"initial_loss", number(summary.initialLoss)},
-            {"final_loss", number(summary.finalLoss)},
-            {"final_grad_norm", number(summary.finalGradientNorm)},
-            {"termination", fromStd(std::string(terminationName(summary.termination)))},
-            {"message", fromStd(summary.message)},
-            // min over orthogonal Q of ‖γQ − γ*‖_F, at the start and at the end (null without --gamma-star)
-            {"initial_distance_to_planted",
-             gammaStar ? QJsonValue(number(distanceToPlanted(problem.gamma, *gammaStar))) : QJsonValue()},
-            {"distance_to_planted",
-             gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
+    const QJsonObject result{
+        {"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
+        {"gradient", program ? "program:" + program->commandLine() : QStringLiteral("correct")},
+        {"gradient_calls", program ? program->calls() : 0},
+        {"convention", conventionName(options.convention)},
+        {"iterations", summary.iterations},
+        {"initial_loss", number(summary.initialLoss)},
+        {"final_loss", number(summary.finalLoss)},
+        {"final_grad_norm", number(summary.finalGradientNorm)},
+        {"termination", fromStd(std::string(terminationName(summary.termination)))},
+        {"message", fromStd(summary.message)},
+        // min over orthogonal Q of ‖γQ − γ*‖_F, at the start and at the end (null without --gamma-star)
+        {"initial_distance_to_planted",
+         gammaStar ? QJsonValue(number(distanceToPlanted(problem.gamma, *gammaStar))) : QJsonValue()},
+        {"distance_to_planted",
+         gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
+    if (parser.isSet("session-out"))
+        writeDescentSession(parser, std::move(problem), std::move(gammaStar), options, summary);
+    return result;
 }
 
-// ---- session create, session show
-// ---------------------------------------------------------------------------
+// ---- session create, session show ------------------------------------------------------------------------
 
 // The settings a session stores, from the options `session create` has (defaults where not given).
 SessionSettings sessionSettings(const QCommandLineParser &parser) {
@@ -844,6 +882,11 @@ std::vector<Command> commands() {
                         "file")
                  << QCommandLineOption("gamma-out", "Write the final γ here.", "file")
                  << QCommandLineOption("history-out", "Write iteration, loss, grad_norm, step as CSV here.",
+                                       "file")
+                 << QCommandLineOption("session-out",
+                                       "Write a session (.gradlens): the final γ as its iterate, the history "
+                                       "(after the --session's own) and the settings used. May be the "
+                                       "--session itself.",
                                        "file"),
              gradientProgramOptions()),
          runDescend},
@@ -896,8 +939,8 @@ QString fileIdentity(QString path) {
 // may not share a file (one would silently replace the other).
 void checkOutputPaths(const QCommandLineParser &parser) {
     static const QStringList inputs = {"R", "P", "gamma", "gamma-star", "session"};
-    static const QStringList outputs = {
-        "grad-out", "residual-out", "deviation-out", "numeric-out", "gamma-out", "history-out", "out"};
+    static const QStringList outputs = {"grad-out",  "residual-out", "deviation-out", "numeric-out",
+                                        "gamma-out", "history-out",  "session-out",   "out"};
     QList<std::pair<QString, QString>> seen; // identity, option
     for (const QString &input : inputs)
         if (parser.optionNames().contains(input) && !parser.value(input).isEmpty())
@@ -907,7 +950,8 @@ void checkOutputPaths(const QCommandLineParser &parser) {
             continue;
         const QString identity = fileIdentity(parser.value(output));
         for (const auto &[other, option] : seen)
-            if (other == identity)
+            // A session may be saved over itself: it is read whole before, and replaced atomically after.
+            if (other == identity && !(output == "session-out" && option == "session"))
                 throw InputError{QStringLiteral("--%1: \"%2\" is the same file as --%3; %4")
                                      .arg(output, parser.value(output), option,
                                           inputs.contains(option)
