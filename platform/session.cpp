@@ -32,7 +32,6 @@ namespace {
 constexpr const char *kJsonMember = "session.json";
 constexpr qint64 kMaxJsonBytes = qint64(64) << 20; // settings and captions: far below this
 constexpr Eigen::Index kHistoryColumns = 4;        // iteration, loss, gradient norm, step
-const QStringList kTabs = {"descent", "taylor", "sweep", "profile", "derivation"};
 // Above this the archive needs zip64 records (members or offsets past 4 GiB); below it plain zip, which
 // every reader knows.
 constexpr qint64 kZip64Threshold = qint64(2000) << 20;
@@ -189,8 +188,8 @@ SessionSettings readSettings(FieldReader fields) {
         }
     }
     settings.tab = fields.string("tab", settings.tab);
-    if (!settings.tab.isEmpty() && !kTabs.contains(settings.tab))
-        fields.bad("tab", "one of " + toStd(kTabs.join(", ")), settings.tab);
+    if (!settings.tab.isEmpty() && !sessionTabNames().contains(settings.tab))
+        fields.bad("tab", "one of " + toStd(sessionTabNames().join(", ")), settings.tab);
     settings.unknownFields = fields.rest();
     return settings;
 }
@@ -646,6 +645,11 @@ Session readSession(const QString &path) {
 }
 
 } // namespace
+
+const QStringList &sessionTabNames() {
+    static const QStringList names = {"descent", "taylor", "sweep", "profile", "derivation"};
+    return names;
+}
 
 DescentOptions SessionSettings::descentOptions() const {
     DescentOptions options;

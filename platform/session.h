@@ -95,6 +95,9 @@ struct Session {
     Problem currentProblem() const { return {problem.R, problem.P, gamma}; }
 };
 
+// The bottom tabs a setting may name: descent, taylor, sweep, profile, derivation.
+const QStringList &sessionTabNames();
+
 // Checks shapes (R, P n×n; γ₀, iterate and γ* n×r; each scene's iterate against its problem), finite
 // matrices, settings in range and a generator recipe that validates.
 Status validateSession(const Session &session);

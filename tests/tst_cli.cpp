@@ -937,6 +937,14 @@ private slots:
             << QStringList{"session", "create", "--generate", "--n",   "4",         "--r",
                            "1",       "--R",    "R.mtx",      "--out", "x.gradlens"}
             << "--generate and --R exclude each other";
+        QTest::newRow("scene without a name")
+            << QStringList{"session", "add-scene", "SESSION"} << "missing --name";
+        QTest::newRow("scene iterate of another shape")
+            << QStringList{"session", "add-scene", "SESSION", "--name", "x", "--gamma", "R_FILE"}
+            << "γ is 30×30, expected 30×2 like the session's";
+        QTest::newRow("unknown view")
+            << QStringList{"session", "add-scene", "SESSION", "--name", "x", "--view", "Q"}
+            << "--view: expected a view symbol";
         QTest::newRow("output over the session")
             << QStringList{"descend", "--session", "SESSION", "--gamma-out", "SESSION"}
             << "refusing to overwrite an input";
@@ -952,6 +960,7 @@ private slots:
         notZip.close();
         arguments.replaceInStrings(QRegularExpression("^SESSION$"), lesson);
         arguments.replaceInStrings(QRegularExpression("^NOTZIP$"), notZip.fileName());
+        arguments.replaceInStrings(QRegularExpression("^R_FILE$"), path("dense/R.mtx"));
         const Run run = cli(arguments);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
@@ -1013,6 +1022,45 @@ private slots:
             QCOMPARE(continued.history[k].iteration, int(k));
         QVERIFY(continued.history[3].loss == session.history[3].loss);
         QVERIFY(continued.problem.gammaStart == session.problem.gammaStart);
+    }
+
+    // session add-scene: scenes of the session's problem at its iterate, or of a problem of their own, with
+    // the session's settings changed by the options given.
+    void sessionScenes() {
+        const QString lesson = path("scenes.gradlens");
+        QVERIFY(cli(QStringList{"session", "create"} + m_files +
+                    QStringList{"--half", "--optimizer", "gd", "--view", "M", "--out", lesson})
+                    .exitCode == 0);
+        const Run first = cli({"session", "add-scene", lesson, "--name", "Start", "--caption",
+                               "Where it begins", "--tab", "sweep"});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const Run second = cli(QStringList{"session", "add-scene", lesson, "--name", "Symmetric", "--variant",
+                                           "drop-transpose", "--out", path("scenes2.gradlens")} +
+                               m_symmetricFiles);
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        const QJsonArray scenes = second.json.value("scenes").toArray();
+        QCOMPARE(scenes.size(), 2);
+        const QJsonObject start = scenes.at(0).toObject(), symmetric = scenes.at(1).toObject();
+        QCOMPARE(start.value("name").toString(), QString("Start"));
+        QCOMPARE(start.value("caption").toString(), QString("Where it begins"));
+        QCOMPARE(start.value("settings").toObject().value("tab").toString(), QString("sweep"));
+        QCOMPARE(start.value("settings").toObject().value("convention").toString(), QString("half"));
+        QCOMPARE(start.value("settings").toObject().value("views").toArray(), QJsonArray{"M"});
+        QVERIFY(!start.contains("problem"));
+        QCOMPARE(symmetric.value("settings").toObject().value("variant").toString(),
+                 QString("drop-transpose"));
+        QCOMPARE(symmetric.value("problem").toObject().value("source").toString(), QString("matrices"));
+
+        Session session;
+        QVERIFY(loadSession(path("scenes2.gradlens"), session).ok);
+        QCOMPARE(session.scenes.size(), std::size_t(2));
+        QVERIFY(session.scenes[0].gamma == session.gamma);
+        MatrixXd symmetricR;
+        QVERIFY(readMatrix(path("symmetric/R.mtx").toStdString(), symmetricR).ok);
+        QVERIFY(session.scenes[1].problem && session.scenes[1].problem->R == symmetricR);
+        Session firstOnly;
+        QVERIFY(loadSession(lesson, firstOnly).ok); // --out left the first file with one scene
+        QCOMPARE(firstOnly.scenes.size(), std::size_t(1));
     }
 
     // Two processes saving one session file at once: the file is one of the two, whole.

@@ -15,6 +15,7 @@
 #include "problem.h"
 #include "savefile.h"
 #include "session.h"
+#include "views.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -103,6 +104,10 @@ std::optional<QString> sessionDefault(const QString &name) {
         return exact(settings.checkStep);
     if (name == "convention")
         return QString::fromUtf8(conventionName(settings.convention));
+    if (name == "check-every")
+        return QString::number(settings.checkEvery);
+    if (name == "tab" && !settings.tab.isEmpty())
+        return settings.tab;
     return std::nullopt;
 }
 
@@ -203,6 +208,8 @@ void writeOutput(const QCommandLineParser &parser, const QString &name,
         throw InputError{QStringLiteral("--%1: %2").arg(name, fromStd(status.message))};
 }
 
+Problem loadProblemFiles(const QCommandLineParser &parser);
+
 // Reads R, P and γ (or the session's R, P and iterate) and validates them; a message names the file of the
 // matrix at fault.
 Problem loadProblem(const QCommandLineParser &parser) {
@@ -210,6 +217,11 @@ Problem loadProblem(const QCommandLineParser &parser) {
         Session &session = *commandSession();
         return {std::move(session.problem.R), std::move(session.problem.P), std::move(session.gamma)};
     }
+    return loadProblemFiles(parser);
+}
+
+// R, P and γ from --R, --P and --gamma.
+Problem loadProblemFiles(const QCommandLineParser &parser) {
     const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
                   gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
@@ -666,11 +678,21 @@ SessionSettings sessionSettings(const QCommandLineParser &parser) {
     settings.variant = variantOption(parser);
     settings.checkMethod =
         choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
-    if (parser.isSet("step"))
+    if (optionGiven(parser, "step"))
         settings.checkStep = doubleOption(parser, "step", std::numeric_limits<double>::min(), huge, "> 0");
     settings.checkEvery = static_cast<int>(integerOption(parser, "check-every", 0, 1'000'000'000));
-    settings.views = parser.values("view");
-    settings.tab = parser.value("tab");
+    settings.views =
+        parser.isSet("view") || !commandSession() ? parser.values("view") : commandSession()->settings.views;
+    for (const QString &view : settings.views)
+        if (!parseViewKind(toStd(view)))
+            throw InputError{
+                QStringLiteral("--view: expected a view symbol (M, G, deviation, R, P, gamma_gammaT, "
+                               "P_M, gamma, term1, term2, numeric), got \"%1\"")
+                    .arg(view)};
+    settings.tab = optionValue(parser, "tab");
+    if (!settings.tab.isEmpty() && !sessionTabNames().contains(settings.tab))
+        throw InputError{QStringLiteral("--tab: expected one of %1, got \"%2\"")
+                             .arg(sessionTabNames().join(", "), settings.tab)};
     return settings;
 }
 
@@ -719,6 +741,54 @@ QJsonObject runSessionCreate(const QCommandLineParser &parser, int &) {
     if (Status saved = saveSession(out, session); !saved)
         throw InputError{QStringLiteral("--out: %1").arg(fromStd(saved.message))};
     return sessionShow(session);
+}
+
+// session add-scene FILE: a named scene of the session's problem at its iterate (or at --gamma), or of a
+// problem of its own (--R --P --gamma), with the session's settings changed by the options given.
+QJsonObject runSessionAddScene(const QCommandLineParser &parser, int &) {
+    if (parser.positionalArguments().size() != 1)
+        throw InputError{
+            "session add-scene: expected one session file, e.g. session add-scene lesson.gradlens"};
+    const QString file = parser.positionalArguments().first();
+    Session session;
+    if (Status loaded = loadSession(file, session); !loaded)
+        throw InputError{fromStd(loaded.message)};
+    commandSession() = std::move(session); // its settings are the defaults of the options
+    Session &target = *commandSession();
+    SessionScene scene;
+    scene.name = required(parser, "name");
+    scene.caption = parser.value("caption");
+    scene.settings = sessionSettings(parser);
+    if (parser.isSet("R") || parser.isSet("P")) {
+        Problem own = loadProblemFiles(parser);
+        SessionProblem problem;
+        problem.R = std::move(own.R);
+        problem.P = std::move(own.P);
+        problem.gammaStart = std::move(own.gamma);
+        if (parser.isSet("gamma-star"))
+            problem.gammaStar = readInput(parser.value("gamma-star"));
+        scene.gamma = problem.gammaStart;
+        scene.problem = std::move(problem);
+    } else if (parser.isSet("gamma-star")) {
+        throw InputError{
+            "--gamma-star belongs to a problem of the scene's own: give --R, --P and --gamma too"};
+    } else if (parser.isSet("gamma")) {
+        scene.gamma = readInput(parser.value("gamma"));
+        if (scene.gamma.rows() != target.problem.n() || scene.gamma.cols() != target.problem.r())
+            throw InputError{QStringLiteral("%1: γ is %2×%3, expected %4×%5 like the session's")
+                                 .arg(parser.value("gamma"))
+                                 .arg(scene.gamma.rows())
+                                 .arg(scene.gamma.cols())
+                                 .arg(target.problem.n())
+                                 .arg(target.problem.r())};
+    } else {
+        scene.gamma = target.gamma;
+    }
+    target.scenes.push_back(std::move(scene));
+    const QString out = parser.isSet("out") ? parser.value("out") : file;
+    if (Status saved = saveSession(out, target); !saved)
+        throw InputError{fromStd(saved.message)};
+    return sessionShow(target);
 }
 
 QJsonObject runSessionShow(const QCommandLineParser &parser, int &) {
@@ -815,6 +885,8 @@ QList<QCommandLineOption> descentSettingOptions() {
                            "0")};
 }
 
+QList<QCommandLineOption> sessionSettingOptions();
+
 QList<QCommandLineOption> sessionCreateOptions() {
     QList<QCommandLineOption> options{
         QCommandLineOption("R", "Target matrix R (n×n), any matrix format.", "file"),
@@ -823,10 +895,35 @@ QList<QCommandLineOption> sessionCreateOptions() {
         QCommandLineOption("gamma-star", "The planted γ* (n×r), when there is one.", "file"),
         QCommandLineOption("generate", "Generate the problem instead (--n, --r, --seed, ...): the session "
                                        "stores the recipe."),
-        QCommandLineOption("embed-matrices", "With --generate: store R, P and γ* too, so NumPy sees them."),
+        QCommandLineOption("embed-matrices", "With --generate: store R, P and γ* too, so NumPy sees them.")};
+    options << generatorOptionList() << sessionSettingOptions()
+            << QCommandLineOption("caption", "The lesson's caption.", "text")
+            << QCommandLineOption("out", "The session file to write (.gradlens).", "file");
+    return options;
+}
+
+QList<QCommandLineOption> sessionAddSceneOptions() {
+    QList<QCommandLineOption> options{
+        QCommandLineOption("name", "The scene's name.", "text"),
+        QCommandLineOption("caption", "The scene's caption.", "text"),
+        QCommandLineOption("gamma",
+                           "The scene's iterate (n×r; default the session's), or with --R and --P the "
+                           "γ₀ of a problem of its own.",
+                           "file"),
+        QCommandLineOption("R", "R of a problem of the scene's own (with --P and --gamma).", "file"),
+        QCommandLineOption("P", "P of a problem of the scene's own.", "file"),
+        QCommandLineOption("gamma-star", "γ* of a problem of the scene's own.", "file")};
+    options << sessionSettingOptions()
+            << QCommandLineOption("out", "Write the session here instead of over FILE.", "file");
+    return options;
+}
+
+// The settings a session or scene stores; with a session, its settings are the defaults.
+QList<QCommandLineOption> sessionSettingOptions() {
+    QList<QCommandLineOption> options{
         QCommandLineOption("half", "The ½f convention (--convention half)."),
         QCommandLineOption("convention", "full (f) or half (½f).", "C", "full")};
-    options << generatorOptionList() << descentSettingOptions() << variantCommandOption()
+    options << descentSettingOptions() << variantCommandOption()
             << QCommandLineOption("method",
                                   "The check's method: forward, backward, central, complex or ridders.",
                                   "method", "central")
@@ -836,9 +933,7 @@ QList<QCommandLineOption> sessionCreateOptions() {
             << QCommandLineOption(
                    "view", "A heatmap's view by symbol (M, G, R, P, ...), left to right; repeat.", "symbol")
             << QCommandLineOption("tab", "The bottom tab: descent, taylor, sweep, profile or derivation.",
-                                  "tab")
-            << QCommandLineOption("caption", "The lesson's caption.", "text")
-            << QCommandLineOption("out", "The session file to write (.gradlens).", "file");
+                                  "tab");
     return options;
 }
 
@@ -915,6 +1010,8 @@ std::vector<Command> commands() {
         {"session create",
          "Write a session file (.gradlens) from matrix files or a generator recipe, with settings.",
          sessionCreateOptions(), runSessionCreate},
+        {"session add-scene", "Add a named scene to a session file: session add-scene FILE --name N ...",
+         sessionAddSceneOptions(), runSessionAddScene, "file"},
         {"session show",
          "Describe a session file as JSON (no matrices): session show FILE.",
          {},
@@ -974,7 +1071,7 @@ QString overview(const std::vector<Command> &all) {
                    "Every command prints one JSON object. Exit status: 0 ok, 1 check found the gradient\n"
                    "inconsistent, 2 bad usage or bad input.\n\nCommands:\n";
     for (const Command &command : all)
-        text += QStringLiteral("  %1  %2\n").arg(command.name, -14).arg(command.synopsis);
+        text += QStringLiteral("  %1  %2\n").arg(command.name, -17).arg(command.synopsis);
     text += "\nRun \"gradlens-cli <command> --help\" for the options of a command.\n";
     return text;
 }
