@@ -17,6 +17,7 @@ packages=(
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libxkbcommon-dev  # ui
     libmatio-dev zlib1g-dev                # MATLAB .mat files (zlib: the .mat structure check inflates)
     qt6-svg-dev libgif-dev                 # figures: SVG export (Qt SVG), animated GIFs of descent (giflib)
+    libquazip1-qt6-dev qt6-5compat-dev libbz2-dev  # session files (zip); QuaZip's CMake package needs the other two
     fonts-dejavu-core                      # legible text in offscreen screenshots and tests
     python3-numpy                          # the NumPy example gradient program, run by the tests
     help2man                               # man pages, generated at build time

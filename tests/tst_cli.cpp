@@ -2,6 +2,7 @@
 #include "gradientforms.h"
 #include "matrixio.h"
 #include "savefile.h"
+#include "session.h"
 #include "testhelpers.h"
 
 #include <QDir>
@@ -13,6 +14,10 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+
+#include <cstring>
+#include <memory>
+#include <utility>
 
 using namespace gradlens;
 using Eigen::MatrixXd;
@@ -914,6 +919,301 @@ private slots:
         const Run run = cli(arguments);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+    }
+
+    // ---- session files ------------------------------------------------------------------------------------
+
+    // session create stores the files and the settings; session show describes it without matrices.
+    void sessionCreateAndShow() {
+        const QString lesson = path("lesson.gradlens");
+        const Run created = cli(QStringList{"session", "create"} + m_files +
+                                QStringList{"--gamma-star",
+                                            path("dense/gamma_star.mtx"),
+                                            "--optimizer",
+                                            "gd",
+                                            "--lr",
+                                            "0.0025",
+                                            "--iterations",
+                                            "7",
+                                            "--half",
+                                            "--variant",
+                                            "drop-transpose",
+                                            "--method",
+                                            "forward",
+                                            "--view",
+                                            "M",
+                                            "--view",
+                                            "deviation",
+                                            "--tab",
+                                            "taylor",
+                                            "--caption",
+                                            "Lesson 1",
+                                            "--out",
+                                            lesson});
+        QVERIFY2(created.exitCode == 0, created.err.constData());
+        const Run shown = cli({"session", "show", lesson});
+        QVERIFY2(shown.exitCode == 0, shown.err.constData());
+        QCOMPARE(shown.json, created.json);
+        QCOMPARE(shown.json.value("format").toString(), QString("gradlens-session"));
+        QCOMPARE(shown.json.value("version").toInt(), 1);
+        QCOMPARE(shown.json.value("n").toInt(), 30);
+        QCOMPARE(shown.json.value("r").toInt(), 2);
+        QCOMPARE(shown.json.value("history_length").toInt(), 0);
+        QCOMPARE(shown.json.value("caption").toString(), QString("Lesson 1"));
+        const QJsonObject problem = shown.json.value("problem").toObject();
+        QCOMPARE(problem.value("source").toString(), QString("matrices"));
+        QVERIFY(problem.value("gamma_star").toBool());
+        const QJsonObject settings = shown.json.value("settings").toObject();
+        QCOMPARE(settings.value("optimizer").toString(), QString("gd"));
+        QVERIFY(settings.value("learning_rate").toDouble() == 0.0025);
+        QCOMPARE(settings.value("iterations").toInt(), 7);
+        QCOMPARE(settings.value("convention").toString(), QString("half"));
+        QCOMPARE(settings.value("variant").toString(), QString("drop-transpose"));
+        QCOMPARE(settings.value("check_method").toString(), QString("forward"));
+        QCOMPARE(settings.value("views").toArray(), (QJsonArray{"M", "deviation"}));
+        QCOMPARE(settings.value("tab").toString(), QString("taylor"));
+        QVERIFY(!shown.out.contains("\"R\"")); // no matrices in the description
+    }
+
+    // eval --session F gives what eval gives with the files the session was made from, bit for bit.
+    void sessionEvalEqualsFiles_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::newRow("f") << QStringList{};
+        QTest::newRow("½f") << QStringList{"--half"};
+        QTest::newRow("entry-wise formula") << QStringList{"--formula", "entrywise"};
+    }
+    void sessionEvalEqualsFiles() {
+        QFETCH(QStringList, extra);
+        const QString plain = path("plain.gradlens");
+        QVERIFY(cli(QStringList{"session", "create"} + m_files + QStringList{"--out", plain}).exitCode == 0);
+        const Run fromFiles = cli(QStringList{"eval"} + m_files + extra);
+        const Run fromSession = cli(QStringList{"eval", "--session", plain} + extra);
+        QVERIFY2(fromSession.exitCode == 0, fromSession.err.constData());
+        QCOMPARE(fromSession.json, fromFiles.json);
+        QVERIFY(fromSession.json.value("loss").toDouble() > 0);
+    }
+
+    // The session's settings are the defaults of the options that correspond; options given win.
+    void sessionSettingsAreDefaults() {
+        const QString lesson = path("settings.gradlens");
+        QVERIFY(cli(QStringList{"session", "create"} + m_files +
+                    QStringList{"--gamma-star", path("dense/gamma_star.mtx"), "--optimizer", "gd", "--lr",
+                                "0.0005", "--iterations", "3", "--half", "--variant", "drop-transpose",
+                                "--out", lesson})
+                    .exitCode == 0);
+        const Run descended = cli({"descend", "--session", lesson});
+        QVERIFY2(descended.exitCode == 0, descended.err.constData());
+        QCOMPARE(descended.json.value("optimizer").toString(), QString("gd"));
+        QCOMPARE(descended.json.value("iterations").toInt(), 3);
+        QCOMPARE(descended.json.value("convention").toString(), QString("half"));
+        QVERIFY(descended.json.value("distance_to_planted").isDouble()); // the session's γ*
+        const Run sameByHand = cli(QStringList{"descend"} + m_files +
+                                   QStringList{"--optimizer", "gd", "--lr", "0.0005", "--iterations", "3",
+                                               "--half", "--gamma-star", path("dense/gamma_star.mtx")});
+        QCOMPARE(descended.json, sameByHand.json);
+        const Run overridden = cli({"descend", "--session", lesson, "--optimizer", "armijo", "--iterations",
+                                    "2", "--convention", "full"});
+        QCOMPARE(overridden.json.value("optimizer").toString(), QString("armijo"));
+        QCOMPARE(overridden.json.value("iterations").toInt(), 2);
+        QCOMPARE(overridden.json.value("convention").toString(), QString("full"));
+
+        const Run checked = cli({"check", "--session", lesson}); // the session's teaching mistake
+        QCOMPARE(checked.exitCode, 1);
+        QCOMPARE(checked.json.value("variant").toString(), QString("drop-transpose"));
+        const Run corrected = cli({"check", "--session", lesson, "--variant", "correct"});
+        QCOMPARE(corrected.exitCode, 0);
+        QCOMPARE(corrected.json.value("convention").toString(), QString("half"));
+    }
+
+    void sessionErrors_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("--session with --R") << QStringList{"eval", "--session", "SESSION", "--R", "R.mtx"}
+                                            << "--session and --R exclude each other";
+        QTest::newRow("no such session")
+            << QStringList{"eval", "--session", "missing.gradlens"} << "missing.gradlens: no such file";
+        QTest::newRow("not a zip") << QStringList{"check", "--session", "NOTZIP"} << "not a session file";
+        QTest::newRow("--half and --convention full")
+            << QStringList{"eval", "--session", "SESSION", "--half", "--convention", "full"} << "contradict";
+        QTest::newRow("show without a file") << QStringList{"session", "show"} << "expected one session file";
+        QTest::newRow("--generate with --R")
+            << QStringList{"session", "create", "--generate", "--n",   "4",         "--r",
+                           "1",       "--R",    "R.mtx",      "--out", "x.gradlens"}
+            << "--generate and --R exclude each other";
+        QTest::newRow("scene without a name")
+            << QStringList{"session", "add-scene", "SESSION"} << "missing --name";
+        QTest::newRow("scene iterate of another shape")
+            << QStringList{"session", "add-scene", "SESSION", "--name", "x", "--gamma", "R_FILE"}
+            << "γ is 30×30, expected 30×2 like the session's";
+        QTest::newRow("unknown view")
+            << QStringList{"session", "add-scene", "SESSION", "--name", "x", "--view", "Q"}
+            << "--view: expected a view symbol";
+        QTest::newRow("output over the session")
+            << QStringList{"descend", "--session", "SESSION", "--gamma-out", "SESSION"}
+            << "refusing to overwrite an input";
+    }
+    void sessionErrors() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const QString lesson = path("errors.gradlens");
+        QVERIFY(cli(QStringList{"session", "create"} + m_files + QStringList{"--out", lesson}).exitCode == 0);
+        QFile notZip(path("notzip.gradlens"));
+        QVERIFY(notZip.open(QIODevice::WriteOnly));
+        notZip.write("PK but not really\n");
+        notZip.close();
+        arguments.replaceInStrings(QRegularExpression("^SESSION$"), lesson);
+        arguments.replaceInStrings(QRegularExpression("^NOTZIP$"), notZip.fileName());
+        arguments.replaceInStrings(QRegularExpression("^R_FILE$"), path("dense/R.mtx"));
+        const Run run = cli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QVERIFY(run.out.isEmpty());
+    }
+
+    // A generated problem is stored as its recipe (and its matrices with --embed-matrices): both give the
+    // same problem back.
+    void sessionFromAGenerator() {
+        const QStringList recipe{"session", "create", "--generate", "--n", "30", "--r", "2", "--seed", "4"};
+        const Run small = cli(recipe + QStringList{"--out", path("recipe.gradlens")});
+        QVERIFY2(small.exitCode == 0, small.err.constData());
+        const QJsonObject problem = small.json.value("problem").toObject();
+        QCOMPARE(problem.value("source").toString(), QString("generated"));
+        QCOMPARE(problem.value("matrices_stored").toBool(), false);
+        QCOMPARE(problem.value("generator").toObject().value("seed").toInt(), 4);
+        QVERIFY(cli(recipe + QStringList{"--embed-matrices", "--out", path("embedded.gradlens")}).exitCode ==
+                0);
+        QVERIFY(QFileInfo(path("recipe.gradlens")).size() < QFileInfo(path("embedded.gradlens")).size() / 4);
+        // The same seed as `generate` in initTestCase: the same matrices as the files.
+        const Run fromFiles = cli(QStringList{"eval"} + m_files);
+        for (const char *file : {"recipe.gradlens", "embedded.gradlens"})
+            QCOMPARE(cli({"eval", "--session", path(file)}).json, fromFiles.json);
+    }
+
+    // descend --session-out: the final γ, the history (bit for bit what --history-out writes) and the
+    // settings; continuing a session appends to its history and may save over it.
+    void descendWritesASession() {
+        const QString lesson = path("descended.gradlens");
+        const Run run =
+            cli(QStringList{"descend"} + m_files +
+                QStringList{"--optimizer", "gd", "--lr", "0.001", "--iterations", "3", "--history-out",
+                            path("dh.csv"), "--gamma-out", path("dg.npy"), "--session-out", lesson});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        Session session;
+        const Status loaded = loadSession(lesson, session);
+        QVERIFY2(loaded.ok, loaded.message.c_str());
+        QCOMPARE(session.settings.optimizer, OptimizerKind::GradientDescent);
+        QVERIFY(session.settings.learningRate == 0.001); // exact: the bits round-trip
+        MatrixXd gamma, start;
+        QVERIFY(readMatrix(path("dg.npy").toStdString(), gamma).ok);
+        QVERIFY(readMatrix(path("dense/gamma.mtx").toStdString(), start).ok);
+        QVERIFY(gamma == session.gamma);
+        QVERIFY(start == session.problem.gammaStart);
+        QFile csv(path("dh.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromStdString(historyToCsv(session.history)), QString::fromUtf8(csv.readAll()));
+        QCOMPARE(session.history.size(), std::size_t(4));
+
+        const Run more = cli({"descend", "--session", lesson, "--iterations", "2", "--session-out", lesson});
+        QVERIFY2(more.exitCode == 0, more.err.constData());
+        QCOMPARE(more.json.value("optimizer").toString(), QString("gd")); // the session's settings
+        GL_COMPARE_NEAR(more.json.value("initial_loss").toDouble(), run.json.value("final_loss").toDouble(),
+                        1e-12 * run.json.value("final_loss").toDouble());
+        Session continued;
+        QVERIFY(loadSession(lesson, continued).ok);
+        QCOMPARE(continued.history.size(), std::size_t(6));
+        for (std::size_t k = 0; k < continued.history.size(); ++k)
+            QCOMPARE(continued.history[k].iteration, int(k));
+        QVERIFY(continued.history[3].loss == session.history[3].loss);
+        QVERIFY(continued.problem.gammaStart == session.problem.gammaStart);
+    }
+
+    // session add-scene: scenes of the session's problem at its iterate, or of a problem of their own, with
+    // the session's settings changed by the options given.
+    void sessionScenes() {
+        const QString lesson = path("scenes.gradlens");
+        QVERIFY(cli(QStringList{"session", "create"} + m_files +
+                    QStringList{"--half", "--optimizer", "gd", "--view", "M", "--out", lesson})
+                    .exitCode == 0);
+        const Run first = cli({"session", "add-scene", lesson, "--name", "Start", "--caption",
+                               "Where it begins", "--tab", "sweep"});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const Run second = cli(QStringList{"session", "add-scene", lesson, "--name", "Symmetric", "--variant",
+                                           "drop-transpose", "--out", path("scenes2.gradlens")} +
+                               m_symmetricFiles);
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        const QJsonArray scenes = second.json.value("scenes").toArray();
+        QCOMPARE(scenes.size(), 2);
+        const QJsonObject start = scenes.at(0).toObject(), symmetric = scenes.at(1).toObject();
+        QCOMPARE(start.value("name").toString(), QString("Start"));
+        QCOMPARE(start.value("caption").toString(), QString("Where it begins"));
+        QCOMPARE(start.value("settings").toObject().value("tab").toString(), QString("sweep"));
+        QCOMPARE(start.value("settings").toObject().value("convention").toString(), QString("half"));
+        QCOMPARE(start.value("settings").toObject().value("views").toArray(), QJsonArray{"M"});
+        QVERIFY(!start.contains("problem"));
+        QCOMPARE(symmetric.value("settings").toObject().value("variant").toString(),
+                 QString("drop-transpose"));
+        QCOMPARE(symmetric.value("problem").toObject().value("source").toString(), QString("matrices"));
+
+        Session session;
+        QVERIFY(loadSession(path("scenes2.gradlens"), session).ok);
+        QCOMPARE(session.scenes.size(), std::size_t(2));
+        QVERIFY(session.scenes[0].gamma == session.gamma);
+        MatrixXd symmetricR;
+        QVERIFY(readMatrix(path("symmetric/R.mtx").toStdString(), symmetricR).ok);
+        QVERIFY(session.scenes[1].problem && session.scenes[1].problem->R == symmetricR);
+        Session firstOnly;
+        QVERIFY(loadSession(lesson, firstOnly).ok); // --out left the first file with one scene
+        QCOMPARE(firstOnly.scenes.size(), std::size_t(1));
+    }
+
+    // Two processes saving one session file at once: the file is one of the two, whole.
+    void concurrentSavesLeaveOneWholeFile() {
+        const QString lesson = path("raced.gradlens");
+        std::vector<std::unique_ptr<QProcess>> writers;
+        for (const QString caption : {"first", "second", "third"}) {
+            writers.push_back(std::make_unique<QProcess>());
+            writers.back()->start(GRADLENS_CLI_PATH, QStringList{"session", "create"} + m_files +
+                                                         QStringList{"--caption", caption, "--out", lesson});
+        }
+        for (const auto &writer : writers) {
+            QVERIFY(writer->waitForFinished(120000));
+            QCOMPARE(writer->exitCode(), 0);
+        }
+        const Run shown = cli({"session", "show", lesson});
+        QVERIFY2(shown.exitCode == 0, shown.err.constData());
+        QVERIFY(QStringList({"first", "second", "third"}).contains(shown.json.value("caption").toString()));
+        QCOMPARE(QDir(m_dir.path()).entryList({"raced.gradlens*"}, QDir::Files | QDir::Hidden).size(), 1);
+    }
+
+    // NumPy's np.load reads a session as an .npz archive: the matrices bit for bit.
+    void numpyLoadsASession() {
+        const QString python = pythonWithNumpy();
+        if (python.isEmpty())
+            QSKIP("no python3 with NumPy (Debian: python3-numpy)");
+        const QString lesson = path("numpy.gradlens");
+        QVERIFY(cli(QStringList{"session", "create"} + m_files +
+                    QStringList{"--gamma-star", path("dense/gamma_star.mtx"), "--out", lesson})
+                    .exitCode == 0);
+        const QString script = "import sys, numpy as np\n"
+                               "z = np.load(sys.argv[1])\n"
+                               "assert type(z).__name__ == 'NpzFile', type(z)\n"
+                               "for key in ('R', 'P', 'gamma', 'gamma_start', 'gamma_star'):\n"
+                               "    np.save(sys.argv[2] + '/np_' + key + '.npy', z[key])\n";
+        QProcess process;
+        process.start(python, {"-c", script, lesson, m_dir.path()});
+        QVERIFY(process.waitForFinished(60000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        for (const auto &[key, source] :
+             {std::pair{"R", "R.mtx"}, std::pair{"P", "P.mtx"}, std::pair{"gamma", "gamma.mtx"},
+              std::pair{"gamma_start", "gamma.mtx"}, std::pair{"gamma_star", "gamma_star.mtx"}}) {
+            MatrixXd fromNumpy, original;
+            QVERIFY(readMatrix(path(QStringLiteral("np_%1.npy").arg(key)).toStdString(), fromNumpy).ok);
+            QVERIFY(readMatrix(path(QStringLiteral("dense/%1").arg(source)).toStdString(), original).ok);
+            QVERIFY2(fromNumpy.rows() == original.rows() && fromNumpy.cols() == original.cols() &&
+                         std::memcmp(fromNumpy.data(), original.data(),
+                                     std::size_t(original.size()) * sizeof(double)) == 0,
+                     key);
+        }
     }
 };
 

@@ -100,7 +100,8 @@ private slots:
             const QString error = svgElements(stem + QStringLiteral(".svg"), elements);
             QVERIFY2(error.isEmpty(), qPrintable(figure.name + QStringLiteral(": ") + error));
             // Vector content: text and paths, not one picture of the widget.
-            const int lines = elements.value(QStringLiteral("path")) + elements.value(QStringLiteral("polyline")) +
+            const int lines = elements.value(QStringLiteral("path")) +
+                              elements.value(QStringLiteral("polyline")) +
                               elements.value(QStringLiteral("rect"));
             QVERIFY2(elements.value(QStringLiteral("text")) > 0 && lines > 0, qPrintable(figure.name));
             const QImage png(stem + QStringLiteral(".png"));
@@ -113,7 +114,8 @@ private slots:
         QVERIFY(residual == *window.heatmapPanel(0)->heatmap()->matrix());
         QFile loss(dir.filePath(QStringLiteral("chart-loss.csv")));
         QVERIFY(loss.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(loss.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const QStringList lines =
+            QString::fromUtf8(loss.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.first(), QStringLiteral("series,x,y"));
         QCOMPARE(lines.size(), 1 + 13); // iterations 0 … 12
         // A figure leaves out the screen's hints: no "hover for values" in the heatmap's SVG.
@@ -133,14 +135,16 @@ private slots:
         HeatmapWidget heatmap;
         heatmap.resize(300, 200);
         Eigen::MatrixXd matrix = Eigen::MatrixXd::Random(5, 7);
-        heatmap.setMatrix(std::make_shared<const Eigen::MatrixXd>(matrix), ViewScale::Signed, QStringLiteral("M"));
+        heatmap.setMatrix(std::make_shared<const Eigen::MatrixXd>(matrix), ViewScale::Signed,
+                          QStringLiteral("M"));
         QTemporaryDir directory;
         const QString path = directory.filePath(QStringLiteral("h.png"));
         QVERIFY(exportPng(&heatmap, path, pixels));
         QCOMPARE(QImageReader(path).size(), pixels);
         const Status refused = exportPng(&heatmap, path, QSize(0, 10));
         QVERIFY(!refused);
-        QVERIFY2(QString::fromStdString(refused.message).contains(QStringLiteral("h.png")), refused.message.c_str());
+        QVERIFY2(QString::fromStdString(refused.message).contains(QStringLiteral("h.png")),
+                 refused.message.c_str());
     }
 
     void gifFramesDecode() {
@@ -203,7 +207,8 @@ private slots:
         QVERIFY(settle(window));
         QCOMPARE(window.controller()->latest()->iteration, 12);
         if (pngSequence) {
-            const QStringList frames = QDir(options.path).entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name);
+            const QStringList frames =
+                QDir(options.path).entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name);
             QCOMPARE(frames.size(), 5);
             QCOMPARE(frames.first(), QStringLiteral("frame-0001.png"));
             QCOMPARE(QImage(QDir(options.path).filePath(frames.last())).size(), size);

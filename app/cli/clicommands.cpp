@@ -16,6 +16,8 @@
 #include "problem.h"
 #include "race.h"
 #include "savefile.h"
+#include "session.h"
+#include "views.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -56,6 +58,7 @@ struct Command {
     QString synopsis;
     QList<QCommandLineOption> options;
     std::function<QJsonObject(const QCommandLineParser &, int &exitCode)> run;
+    QString positional = {}; // the one positional argument it takes ("file"), if any
 };
 
 QList<QCommandLineOption> problemOptions() {
@@ -63,8 +66,63 @@ QList<QCommandLineOption> problemOptions() {
         QCommandLineOption("R", "Target matrix R (n×n), .mtx or .csv.", "file"),
         QCommandLineOption("P", "Weight matrix P (n×n), .mtx or .csv.", "file"),
         QCommandLineOption("gamma", "Factor γ (n×r), .mtx or .csv.", "file"),
-        QCommandLineOption("half", "Use the ½f convention instead of f."),
+        QCommandLineOption("session",
+                           "A session file (.gradlens) in place of --R, --P and --gamma: its R, P and "
+                           "iterate γ; its settings are the defaults of the options below.",
+                           "file"),
+        QCommandLineOption("half", "Use the ½f convention instead of f (--convention half)."),
+        QCommandLineOption("convention", "full (f) or half (½f); default full, or the session's.", "C"),
     };
+}
+
+// The session given with --session, read once before the command runs; empty without the option.
+std::optional<Session> &commandSession() {
+    static std::optional<Session> session;
+    return session;
+}
+
+// What a session's settings say for an option the user did not give: descent's optimizer and steps, the
+// check's method and step, the formula tested. Explicit options always win.
+std::optional<QString> sessionDefault(const QString &name) {
+    if (!commandSession())
+        return std::nullopt;
+    const SessionSettings &settings = commandSession()->settings;
+    auto exact = [](double value) { return QString::number(value, 'g', 17); };
+    if (name == "optimizer")
+        return fromStd(std::string(optimizerName(settings.optimizer)));
+    if (name == "lr")
+        return exact(settings.learningRate);
+    if (name == "iterations")
+        return QString::number(settings.maxIterations);
+    if (name == "tolerance")
+        return exact(settings.gradientTolerance);
+    if (name == "relative-tolerance")
+        return exact(settings.relativeTolerance);
+    if (name == "variant")
+        return fromStd(std::string(gradientVariantName(settings.variant)));
+    if (name == "method")
+        return fromStd(std::string(differenceMethodName(settings.checkMethod)));
+    if (name == "step" && settings.checkStep > 0)
+        return exact(settings.checkStep);
+    if (name == "convention")
+        return QString::fromUtf8(conventionName(settings.convention));
+    if (name == "check-every")
+        return QString::number(settings.checkEvery);
+    if (name == "tab" && !settings.tab.isEmpty())
+        return settings.tab;
+    return std::nullopt;
+}
+
+// An option's value: given on the command line, else the session's setting, else the option's default.
+QString optionValue(const QCommandLineParser &parser, const QString &name) {
+    if (!parser.isSet(name))
+        if (std::optional<QString> fromSession = sessionDefault(name))
+            return *fromSession;
+    return parser.value(name);
+}
+
+bool optionGiven(const QCommandLineParser &parser, const QString &name) {
+    return parser.isSet(name) || sessionDefault(name).has_value();
 }
 
 QString required(const QCommandLineParser &parser, const QString &name) {
@@ -76,38 +134,47 @@ QString required(const QCommandLineParser &parser, const QString &name) {
 long long integerOption(const QCommandLineParser &parser, const QString &name, long long low,
                         long long high) {
     bool ok = false;
-    const long long value = parser.value(name).toLongLong(&ok);
+    const long long value = optionValue(parser, name).toLongLong(&ok);
     if (!ok || value < low || value > high)
         throw InputError{QStringLiteral("--%1: expected an integer from %2 to %3, got \"%4\"")
                              .arg(name)
                              .arg(low)
                              .arg(high)
-                             .arg(parser.value(name))};
+                             .arg(optionValue(parser, name))};
     return value;
 }
 
 double doubleOption(const QCommandLineParser &parser, const QString &name, double low, double high,
                     const char *range) {
     bool ok = false;
-    const double value = parser.value(name).toDouble(&ok); // QString::toDouble ignores the locale
+    const double value = optionValue(parser, name).toDouble(&ok); // QString::toDouble ignores the locale
     if (!ok || !std::isfinite(value) || value < low || value > high)
         throw InputError{QStringLiteral("--%1: expected a number %2, got \"%3\"")
-                             .arg(name, QString::fromUtf8(range), parser.value(name))};
+                             .arg(name, QString::fromUtf8(range), optionValue(parser, name))};
     return value;
 }
 
 template <typename Parse>
 auto choiceOption(const QCommandLineParser &parser, const QString &name, const QString &choices,
                   Parse parse) {
-    const auto parsed = parse(toStd(parser.value(name)));
+    const auto parsed = parse(toStd(optionValue(parser, name)));
     if (!parsed)
-        throw InputError{
-            QStringLiteral("--%1: expected one of %2, got \"%3\"").arg(name, choices, parser.value(name))};
+        throw InputError{QStringLiteral("--%1: expected one of %2, got \"%3\"")
+                             .arg(name, choices, optionValue(parser, name))};
     return *parsed;
 }
 
+// --half, --convention, the session's, or f.
 Convention convention(const QCommandLineParser &parser) {
-    return parser.isSet("half") ? Convention::Half : Convention::Full;
+    if (parser.isSet("half")) {
+        if (parser.isSet("convention") && parser.value("convention") != "half")
+            throw InputError{QStringLiteral("--half and --convention %1 contradict each other")
+                                 .arg(parser.value("convention"))};
+        return Convention::Half;
+    }
+    if (!optionGiven(parser, "convention"))
+        return Convention::Full;
+    return choiceOption(parser, "convention", "full, half", parseConvention);
 }
 
 GradientVariant variantOption(const QCommandLineParser &parser) {
@@ -143,8 +210,20 @@ void writeOutput(const QCommandLineParser &parser, const QString &name,
         throw InputError{QStringLiteral("--%1: %2").arg(name, fromStd(status.message))};
 }
 
-// Reads R, P and γ and validates them; a message names the file of the matrix at fault.
+Problem loadProblemFiles(const QCommandLineParser &parser);
+
+// Reads R, P and γ (or the session's R, P and iterate) and validates them; a message names the file of the
+// matrix at fault.
 Problem loadProblem(const QCommandLineParser &parser) {
+    if (commandSession()) { // checked when it was read; moved out, the command needs only one copy
+        Session &session = *commandSession();
+        return {std::move(session.problem.R), std::move(session.problem.P), std::move(session.gamma)};
+    }
+    return loadProblemFiles(parser);
+}
+
+// R, P and γ from --R, --P and --gamma.
+Problem loadProblemFiles(const QCommandLineParser &parser) {
     const QString rPath = required(parser, "R"), pPath = required(parser, "P"),
                   gammaPath = required(parser, "gamma");
     Problem problem{readInput(rPath), readInput(pPath), readInput(gammaPath)};
@@ -246,7 +325,8 @@ Candidate candidateGradient(const QCommandLineParser &parser, const Problem &pro
 
 // ---- generate --------------------------------------------------------------------------------------------
 
-QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
+// The recipe from --n, --r, --seed, --p-kind, --mask-density, --r-kind and --noise, validated.
+GeneratorOptions generatorOptions(const QCommandLineParser &parser) {
     GeneratorOptions options;
     required(parser, "n");
     required(parser, "r");
@@ -259,9 +339,14 @@ QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
     options.maskDensity = doubleOption(parser, "mask-density", 0.0, 1.0, "in [0, 1]");
     options.targetKind = choiceOption(parser, "r-kind", "random, planted", parseTargetKind);
     options.noise = doubleOption(parser, "noise", 0.0, std::numeric_limits<double>::max(), "≥ 0");
-    const QString outDir = required(parser, "out-dir");
     if (Status status = options.validate(); !status)
         throw InputError{fromStd(status.message)};
+    return options;
+}
+
+QJsonObject runGenerate(const QCommandLineParser &parser, int &) {
+    const GeneratorOptions options = generatorOptions(parser);
+    const QString outDir = required(parser, "out-dir");
     if (!QDir().mkpath(outDir))
         throw InputError{QStringLiteral("--out-dir: cannot create directory \"%1\"").arg(outDir)};
 
@@ -336,7 +421,7 @@ QJsonObject runCheck(const QCommandLineParser &parser, int &exitCode) {
     GradientCheckOptions options;
     options.method =
         choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
-    if (parser.isSet("step"))
+    if (optionGiven(parser, "step"))
         options.step = doubleOption(parser, "step", std::numeric_limits<double>::min(),
                                     std::numeric_limits<double>::max(), "> 0");
     options.convention = convention(parser);
@@ -463,6 +548,41 @@ QJsonObject runProfile(const QCommandLineParser &parser, int &) {
 
 // ---- descend ---------------------------------------------------------------------------------------------
 
+// --session-out: the session descended from (or a new one of the files) with the final γ as its iterate, the
+// run's history after the session's own, and the descent settings used.
+void writeDescentSession(const QCommandLineParser &parser, Problem problem,
+                         std::optional<Eigen::MatrixXd> gammaStar, const DescentOptions &options,
+                         const DescentSummary &summary) {
+    Session session;
+    if (commandSession())
+        session = std::move(*commandSession()); // its R and P were moved into the problem
+    else
+        session.problem.gammaStart = problem.gamma;
+    session.problem.R = std::move(problem.R);
+    session.problem.P = std::move(problem.P);
+    if (gammaStar)
+        session.problem.gammaStar = std::move(*gammaStar);
+    session.gamma = summary.gamma;
+    // Continuing: this run's start is the session's last record, so its iteration 0 is not repeated.
+    const int offset = session.history.empty() ? 0 : session.history.back().iteration;
+    if (offset > std::numeric_limits<int>::max() - summary.iterations)
+        throw InputError{"--session-out: the history would count more iterations than it can hold"};
+    for (IterationRecord record : summary.history)
+        if (session.history.empty() || record.iteration > 0) {
+            record.iteration += offset;
+            session.history.push_back(record);
+        }
+    SessionSettings &settings = session.settings;
+    settings.optimizer = options.optimizer;
+    settings.learningRate = options.learningRate;
+    settings.maxIterations = options.maxIterations;
+    settings.gradientTolerance = options.gradientTolerance;
+    settings.relativeTolerance = options.relativeTolerance;
+    settings.convention = options.convention;
+    if (Status saved = saveSession(parser.value("session-out"), session); !saved)
+        throw InputError{QStringLiteral("--session-out: %1").arg(fromStd(saved.message))};
+}
+
 // The settings descend and compare share: limits, tolerances, the convention and every optimizer's
 // parameters (the optimizer itself is each command's own).
 DescentOptions descentSettings(const QCommandLineParser &parser) {
@@ -487,7 +607,7 @@ DescentOptions descentSettings(const QCommandLineParser &parser) {
 QList<QCommandLineOption> descentSettingOptions(const QString &defaultIterations) {
     return {
         QCommandLineOption(
-            "lr",
+            {"lr", "learning-rate"},
             "Learning rate: gd's step, armijo's first trial step, and the step t₀ of momentum, "
             "nesterov and adam with --fixed-step.",
             "X", "0.01"),
@@ -532,8 +652,10 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     options.optimizer = choiceOption(parser, "optimizer", fromStd(optimizerChoices()), parseOptimizer);
     if (Status valid = options.validate(); !valid)
         throw InputError{fromStd(valid.message)};
-    const Problem problem = loadProblem(parser);
-    const std::optional<Eigen::MatrixXd> gammaStar = plantedFactor(parser, problem);
+    Problem problem = loadProblem(parser);
+    std::optional<Eigen::MatrixXd> gammaStar = plantedFactor(parser, problem);
+    if (!gammaStar && commandSession() && commandSession()->problem.gammaStar.size() > 0)
+        gammaStar = commandSession()->problem.gammaStar; // the session's planted γ*
     // The user's program at every γ: descent follows it instead of the formula.
     const std::unique_ptr<GradientProgram> program = gradientProgram(parser, problem);
     if (program) {
@@ -570,23 +692,164 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     if (!historyStatus)
         throw InputError{QStringLiteral("--history-out: %1").arg(fromStd(historyStatus.message))};
     writeOutput(parser, "gamma-out", summary.gamma);
-    return {{"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
-            {"gradient", program ? "program:" + program->commandLine() : QStringLiteral("correct")},
-            {"gradient_calls", program ? program->calls() : 0},
-            {"convention", conventionName(options.convention)},
-            {"iterations", summary.iterations},
-            {"function_evaluations", static_cast<double>(summary.functionEvaluations)},
-            {"gradient_evaluations", static_cast<double>(summary.gradientEvaluations)},
-            {"initial_loss", number(summary.initialLoss)},
-            {"final_loss", number(summary.finalLoss)},
-            {"final_grad_norm", number(summary.finalGradientNorm)},
-            {"termination", fromStd(std::string(terminationName(summary.termination)))},
-            {"message", fromStd(summary.message)},
-            // min over orthogonal Q of ‖γQ − γ*‖_F, at the start and at the end (null without --gamma-star)
-            {"initial_distance_to_planted",
-             gammaStar ? QJsonValue(number(distanceToPlanted(problem.gamma, *gammaStar))) : QJsonValue()},
-            {"distance_to_planted",
-             gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
+    const QJsonObject result{
+        {"optimizer", fromStd(std::string(optimizerName(options.optimizer)))},
+        {"gradient", program ? "program:" + program->commandLine() : QStringLiteral("correct")},
+        {"gradient_calls", program ? program->calls() : 0},
+        {"convention", conventionName(options.convention)},
+        {"iterations", summary.iterations},
+        {"function_evaluations", static_cast<double>(summary.functionEvaluations)},
+        {"gradient_evaluations", static_cast<double>(summary.gradientEvaluations)},
+        {"initial_loss", number(summary.initialLoss)},
+        {"final_loss", number(summary.finalLoss)},
+        {"final_grad_norm", number(summary.finalGradientNorm)},
+        {"termination", fromStd(std::string(terminationName(summary.termination)))},
+        {"message", fromStd(summary.message)},
+        // min over orthogonal Q of ‖γQ − γ*‖_F, at the start and at the end (null without --gamma-star)
+        {"initial_distance_to_planted",
+         gammaStar ? QJsonValue(number(distanceToPlanted(problem.gamma, *gammaStar))) : QJsonValue()},
+        {"distance_to_planted",
+         gammaStar ? QJsonValue(number(distanceToPlanted(summary.gamma, *gammaStar))) : QJsonValue()}};
+    if (parser.isSet("session-out"))
+        writeDescentSession(parser, std::move(problem), std::move(gammaStar), options, summary);
+    return result;
+}
+
+// ---- session create, session show ------------------------------------------------------------------------
+
+// The settings a session stores, from the options `session create` has (defaults where not given).
+SessionSettings sessionSettings(const QCommandLineParser &parser) {
+    constexpr double huge = std::numeric_limits<double>::max();
+    SessionSettings settings;
+    settings.optimizer = choiceOption(parser, "optimizer", "gd, armijo, exact", parseOptimizer);
+    settings.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(), huge, "> 0");
+    settings.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
+    settings.gradientTolerance = doubleOption(parser, "tolerance", 0.0, huge, "≥ 0");
+    settings.relativeTolerance = doubleOption(parser, "relative-tolerance", 0.0, huge, "≥ 0");
+    settings.convention = convention(parser);
+    settings.variant = variantOption(parser);
+    settings.checkMethod =
+        choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);
+    if (optionGiven(parser, "step"))
+        settings.checkStep = doubleOption(parser, "step", std::numeric_limits<double>::min(), huge, "> 0");
+    settings.checkEvery = static_cast<int>(integerOption(parser, "check-every", 0, 1'000'000'000));
+    settings.views =
+        parser.isSet("view") || !commandSession() ? parser.values("view") : commandSession()->settings.views;
+    for (const QString &view : settings.views)
+        if (!parseViewKind(toStd(view)))
+            throw InputError{
+                QStringLiteral("--view: expected a view symbol (M, G, deviation, R, P, gamma_gammaT, "
+                               "P_M, gamma, term1, term2, numeric), got \"%1\"")
+                    .arg(view)};
+    settings.tab = optionValue(parser, "tab");
+    if (!settings.tab.isEmpty() && !sessionTabNames().contains(settings.tab))
+        throw InputError{QStringLiteral("--tab: expected one of %1, got \"%2\"")
+                             .arg(sessionTabNames().join(", "), settings.tab)};
+    return settings;
+}
+
+QJsonObject sessionShow(const Session &session) {
+    QJsonObject json = sessionJson(session);
+    json.insert("n", static_cast<double>(session.problem.n()));
+    json.insert("r", static_cast<double>(session.problem.r()));
+    json.insert("history_length", static_cast<double>(session.history.size()));
+    return json;
+}
+
+QJsonObject runSessionCreate(const QCommandLineParser &parser, int &) {
+    const QString out = required(parser, "out");
+    Session session;
+    if (parser.isSet("generate")) {
+        for (const char *file : {"R", "P", "gamma", "gamma-star"})
+            if (parser.isSet(file))
+                throw InputError{QStringLiteral("--generate and --%1 exclude each other: the problem is "
+                                                "generated or read from files")
+                                     .arg(QLatin1String(file))};
+        const GeneratorOptions recipe = generatorOptions(parser);
+        GeneratedProblem generated = generateProblem(recipe);
+        session.problem.generator = recipe;
+        session.problem.embedMatrices = parser.isSet("embed-matrices");
+        session.problem.R = std::move(generated.problem.R);
+        session.problem.P = std::move(generated.problem.P);
+        session.problem.gammaStart = std::move(generated.problem.gamma);
+        session.problem.gammaStar = std::move(generated.gammaStar);
+    } else {
+        if (parser.isSet("embed-matrices"))
+            throw InputError{
+                "--embed-matrices is for --generate: matrices read from files are always stored"};
+        Problem problem = loadProblem(parser);
+        session.problem.R = std::move(problem.R);
+        session.problem.P = std::move(problem.P);
+        session.problem.gammaStart = std::move(problem.gamma);
+        if (parser.isSet("gamma-star")) {
+            session.problem.gammaStar = readInput(parser.value("gamma-star"));
+            if (Status finite = checkFinite(session.problem.gammaStar, "γ*"); !finite)
+                throw InputError{parser.value("gamma-star") + ": " + fromStd(finite.message)};
+        }
+    }
+    session.gamma = session.problem.gammaStart;
+    session.settings = sessionSettings(parser);
+    session.caption = parser.value("caption");
+    if (Status saved = saveSession(out, session); !saved)
+        throw InputError{QStringLiteral("--out: %1").arg(fromStd(saved.message))};
+    return sessionShow(session);
+}
+
+// session add-scene FILE: a named scene of the session's problem at its iterate (or at --gamma), or of a
+// problem of its own (--R --P --gamma), with the session's settings changed by the options given.
+QJsonObject runSessionAddScene(const QCommandLineParser &parser, int &) {
+    if (parser.positionalArguments().size() != 1)
+        throw InputError{
+            "session add-scene: expected one session file, e.g. session add-scene lesson.gradlens"};
+    const QString file = parser.positionalArguments().first();
+    Session session;
+    if (Status loaded = loadSession(file, session); !loaded)
+        throw InputError{fromStd(loaded.message)};
+    commandSession() = std::move(session); // its settings are the defaults of the options
+    Session &target = *commandSession();
+    SessionScene scene;
+    scene.name = required(parser, "name");
+    scene.caption = parser.value("caption");
+    scene.settings = sessionSettings(parser);
+    if (parser.isSet("R") || parser.isSet("P")) {
+        Problem own = loadProblemFiles(parser);
+        SessionProblem problem;
+        problem.R = std::move(own.R);
+        problem.P = std::move(own.P);
+        problem.gammaStart = std::move(own.gamma);
+        if (parser.isSet("gamma-star"))
+            problem.gammaStar = readInput(parser.value("gamma-star"));
+        scene.gamma = problem.gammaStart;
+        scene.problem = std::move(problem);
+    } else if (parser.isSet("gamma-star")) {
+        throw InputError{
+            "--gamma-star belongs to a problem of the scene's own: give --R, --P and --gamma too"};
+    } else if (parser.isSet("gamma")) {
+        scene.gamma = readInput(parser.value("gamma"));
+        if (scene.gamma.rows() != target.problem.n() || scene.gamma.cols() != target.problem.r())
+            throw InputError{QStringLiteral("%1: γ is %2×%3, expected %4×%5 like the session's")
+                                 .arg(parser.value("gamma"))
+                                 .arg(scene.gamma.rows())
+                                 .arg(scene.gamma.cols())
+                                 .arg(target.problem.n())
+                                 .arg(target.problem.r())};
+    } else {
+        scene.gamma = target.gamma;
+    }
+    target.scenes.push_back(std::move(scene));
+    const QString out = parser.isSet("out") ? parser.value("out") : file;
+    if (Status saved = saveSession(out, target); !saved)
+        throw InputError{fromStd(saved.message)};
+    return sessionShow(target);
+}
+
+QJsonObject runSessionShow(const QCommandLineParser &parser, int &) {
+    if (parser.positionalArguments().size() != 1)
+        throw InputError{"session show: expected one session file, e.g. session show lesson.gradlens"};
+    Session session;
+    if (Status loaded = loadSession(parser.positionalArguments().first(), session); !loaded)
+        throw InputError{fromStd(loaded.message)};
+    return sessionShow(session);
 }
 
 // ---- compare ---------------------------------------------------------------------------------------------
@@ -782,6 +1045,72 @@ QCommandLineOption gradientCommandOption() {
         "file");
 }
 
+QList<QCommandLineOption> generatorOptionList() {
+    return {QCommandLineOption("n", "Size of R and P (n×n).", "N"),
+            QCommandLineOption("r", "Columns of γ.", "R"),
+            QCommandLineOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
+            QCommandLineOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind",
+                               "dense"),
+            QCommandLineOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
+            QCommandLineOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
+            QCommandLineOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01")};
+}
+
+QList<QCommandLineOption> sessionSettingOptions();
+
+QList<QCommandLineOption> sessionCreateOptions() {
+    QList<QCommandLineOption> options{
+        QCommandLineOption("R", "Target matrix R (n×n), any matrix format.", "file"),
+        QCommandLineOption("P", "Weight matrix P (n×n).", "file"),
+        QCommandLineOption("gamma", "Starting factor γ (n×r): the session's γ₀ and iterate.", "file"),
+        QCommandLineOption("gamma-star", "The planted γ* (n×r), when there is one.", "file"),
+        QCommandLineOption("generate", "Generate the problem instead (--n, --r, --seed, ...): the session "
+                                       "stores the recipe."),
+        QCommandLineOption("embed-matrices", "With --generate: store R, P and γ* too, so NumPy sees them.")};
+    options << generatorOptionList() << sessionSettingOptions()
+            << QCommandLineOption("caption", "The lesson's caption.", "text")
+            << QCommandLineOption("out", "The session file to write (.gradlens).", "file");
+    return options;
+}
+
+QList<QCommandLineOption> sessionAddSceneOptions() {
+    QList<QCommandLineOption> options{
+        QCommandLineOption("name", "The scene's name.", "text"),
+        QCommandLineOption("caption", "The scene's caption.", "text"),
+        QCommandLineOption("gamma",
+                           "The scene's iterate (n×r; default the session's), or with --R and --P the "
+                           "γ₀ of a problem of its own.",
+                           "file"),
+        QCommandLineOption("R", "R of a problem of the scene's own (with --P and --gamma).", "file"),
+        QCommandLineOption("P", "P of a problem of the scene's own.", "file"),
+        QCommandLineOption("gamma-star", "γ* of a problem of the scene's own.", "file")};
+    options << sessionSettingOptions()
+            << QCommandLineOption("out", "Write the session here instead of over FILE.", "file");
+    return options;
+}
+
+// The settings a session or scene stores; with a session, its settings are the defaults.
+QList<QCommandLineOption> sessionSettingOptions() {
+    QList<QCommandLineOption> options{
+        QCommandLineOption("half", "The ½f convention (--convention half)."),
+        QCommandLineOption("convention", "full (f) or half (½f).", "C", "full")};
+    options << QCommandLineOption("optimizer",
+                                  "gd, armijo, exact, momentum, nesterov, adam or lbfgs (see descend).",
+                                  "name", "armijo")
+            << descentSettingOptions("100") << variantCommandOption()
+            << QCommandLineOption("method",
+                                  "The check's method: forward, backward, central, complex or ridders.",
+                                  "method", "central")
+            << QCommandLineOption("step", "The check's step h (default: chosen per entry).", "h")
+            << QCommandLineOption("check-every", "Check during descent every K iterations (0: on request).",
+                                  "K", "10")
+            << QCommandLineOption(
+                   "view", "A heatmap's view by symbol (M, G, R, P, ...), left to right; repeat.", "symbol")
+            << QCommandLineOption("tab", "The bottom tab: descent, taylor, sweep, profile or derivation.",
+                                  "tab");
+    return options;
+}
+
 std::vector<Command> commands() {
     auto withProblem = [](QList<QCommandLineOption> extra, const QList<QCommandLineOption> &more = {}) {
         QList<QCommandLineOption> options = problemOptions();
@@ -790,17 +1119,8 @@ std::vector<Command> commands() {
         return options;
     };
     return {
-        {"generate",
-         "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
-         {QCommandLineOption("n", "Size of R and P (n×n).", "N"),
-          QCommandLineOption("r", "Columns of γ.", "R"),
-          QCommandLineOption("seed", "Random seed (same seed, same matrices everywhere).", "S", "1"),
-          QCommandLineOption("p-kind", "dense, nonnegative, mask, symmetric or zero-diagonal.", "kind",
-                             "dense"),
-          QCommandLineOption("mask-density", "Fraction of ones for --p-kind mask.", "D", "0.5"),
-          QCommandLineOption("r-kind", "random, or planted P∘γ*γ*ᵀ + noise.", "kind", "planted"),
-          QCommandLineOption("noise", "Noise standard deviation for a planted R.", "sigma", "0.01"),
-          QCommandLineOption("out-dir", "Directory to write the matrices to.", "dir")},
+        {"generate", "Generate a seeded problem and write R.mtx, P.mtx, gamma.mtx (and gamma_star.mtx).",
+         generatorOptionList() << QCommandLineOption("out-dir", "Directory to write the matrices to.", "dir"),
          runGenerate},
         {"eval", "Evaluate the loss, the gradient and optionally the residual.",
          withProblem({QCommandLineOption("formula", "matrix (fused) or entrywise.", "form", "matrix"),
@@ -822,21 +1142,28 @@ std::vector<Command> commands() {
              gradientProgramOptions()),
          runCheck},
         {"descend", "Run gradient descent and report the result.",
-         withProblem({QCommandLineOption(
-                          "optimizer",
-                          "gd (fixed step), armijo (backtracking), exact (the exact step: f along −G is "
-                          "a quartic), momentum (heavy ball), nesterov, adam or lbfgs (strong Wolfe "
-                          "line search).",
-                          "name", "armijo"),
-                      QCommandLineOption(
-                          "gamma-star",
-                          "The planted γ*: report the distance to it up to rotation (Procrustes).", "file"),
-                      QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
-                      QCommandLineOption("history-out",
-                                         "Write iteration, loss, grad_norm, step, function_evaluations, "
-                                         "gradient_evaluations as CSV here.",
-                                         "file")},
-                     descentSettingOptions("100") + gradientProgramOptions()),
+         withProblem(
+             {QCommandLineOption(
+                  "optimizer",
+                  "gd (fixed step), armijo (backtracking), exact (the exact step: f along −G is "
+                  "a quartic), momentum (heavy ball), nesterov, adam or lbfgs (strong Wolfe "
+                  "line search).",
+                  "name", "armijo"),
+              QCommandLineOption("gamma-star",
+                                 "The planted γ*: report the distance to it up to rotation "
+                                 "(Procrustes); default: the session's γ*.",
+                                 "file"),
+              QCommandLineOption("gamma-out", "Write the final γ here.", "file"),
+              QCommandLineOption("history-out",
+                                 "Write iteration, loss, grad_norm, step, function_evaluations, "
+                                 "gradient_evaluations as CSV here.",
+                                 "file"),
+              QCommandLineOption("session-out",
+                                 "Write a session (.gradlens): the final γ as its iterate, the history "
+                                 "(after the --session's own) and the settings used. May be the "
+                                 "--session itself.",
+                                 "file")},
+             descentSettingOptions("100") + gradientProgramOptions()),
          runDescend},
         {"compare", "Race optimizers from the same start: iterations, evaluations and time of each.",
          withProblem({QCommandLineOption("optimizers",
@@ -885,6 +1212,16 @@ std::vector<Command> commands() {
           QCommandLineOption("repeat", "Timed repetitions (medians are reported).", "K", "5"),
           QCommandLineOption("symmetric", "Symmetric P and R (the one-triangle path).")},
          runBench},
+        {"session create",
+         "Write a session file (.gradlens) from matrix files or a generator recipe, with settings.",
+         sessionCreateOptions(), runSessionCreate},
+        {"session add-scene", "Add a named scene to a session file: session add-scene FILE --name N ...",
+         sessionAddSceneOptions(), runSessionAddScene, "file"},
+        {"session show",
+         "Describe a session file as JSON (no matrices): session show FILE.",
+         {},
+         runSessionShow,
+         "file"},
     };
 }
 
@@ -903,9 +1240,9 @@ QString fileIdentity(QString path) {
 // Before anything is read or computed: an output may not be an input (it would destroy it) and two outputs
 // may not share a file (one would silently replace the other).
 void checkOutputPaths(const QCommandLineParser &parser) {
-    static const QStringList inputs = {"R", "P", "gamma", "gamma-star", "direction-files"};
-    static const QStringList outputs = {
-        "grad-out", "residual-out", "deviation-out", "numeric-out", "gamma-out", "history-out", "out"};
+    static const QStringList inputs = {"R", "P", "gamma", "gamma-star", "direction-files", "session"};
+    static const QStringList outputs = {"grad-out",  "residual-out", "deviation-out", "numeric-out",
+                                        "gamma-out", "history-out",  "session-out",   "out"};
     QList<std::pair<QString, QString>> seen; // identity, option
     for (const QString &input : inputs)
         if (parser.optionNames().contains(input))
@@ -917,7 +1254,8 @@ void checkOutputPaths(const QCommandLineParser &parser) {
             continue;
         const QString identity = fileIdentity(parser.value(output));
         for (const auto &[other, option] : seen)
-            if (other == identity)
+            // A session may be saved over itself: it is read whole before, and replaced atomically after.
+            if (other == identity && !(output == "session-out" && option == "session"))
                 throw InputError{QStringLiteral("--%1: \"%2\" is the same file as --%3; %4")
                                      .arg(output, parser.value(output), option,
                                           inputs.contains(option)
@@ -940,7 +1278,7 @@ QString overview(const std::vector<Command> &all) {
                    "Every command prints one JSON object. Exit status: 0 ok, 1 check found the gradient\n"
                    "inconsistent, 2 bad usage or bad input.\n\nCommands:\n";
     for (const Command &command : all)
-        text += QStringLiteral("  %1  %2\n").arg(command.name, -9).arg(command.synopsis);
+        text += QStringLiteral("  %1  %2\n").arg(command.name, -17).arg(command.synopsis);
     text += "\nRun \"gradlens-cli <command> --help\" for the options of a command.\n";
     return text;
 }
@@ -955,7 +1293,9 @@ CommandOutcome runCommand(const QStringList &arguments) {
         outcome.error = "no command given; commands: " + commandNames(all) + " (see --help)";
         return outcome;
     }
-    const QString name = arguments.at(1);
+    // "session create" and "session show" are commands of two words.
+    const bool twoWords = arguments.at(1) == "session" && arguments.size() > 2;
+    const QString name = twoWords ? arguments.at(1) + " " + arguments.at(2) : arguments.at(1);
     if (name == "--help" || name == "-h" || name == "help") {
         outcome.help = overview(all);
         return outcome;
@@ -978,7 +1318,9 @@ CommandOutcome runCommand(const QStringList &arguments) {
     parser.addOptions(command->options);
     const QCommandLineOption help({"h", "help"}, "Show the options of this command.");
     parser.addOption(help);
-    QStringList commandArguments = arguments.mid(1);
+    if (!command->positional.isEmpty())
+        parser.addPositionalArgument(command->positional, QStringLiteral("The %1.").arg(command->positional));
+    QStringList commandArguments = arguments.mid(twoWords ? 2 : 1);
     commandArguments[0] = arguments.at(0) + " " + name;
     if (!parser.parse(commandArguments)) {
         outcome.exitCode = ExitBadInput;
@@ -989,20 +1331,34 @@ CommandOutcome runCommand(const QStringList &arguments) {
         outcome.help = parser.helpText();
         return outcome;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (const qsizetype allowed = command->positional.isEmpty() ? 0 : 1;
+        parser.positionalArguments().size() > allowed) {
         outcome.exitCode = ExitBadInput;
-        outcome.error =
-            QStringLiteral("%1: unexpected argument \"%2\"").arg(name, parser.positionalArguments().first());
+        outcome.error = QStringLiteral("%1: unexpected argument \"%2\"")
+                            .arg(name, parser.positionalArguments().at(allowed));
         return outcome;
     }
     pendingNotices().clear();
+    commandSession().reset();
     try {
         checkOutputPaths(parser);
+        if (parser.optionNames().contains("session")) {
+            for (const char *file : {"R", "P", "gamma"})
+                if (parser.isSet(file))
+                    throw InputError{QStringLiteral("--session and --%1 exclude each other: the problem "
+                                                    "comes from the session or from the files")
+                                         .arg(QLatin1String(file))};
+            Session session;
+            if (Status loaded = loadSession(parser.value("session"), session); !loaded)
+                throw InputError{fromStd(loaded.message)};
+            commandSession() = std::move(session);
+        }
         outcome.json = command->run(parser, outcome.exitCode);
     } catch (const InputError &error) {
         outcome.exitCode = ExitBadInput;
         outcome.error = error.message;
     }
+    commandSession().reset();
     outcome.notices = std::exchange(pendingNotices(), QStringList());
     return outcome;
 }

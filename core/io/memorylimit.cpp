@@ -61,16 +61,13 @@ std::string formatBytes(std::uint64_t bytes) {
     return text;
 }
 
-Status checkMatrixSize(std::uint64_t rows, std::uint64_t cols) {
+namespace {
+
+// `needs` ("a 32768×32768 matrix needs 8.0 GiB") against the limit and the memory available.
+Status checkAgainstLimit(std::uint64_t bytes, const std::string &needs) {
     std::uint64_t limit = 0;
     if (Status configured = configuredLimit(limit); !configured)
         return configured;
-    const std::string shape = std::to_string(rows) + "×" + std::to_string(cols);
-    constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
-    const bool overflows = rows != 0 && cols > max / 8 / rows;
-    const std::uint64_t bytes = overflows ? max : rows * cols * 8;
-    const std::string needs =
-        "a " + shape + " matrix needs " + (overflows ? std::string("more than 16 EiB") : formatBytes(bytes));
     if (bytes > limit)
         return Status::failure(needs + ", more than the " + formatBytes(limit) + " allowed (raise " +
                                kVariable + " to allow more)");
@@ -78,6 +75,21 @@ Status checkMatrixSize(std::uint64_t rows, std::uint64_t cols) {
         return Status::failure(needs + ", more than the " + formatBytes(*available) +
                                " of memory available on this machine");
     return Status::success();
+}
+
+} // namespace
+
+Status checkMatrixSize(std::uint64_t rows, std::uint64_t cols) {
+    const std::string shape = std::to_string(rows) + "×" + std::to_string(cols);
+    constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+    const bool overflows = rows != 0 && cols > max / 8 / rows;
+    const std::uint64_t bytes = overflows ? max : rows * cols * 8;
+    return checkAgainstLimit(bytes, "a " + shape + " matrix needs " +
+                                        (overflows ? std::string("more than 16 EiB") : formatBytes(bytes)));
+}
+
+Status checkBufferSize(std::uint64_t bytes) {
+    return checkAgainstLimit(bytes, "it needs " + formatBytes(bytes));
 }
 
 } // namespace gradlens

@@ -22,6 +22,9 @@ std::optional<std::uint64_t> availableMemoryBytes();
 // it ("a 32768×32768 matrix needs 8 GiB, more than the 2 GiB allowed (GRADLENS_MAX_MATRIX_BYTES ...)").
 // The message does not name a file: the reader puts its file and line or byte offset in front.
 Status checkMatrixSize(std::uint64_t rows, std::uint64_t cols);
+// The same limit on raw bytes a file claims (a zip member's uncompressed size, before it is inflated):
+// "it needs 9.0 GiB, more than the 2.0 GiB allowed (...)".
+Status checkBufferSize(std::uint64_t bytes);
 
 // "8 GiB", "1.5 MiB", "300 bytes": a size for a message.
 std::string formatBytes(std::uint64_t bytes);

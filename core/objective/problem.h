@@ -4,6 +4,9 @@
 
 #include <Eigen/Core>
 
+#include <optional>
+#include <string_view>
+
 namespace gradlens {
 
 // The objective is f(γ) = ‖R − P∘(γγᵀ)‖²_F, or ½ of it under the Half convention.
@@ -14,6 +17,11 @@ inline double conventionFactor(Convention convention) {
 }
 inline const char *conventionName(Convention convention) {
     return convention == Convention::Half ? "half" : "full";
+}
+inline std::optional<Convention> parseConvention(std::string_view name) {
+    if (name == "full" || name == "half")
+        return name == "half" ? Convention::Half : Convention::Full;
+    return std::nullopt;
 }
 
 struct Problem {

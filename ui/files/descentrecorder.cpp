@@ -36,10 +36,12 @@ void DescentRecorder::start(const Options &options) {
     if (const Status valid = validate(options); !valid)
         return end(tr("Cannot record: %1.").arg(QString::fromStdString(valid.message)), false);
     if (options.pngSequence && !QDir().mkpath(options.path))
-        return end(tr("Cannot record: %1 cannot be created.").arg(QDir::toNativeSeparators(options.path)), false);
+        return end(tr("Cannot record: %1 cannot be created.").arg(QDir::toNativeSeparators(options.path)),
+                   false);
     m_options = options;
     m_frameSize = options.target->size();
-    m_gif.reset(options.pngSequence ? nullptr : new GifWriter(m_frameSize, (options.frameMilliseconds + 5) / 10));
+    m_gif.reset(options.pngSequence ? nullptr
+                                    : new GifWriter(m_frameSize, (options.frameMilliseconds + 5) / 10));
     m_frames = 0;
     m_lastIteration = -1;
     m_recording = true;
@@ -69,7 +71,9 @@ void DescentRecorder::captureFrame() {
     if (m_gif)
         added = m_gif->addFrame(frame);
     else {
-        const QString path = QDir(m_options.path).filePath(QStringLiteral("frame-%1.png").arg(m_frames + 1, 4, 10, QLatin1Char('0')));
+        const QString path =
+            QDir(m_options.path)
+                .filePath(QStringLiteral("frame-%1.png").arg(m_frames + 1, 4, 10, QLatin1Char('0')));
         if (!frame.save(path, "PNG"))
             added = Status::failure(path.toStdString() + ": cannot be written");
     }

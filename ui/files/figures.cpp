@@ -89,7 +89,6 @@ QImage renderFigure(QWidget *widget, QSize pixels) {
     return image;
 }
 
-
 Status saveText(const QString &path, const QString &text) {
     return saveBytes(path, text.toUtf8());
 }
@@ -104,7 +103,8 @@ Status exportPng(QWidget *widget, const QString &path, QSize pixels) {
     QByteArray png;
     QBuffer buffer(&png);
     if (!buffer.open(QIODevice::WriteOnly) || !renderFigure(widget, pixels).save(&buffer, "PNG"))
-        return Status::failure(QStringLiteral("%1: could not encode the image as PNG").arg(path).toStdString());
+        return Status::failure(
+            QStringLiteral("%1: could not encode the image as PNG").arg(path).toStdString());
     return saveBytes(path, png);
 }
 

@@ -32,10 +32,10 @@ GifWriter::GifWriter(QSize size, int delayCentiseconds)
         fail("its screen");
     // The Netscape extension: loop forever (a slide shows it again and again).
     static const unsigned char loop[] = {1, 0, 0};
-    if (m_status && (EGifPutExtensionLeader(m_gif, APPLICATION_EXT_FUNC_CODE) == GIF_ERROR ||
-                     EGifPutExtensionBlock(m_gif, 11, "NETSCAPE2.0") == GIF_ERROR ||
-                     EGifPutExtensionBlock(m_gif, 3, loop) == GIF_ERROR ||
-                     EGifPutExtensionTrailer(m_gif) == GIF_ERROR))
+    if (m_status &&
+        (EGifPutExtensionLeader(m_gif, APPLICATION_EXT_FUNC_CODE) == GIF_ERROR ||
+         EGifPutExtensionBlock(m_gif, 11, "NETSCAPE2.0") == GIF_ERROR ||
+         EGifPutExtensionBlock(m_gif, 3, loop) == GIF_ERROR || EGifPutExtensionTrailer(m_gif) == GIF_ERROR))
         fail("its loop");
 }
 
@@ -48,22 +48,26 @@ GifWriter::~GifWriter() {
 
 Status GifWriter::fail(const char *what) {
     if (m_status)
-        m_status = Status::failure(std::string("cannot write ") + what + " into the GIF: " +
-                                   GifErrorString(m_gif ? m_gif->Error : 0));
+        m_status = Status::failure(std::string("cannot write ") + what +
+                                   " into the GIF: " + GifErrorString(m_gif ? m_gif->Error : 0));
     return m_status;
 }
 
 Status GifWriter::addFrame(const QImage &frame) {
     if (!m_status)
         return m_status;
-    QImage scaled = frame.size() == m_size ? frame : frame.scaled(m_size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    QImage scaled = frame.size() == m_size
+                        ? frame
+                        : frame.scaled(m_size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     // No dithering: dithered frames shimmer from one to the next.
-    const QImage indexed = scaled.convertToFormat(QImage::Format_RGB32)
-                               .convertToFormat(QImage::Format_Indexed8, Qt::ThresholdDither | Qt::AvoidDither);
+    const QImage indexed =
+        scaled.convertToFormat(QImage::Format_RGB32)
+            .convertToFormat(QImage::Format_Indexed8, Qt::ThresholdDither | Qt::AvoidDither);
     std::vector<GifColorType> colors(256, GifColorType{0, 0, 0});
     const QList<QRgb> table = indexed.colorTable();
     for (int k = 0; k < table.size() && k < 256; ++k)
-        colors[k] = GifColorType{GifByteType(qRed(table[k])), GifByteType(qGreen(table[k])), GifByteType(qBlue(table[k]))};
+        colors[k] = GifColorType{GifByteType(qRed(table[k])), GifByteType(qGreen(table[k])),
+                                 GifByteType(qBlue(table[k]))};
     ColorMapObject *palette = GifMakeMapObject(256, colors.data());
     if (!palette)
         return fail("a palette");
@@ -77,7 +81,8 @@ Status GifWriter::addFrame(const QImage &frame) {
     bool ok = EGifPutExtension(m_gif, GRAPHICS_EXT_FUNC_CODE, int(length), extension) != GIF_ERROR &&
               EGifPutImageDesc(m_gif, 0, 0, m_size.width(), m_size.height(), false, palette) != GIF_ERROR;
     for (int row = 0; ok && row < m_size.height(); ++row)
-        ok = EGifPutLine(m_gif, const_cast<GifPixelType *>(indexed.constScanLine(row)), m_size.width()) != GIF_ERROR;
+        ok = EGifPutLine(m_gif, const_cast<GifPixelType *>(indexed.constScanLine(row)), m_size.width()) !=
+             GIF_ERROR;
     GifFreeMapObject(palette);
     if (!ok)
         return fail("a frame");

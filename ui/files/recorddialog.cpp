@@ -2,8 +2,8 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QPushButton>
 #include <QFormLayout>
+#include <QPushButton>
 #include <QSpinBox>
 
 namespace gradlens {
