@@ -17,6 +17,7 @@
 #include "problempanel.h"
 #include "problemsource.h"
 #include "profilepanel.h"
+#include "sessiondocument.h"
 #include "statuspanel.h"
 #include "sweeppanel.h"
 #include "taylorpanel.h"
@@ -28,6 +29,7 @@
 #include <QFile>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -47,7 +49,7 @@ constexpr double kPresentationScale = 1.5;
 MainWindow::MainWindow(Settings settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings) {
-    setWindowTitle(tr("Gradient Lens"));
+    setAcceptDrops(true); // a session, or matrices named R, P and gamma
     m_controller = new DescentController(this);
     m_problemPanel = new ProblemPanel;
     m_descentPanel = new DescentPanel;
@@ -103,6 +105,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     statusBar()->setSizeGripEnabled(true);
 
     m_normalFont = font();
+    m_session = new SessionDocument(this, m_settings == Settings::Remember);
     buildMenus();
     m_docks->fitToContents();
     m_recorder = new DescentRecorder(
@@ -128,6 +131,10 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_descentPanel->resetAction(), &QAction::triggered, m_controller, &DescentController::reset);
     connect(m_checkPanel->checkAction(), &QAction::triggered, m_controller, &DescentController::checkNow);
     connect(m_controller, &DescentController::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_controller, &DescentController::generationStarted, m_session,
+            &SessionDocument::onNewGeneration);
+    connect(m_descentPanel, &DescentPanel::optionsChanged, m_session, &SessionDocument::markModified);
+    connect(m_checkPanel, &CheckPanel::settingsChanged, m_session, &SessionDocument::markModified);
     for (HeatmapPanel *panel : m_heatmaps)
         connect(panel, &HeatmapPanel::cellClicked, this, [this](ViewKind view, int row, int column) {
             // Cells of n×r views are entries of γ: show everything about that entry of the gradient.
@@ -192,27 +199,9 @@ void MainWindow::buildMenus() {
                                               [this] { m_source->generateAsked(m_problemPanel->options()); });
     generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     file->addSeparator();
-    file->addAction(tr("Open &R…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Target); })
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    file->addAction(tr("Open &P…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Weights); })
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    file->addAction(tr("Open &γ…"), m_files, [this] { m_files->chooseAndOpen(MatrixRole::Gamma); })
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    m_session->addMenuEntries(file, menuBar()->addMenu(tr("S&cenes")));
     file->addSeparator();
-    file->addAction(tr("Check a gradient from a &file…"), m_files, &FileActions::chooseGradientFile)
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
-    file->addAction(tr("Use a gradient &program…"), m_files, &FileActions::chooseGradientProgram)
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
-    file->addSeparator();
-    file->addAction(tr("&Save matrices…"), m_files, &FileActions::saveMatrices)
-        ->setShortcut(QKeySequence::Save);
-    file->addAction(tr("Save the &numerical gradient…"), m_files,
-                    [this] { m_files->saveCheckResult(false); });
-    file->addAction(tr("Save the &deviation…"), m_files, [this] { m_files->saveCheckResult(true); });
-    file->addAction(tr("Save s&creenshot…"), m_files, &FileActions::saveScreenshot)
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
-    file->addAction(tr("&Export all figures…"), m_files, &FileActions::exportAllFigures)
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_files->addMenuEntries(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -310,6 +299,7 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     m_descentPanel->showHistory(snapshot->iteration, snapshot->furthestIteration);
     m_status->showSnapshot(*snapshot);
     m_messages->describe(*snapshot);
+    m_session->onSnapshot(*snapshot);
 }
 
 bool MainWindow::isSettled() const {
@@ -356,6 +346,10 @@ void MainWindow::showTab(int index) {
     m_tabs->setCurrentIndex(index);
 }
 
+int MainWindow::currentTab() const {
+    return m_tabs->currentIndex();
+}
+
 void MainWindow::restoreSettings() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -376,7 +370,23 @@ void MainWindow::saveSettings() const {
     savePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }
 
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    m_session->openDropped(paths);
+    event->acceptProposedAction();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event) {
+    if (m_settings == Settings::Remember && !m_session->maySafelyClose())
+        return event->ignore();
     m_controller->pause();
     if (m_settings == Settings::Remember)
         saveSettings();

@@ -36,6 +36,7 @@ class HeatmapPanel;
 class MessageBar;
 class ProblemPanel;
 class ProblemSource;
+class SessionDocument;
 class StatusPanel;
 
 // Composes the panels, heatmaps, charts and the descent controller, and wires them; no arithmetic here.
@@ -55,6 +56,10 @@ public:
     bool isSettled() const;        // nothing computing, loading or painting
     QList<Figure> figures() const; // every heatmap and chart, for export
     DescentRecorder *recorder() const { return m_recorder; }
+    SessionDocument *session() const { return m_session; }
+    FileActions *fileActions() const { return m_files; }
+    ProblemSource *problemSource() const { return m_source; }
+    int currentTab() const;
     // Calls done once isSettled() holds (checked on the event loop, never by blocking).
     void whenSettled(const std::function<void()> &done);
 
@@ -79,6 +84,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildMenus();
@@ -105,6 +112,7 @@ private:
     FileActions *m_files;
     ProblemSource *m_source;
     DescentRecorder *m_recorder;
+    SessionDocument *m_session;
     StatusPanel *m_status;
     QSplitter *m_heatmapSplitter, *m_verticalSplitter;
     ControlDocks *m_docks;

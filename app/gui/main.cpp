@@ -8,6 +8,7 @@
 #include "heatmapwidget.h"
 #include "mainwindow.h"
 #include "messagebar.h"
+#include "sessiondocument.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -47,6 +48,7 @@ struct LaunchOptions {
     QString gradientFile;
     std::optional<GradientProgramOptions> gradientProgram;
     std::vector<std::pair<MatrixRole, QString>> files;
+    QString sessionFile;     // a .gradlens to open first
     QString exportDirectory; // --export-dir: every figure as SVG, PNG and CSV
     QString recordPath;      // --record: descent as a GIF (or PNG frames into a folder)
     int recordEvery = 1, recordFrames = 30;
@@ -78,6 +80,9 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
 
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addPositionalArgument(QStringLiteral("session"),
+                                 QStringLiteral("A session file (.gradlens) to open."),
+                                 QStringLiteral("[lesson.gradlens]"));
     parser.setApplicationDescription(
         QStringLiteral("Gradient Lens: see the residual and the gradient, step descent, "
                        "check gradients."));
@@ -187,9 +192,10 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         std::printf("gradlens %s\n", GRADLENS_VERSION);
         return 0;
     }
-    if (!parser.positionalArguments().isEmpty())
-        return fail(QStringLiteral("unexpected argument \"%1\" (see --help)")
-                        .arg(parser.positionalArguments().first()));
+    if (parser.positionalArguments().size() > 1)
+        return fail(QStringLiteral("unexpected argument \"%1\": one session file at most (see --help)")
+                        .arg(parser.positionalArguments().at(1)));
+    launch.sessionFile = parser.positionalArguments().value(0);
 
     bool stepsOk = false;
     launch.steps = parser.value(steps).toInt(&stepsOk);
@@ -299,6 +305,9 @@ int main(int argc, char *argv[]) {
         window.setPresentationMode(true);
     window.show();
 
+    if (!launch.sessionFile.isEmpty())
+        window.whenSettled([&window, &launch] { window.session()->open(launch.sessionFile); });
+
     // Files given on the command line replace the demo problem, one after the other.
     const std::vector<std::pair<MatrixRole, QString>> toOpen = launch.files;
 
@@ -336,7 +345,8 @@ int main(int argc, char *argv[]) {
     int status = 0;
     openNext(0, [&] {
         window.whenSettled([&] {
-            if (!toOpen.empty() && window.messages()->kind() == MessageBar::Kind::Error &&
+            if ((!toOpen.empty() || !launch.sessionFile.isEmpty()) &&
+                window.messages()->kind() == MessageBar::Kind::Error &&
                 !window.messages()->text().isEmpty()) {
                 status = fail(window.messages()->text());
                 app.exit(status);

@@ -32,6 +32,29 @@ const QString &FileActions::matrixFilter() {
     return filter;
 }
 
+void FileActions::addMenuEntries(QMenu *file) {
+    file->addAction(tr("Open &R…"), this, [this] { chooseAndOpen(MatrixRole::Target); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    file->addAction(tr("Open &P…"), this, [this] { chooseAndOpen(MatrixRole::Weights); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    file->addAction(tr("Open &γ…"), this, [this] { chooseAndOpen(MatrixRole::Gamma); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    file->addSeparator();
+    file->addAction(tr("Check a gradient from a &file…"), this, &FileActions::chooseGradientFile)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
+    file->addAction(tr("Use a gradient &program…"), this, &FileActions::chooseGradientProgram)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    file->addSeparator();
+    file->addAction(tr("Save &matrices…"), this, &FileActions::saveMatrices)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+    file->addAction(tr("Save the &numerical gradient…"), this, [this] { saveCheckResult(false); });
+    file->addAction(tr("Save the &deviation…"), this, [this] { saveCheckResult(true); });
+    file->addAction(tr("Save s&creenshot…"), this, &FileActions::saveScreenshot)
+        ->setShortcut(QKeySequence(Qt::Key_F12));
+    file->addAction(tr("&Export all figures…"), this, &FileActions::exportAllFigures)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+}
+
 void FileActions::failed(const QString &message) {
     m_parts.messages->showMessage(MessageBar::Kind::Error, message);
 }

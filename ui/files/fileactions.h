@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QString>
 
+class QMenu;
 class QWidget;
 
 namespace gradlens {
@@ -33,6 +34,7 @@ public:
     FileActions(const Parts &parts, QObject *parent = nullptr);
 
     static const QString &matrixFilter(); // the open dialogs' filter: every format the readers know
+    void addMenuEntries(QMenu *file);     // open, the user's gradient, saves, figures
 
     void chooseAndOpen(MatrixRole role);
     void openMatrix(MatrixRole role, const QString &path);
