@@ -164,13 +164,22 @@ private:
 SessionSettings readSettings(FieldReader fields) {
     constexpr double huge = std::numeric_limits<double>::max();
     SessionSettings settings;
-    settings.optimizer = fields.choice("optimizer", settings.optimizer, parseOptimizer, "gd, armijo, exact");
+    settings.optimizer = fields.choice("optimizer", settings.optimizer, parseOptimizer, optimizerChoices());
     settings.learningRate = fields.number("learning_rate", settings.learningRate,
                                           std::numeric_limits<double>::min(), huge, "> 0");
     settings.maxIterations = int(fields.integer("iterations", settings.maxIterations, 0, 100'000'000));
     settings.gradientTolerance = fields.number("tolerance", settings.gradientTolerance, 0, huge, "≥ 0");
     settings.relativeTolerance =
         fields.number("relative_tolerance", settings.relativeTolerance, 0, huge, "≥ 0");
+    settings.momentum = fields.number("momentum", settings.momentum, 0, 1, "in [0, 1)");
+    settings.adamBeta1 = fields.number("adam_beta1", settings.adamBeta1, 0, 1, "in [0, 1)");
+    settings.adamBeta2 = fields.number("adam_beta2", settings.adamBeta2, 0, 1, "in [0, 1)");
+    settings.adamEpsilon =
+        fields.number("adam_epsilon", settings.adamEpsilon, std::numeric_limits<double>::min(), huge, "> 0");
+    settings.stepDecay = fields.number("step_decay", settings.stepDecay, 0, huge, "≥ 0");
+    settings.scaleStep = fields.boolean("scale_step", settings.scaleStep);
+    settings.stepScaleFactor = fields.number("step_scale", settings.stepScaleFactor, 0, huge, "≥ 0");
+    settings.lbfgsMemory = int(fields.integer("lbfgs_memory", settings.lbfgsMemory, 1, 1000));
     settings.convention = fields.choice("convention", settings.convention, parseConvention, "full, half");
     settings.variant =
         fields.choice("variant", settings.variant, parseGradientVariant, gradientVariantChoices());
@@ -669,9 +678,35 @@ DescentOptions SessionSettings::descentOptions() const {
     options.maxIterations = maxIterations;
     options.gradientTolerance = gradientTolerance;
     options.relativeTolerance = relativeTolerance;
+    options.momentum = momentum;
+    options.adamBeta1 = adamBeta1;
+    options.adamBeta2 = adamBeta2;
+    options.adamEpsilon = adamEpsilon;
+    options.stepDecay = stepDecay;
+    options.scaleStep = scaleStep;
+    options.stepScaleFactor = stepScaleFactor;
+    options.lbfgsMemory = lbfgsMemory;
     options.convention = convention;
     options.variant = variant;
     return options;
+}
+
+void SessionSettings::setDescentOptions(const DescentOptions &options) {
+    optimizer = options.optimizer;
+    learningRate = options.learningRate;
+    maxIterations = options.maxIterations;
+    gradientTolerance = options.gradientTolerance;
+    relativeTolerance = options.relativeTolerance;
+    momentum = options.momentum;
+    adamBeta1 = options.adamBeta1;
+    adamBeta2 = options.adamBeta2;
+    adamEpsilon = options.adamEpsilon;
+    stepDecay = options.stepDecay;
+    scaleStep = options.scaleStep;
+    stepScaleFactor = options.stepScaleFactor;
+    lbfgsMemory = options.lbfgsMemory;
+    convention = options.convention;
+    variant = options.variant;
 }
 
 QJsonObject settingsJson(const SessionSettings &settings) {
@@ -681,6 +716,14 @@ QJsonObject settingsJson(const SessionSettings &settings) {
         {"iterations", settings.maxIterations},
         {"tolerance", settings.gradientTolerance},
         {"relative_tolerance", settings.relativeTolerance},
+        {"momentum", settings.momentum},
+        {"adam_beta1", settings.adamBeta1},
+        {"adam_beta2", settings.adamBeta2},
+        {"adam_epsilon", settings.adamEpsilon},
+        {"step_decay", settings.stepDecay},
+        {"scale_step", settings.scaleStep},
+        {"step_scale", settings.stepScaleFactor},
+        {"lbfgs_memory", settings.lbfgsMemory},
         {"convention", conventionName(settings.convention)},
         {"variant", QString::fromStdString(std::string(gradientVariantName(settings.variant)))},
         {"check_method", QString::fromStdString(std::string(differenceMethodName(settings.checkMethod)))},

@@ -37,6 +37,14 @@ struct SessionSettings {
     int maxIterations = 100;    // ≥ 0
     double gradientTolerance = 1e-6;
     double relativeTolerance = 0;
+    // The optimizers' own parameters (DescentOptions' defaults).
+    double momentum = DescentOptions{}.momentum;
+    double adamBeta1 = DescentOptions{}.adamBeta1, adamBeta2 = DescentOptions{}.adamBeta2;
+    double adamEpsilon = DescentOptions{}.adamEpsilon;
+    double stepDecay = DescentOptions{}.stepDecay;
+    bool scaleStep = DescentOptions{}.scaleStep;
+    double stepScaleFactor = DescentOptions{}.stepScaleFactor;
+    int lbfgsMemory = DescentOptions{}.lbfgsMemory;
     // The objective, and the formula descent follows and the check tests.
     Convention convention = Convention::Full;
     GradientVariant variant = GradientVariant::Correct;
@@ -51,8 +59,10 @@ struct SessionSettings {
     QString tab;
     QJsonObject unknownFields; // settings of a newer version, written back as they were
 
-    // Descent options with these settings (no gradient source).
+    // Descent options with these settings (no gradient source), and the other way round (the descent's
+    // part of options: optimizer, its parameters, limits, convention and formula).
     DescentOptions descentOptions() const;
+    void setDescentOptions(const DescentOptions &options);
 };
 
 // A problem: R, P (n×n), the starting γ (n×r) and the planted γ* (n×r, or empty). A generated problem keeps

@@ -60,7 +60,8 @@ private slots:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QByteArray>("expected");
         QTest::newRow("unknown option") << QStringList{"--bogus"} << QByteArray("Unknown option 'bogus'");
-        QTest::newRow("unexpected argument") << QStringList{"stray.mtx"} << QByteArray("stray.mtx");
+        QTest::newRow("a matrix as the session") << QStringList{"stray.mtx"} << QByteArray("stray.mtx");
+        QTest::newRow("two sessions") << QStringList{"a.gradlens", "b.gradlens"} << QByteArray("b.gradlens");
         QTest::newRow("missing value") << QStringList{"--steps"} << QByteArray("steps");
         QTest::newRow("steps negative") << QStringList{"--steps", "-3"} << QByteArray("--steps");
         QTest::newRow("steps not a number") << QStringList{"--steps", "many"} << QByteArray("--steps");

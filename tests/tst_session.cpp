@@ -300,7 +300,7 @@ private slots:
         QJsonObject json = jsonOf(members);
         json.insert("lesson_plan", QJsonObject{{"minutes", 45}});
         QJsonObject settings = json.value("settings").toObject();
-        settings.insert("momentum", 0.9);
+        settings.insert("trust_region_radius", 0.9);
         json.insert("settings", settings);
         QJsonObject problem = json.value("problem").toObject();
         problem.insert("origin", "a textbook");
@@ -312,14 +312,14 @@ private slots:
         Session loaded;
         const Status status = loadSession(file, loaded);
         QVERIFY2(status.ok, status.message.c_str());
-        QVERIFY(loaded.settings.unknownFields.value("momentum").toDouble() == 0.9);
+        QVERIFY(loaded.settings.unknownFields.value("trust_region_radius").toDouble() == 0.9);
         loaded.settings.learningRate = 0.5; // an edit of a known field keeps the unknown ones
         QVERIFY(saveSession(file, loaded).ok);
 
         const Members saved = readMembers(file);
         const QJsonObject back = jsonOf(saved);
         QCOMPARE(back.value("lesson_plan").toObject().value("minutes").toInt(), 45);
-        QVERIFY(back.value("settings").toObject().value("momentum").toDouble() == 0.9);
+        QVERIFY(back.value("settings").toObject().value("trust_region_radius").toDouble() == 0.9);
         QVERIFY(back.value("settings").toObject().value("learning_rate").toDouble() == 0.5);
         QCOMPARE(back.value("problem").toObject().value("origin").toString(), QString("a textbook"));
         QVERIFY(saved.count("notes/extra.npy"));
@@ -375,7 +375,9 @@ private slots:
             QJsonObject s = o.value("settings").toObject();
             s.insert("optimizer", "newton");
             o.insert("settings", s);
-        }) << "session.json: settings.optimizer: expected one of gd, armijo, exact, found newton";
+        })
+                                     << "session.json: settings.optimizer: expected one of gd, armijo, "
+                                        "exact, momentum, nesterov, adam, lbfgs, found newton";
         QTest::newRow("negative learning rate") << json([](QJsonObject &o) {
             QJsonObject s = o.value("settings").toObject();
             s.insert("learning_rate", -1);

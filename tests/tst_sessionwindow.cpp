@@ -26,7 +26,10 @@ bool sameHistory(const std::vector<IterationRecord> &a, const std::vector<Iterat
     for (std::size_t k = 0; k < a.size(); ++k)
         if (a[k].iteration != b[k].iteration || a[k].loss != b[k].loss ||
             a[k].gradientNorm != b[k].gradientNorm || a[k].step != b[k].step) {
-            why = QStringLiteral("record %1: loss %2 against %3").arg(k).arg(a[k].loss, 0, 'g', 17).arg(b[k].loss, 0, 'g', 17);
+            why = QStringLiteral("record %1: loss %2 against %3")
+                      .arg(k)
+                      .arg(a[k].loss, 0, 'g', 17)
+                      .arg(b[k].loss, 0, 'g', 17);
             return false;
         }
     return true;
@@ -68,7 +71,8 @@ private slots:
             QVERIFY(settle(window));
             QVERIFY(window.session()->save(path));
             QVERIFY(!window.isWindowModified());
-            QVERIFY2(window.windowTitle().startsWith(QStringLiteral("lesson.gradlens")), qPrintable(window.windowTitle()));
+            QVERIFY2(window.windowTitle().startsWith(QStringLiteral("lesson.gradlens")),
+                     qPrintable(window.windowTitle()));
             saved = window.session()->capture();
             QCOMPARE(int(saved.history.size()), steps + 1);
         }
@@ -77,7 +81,8 @@ private slots:
         QVERIFY(settle(window));
         window.session()->open(path);
         QVERIFY(settle(window));
-        QVERIFY2(window.messages()->kind() == MessageBar::Kind::Information, qPrintable(window.messages()->text()));
+        QVERIFY2(window.messages()->kind() == MessageBar::Kind::Information,
+                 qPrintable(window.messages()->text()));
         const Session reopened = window.session()->capture();
         QVERIFY(reopened.problem.R == saved.problem.R);
         QVERIFY(reopened.problem.P == saved.problem.P);
@@ -156,7 +161,8 @@ private slots:
         window.session()->open(path);
         QVERIFY(settle(window));
         QCOMPARE(window.messages()->kind(), MessageBar::Kind::Error);
-        QVERIFY2(window.messages()->text().contains(QStringLiteral("bad.gradlens")), qPrintable(window.messages()->text()));
+        QVERIFY2(window.messages()->text().contains(QStringLiteral("bad.gradlens")),
+                 qPrintable(window.messages()->text()));
         QCOMPARE(window.controller()->problem(), before);
         QCOMPARE(window.windowTitle(), title);
     }

@@ -98,6 +98,20 @@ std::optional<QString> sessionDefault(const QString &name) {
         return exact(settings.gradientTolerance);
     if (name == "relative-tolerance")
         return exact(settings.relativeTolerance);
+    if (name == "momentum")
+        return exact(settings.momentum);
+    if (name == "beta1")
+        return exact(settings.adamBeta1);
+    if (name == "beta2")
+        return exact(settings.adamBeta2);
+    if (name == "epsilon")
+        return exact(settings.adamEpsilon);
+    if (name == "step-decay")
+        return exact(settings.stepDecay);
+    if (name == "step-scale")
+        return exact(settings.stepScaleFactor);
+    if (name == "memory")
+        return QString::number(settings.lbfgsMemory);
     if (name == "variant")
         return fromStd(std::string(gradientVariantName(settings.variant)));
     if (name == "method")
@@ -572,13 +586,9 @@ void writeDescentSession(const QCommandLineParser &parser, Problem problem,
             record.iteration += offset;
             session.history.push_back(record);
         }
-    SessionSettings &settings = session.settings;
-    settings.optimizer = options.optimizer;
-    settings.learningRate = options.learningRate;
-    settings.maxIterations = options.maxIterations;
-    settings.gradientTolerance = options.gradientTolerance;
-    settings.relativeTolerance = options.relativeTolerance;
-    settings.convention = options.convention;
+    const GradientVariant variant = session.settings.variant; // descent followed the formula or a program
+    session.settings.setDescentOptions(options);
+    session.settings.variant = variant;
     if (Status saved = saveSession(parser.value("session-out"), session); !saved)
         throw InputError{QStringLiteral("--session-out: %1").arg(fromStd(saved.message))};
 }
@@ -721,12 +731,11 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
 SessionSettings sessionSettings(const QCommandLineParser &parser) {
     constexpr double huge = std::numeric_limits<double>::max();
     SessionSettings settings;
-    settings.optimizer = choiceOption(parser, "optimizer", "gd, armijo, exact", parseOptimizer);
-    settings.learningRate = doubleOption(parser, "lr", std::numeric_limits<double>::min(), huge, "> 0");
-    settings.maxIterations = static_cast<int>(integerOption(parser, "iterations", 0, 100'000'000));
-    settings.gradientTolerance = doubleOption(parser, "tolerance", 0.0, huge, "≥ 0");
-    settings.relativeTolerance = doubleOption(parser, "relative-tolerance", 0.0, huge, "≥ 0");
-    settings.convention = convention(parser);
+    DescentOptions descent = descentSettings(parser);
+    descent.optimizer = choiceOption(parser, "optimizer", fromStd(optimizerChoices()), parseOptimizer);
+    if (Status valid = descent.validate(); !valid)
+        throw InputError{fromStd(valid.message)};
+    settings.setDescentOptions(descent);
     settings.variant = variantOption(parser);
     settings.checkMethod =
         choiceOption(parser, "method", "forward, backward, central, complex, ridders", parseDifferenceMethod);

@@ -196,6 +196,12 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         return fail(QStringLiteral("unexpected argument \"%1\": one session file at most (see --help)")
                         .arg(parser.positionalArguments().at(1)));
     launch.sessionFile = parser.positionalArguments().value(0);
+    if (!launch.sessionFile.isEmpty() &&
+        !launch.sessionFile.endsWith(QStringLiteral(".gradlens"), Qt::CaseInsensitive))
+        return fail(
+            QStringLiteral("\"%1\" is not a session file (.gradlens); matrices open with --R, --P and "
+                           "--gamma (see --help)")
+                .arg(launch.sessionFile));
 
     bool stepsOk = false;
     launch.steps = parser.value(steps).toInt(&stepsOk);

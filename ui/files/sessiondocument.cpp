@@ -9,13 +9,13 @@
 #include "messagebar.h"
 #include "problemsource.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
-#include <QDir>
 
 namespace gradlens {
 
@@ -38,7 +38,8 @@ SessionDocument::SessionDocument(MainWindow *window, bool rememberRecent)
 }
 
 void SessionDocument::addMenuEntries(QMenu *file, QMenu *scenes) {
-    file->addAction(tr("&Open session…"), this, &SessionDocument::chooseAndOpen)->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&Open session…"), this, &SessionDocument::chooseAndOpen)
+        ->setShortcut(QKeySequence::Open);
     QMenu *recent = file->addMenu(tr("Open &recent session"));
     connect(recent, &QMenu::aboutToShow, this, [this, recent] { fillRecentMenu(recent); });
     file->addAction(tr("&Save session"), this, &SessionDocument::saveOrAsk)->setShortcut(QKeySequence::Save);
@@ -46,7 +47,8 @@ void SessionDocument::addMenuEntries(QMenu *file, QMenu *scenes) {
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     scenes->addAction(tr("&Add scene (the current state)…"), this, [this] { addScene(); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    scenes->addAction(tr("&Next scene"), this, [this] { nextScene(1); })->setShortcut(QKeySequence(Qt::Key_PageDown));
+    scenes->addAction(tr("&Next scene"), this, [this] { nextScene(1); })
+        ->setShortcut(QKeySequence(Qt::Key_PageDown));
     scenes->addAction(tr("&Previous scene"), this, [this] { nextScene(-1); })
         ->setShortcut(QKeySequence(Qt::Key_PageUp));
 }
@@ -77,12 +79,7 @@ void SessionDocument::onSnapshot(const Snapshot &snapshot) {
 
 SessionSettings SessionDocument::currentSettings() const {
     SessionSettings settings;
-    const DescentOptions descent = m_window->descentPanel()->options();
-    settings.optimizer = descent.optimizer;
-    settings.learningRate = descent.learningRate;
-    settings.maxIterations = descent.maxIterations;
-    settings.gradientTolerance = descent.gradientTolerance;
-    settings.relativeTolerance = descent.relativeTolerance;
+    settings.setDescentOptions(m_window->descentPanel()->options());
     settings.convention = m_window->checkPanel()->convention();
     settings.variant = m_window->checkPanel()->variant();
     const CheckSettings check = m_window->checkPanel()->settings();
@@ -139,7 +136,8 @@ bool SessionDocument::save(const QString &path) {
 bool SessionDocument::chooseAndSave() {
     FileActions *files = m_window->fileActions();
     const QString name = m_path.isEmpty() ? QStringLiteral("lesson.gradlens") : QFileInfo(m_path).fileName();
-    const QString path = files->chooseSavePath(tr("Save the session"), name, kSessionFilter, QStringLiteral("gradlens"));
+    const QString path =
+        files->chooseSavePath(tr("Save the session"), name, kSessionFilter, QStringLiteral("gradlens"));
     return !path.isEmpty() && save(path);
 }
 
@@ -158,8 +156,8 @@ bool SessionDocument::maySafelyClose() {
 }
 
 void SessionDocument::chooseAndOpen() {
-    const QString path = QFileDialog::getOpenFileName(m_window, tr("Open a session"),
-                                                      m_window->fileActions()->lastDirectory(), kSessionFilter);
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Open a session"), m_window->fileActions()->lastDirectory(), kSessionFilter);
     if (!path.isEmpty())
         open(path);
 }
@@ -167,8 +165,8 @@ void SessionDocument::chooseAndOpen() {
 void SessionDocument::open(const QString &path) {
     Session session;
     if (const Status loaded = loadSession(path, session); !loaded) {
-        m_window->messages()->showMessage(MessageBar::Kind::Error,
-                                          QString::fromStdString(loaded.message) + tr(" Nothing was changed."));
+        m_window->messages()->showMessage(MessageBar::Kind::Error, QString::fromStdString(loaded.message) +
+                                                                       tr(" Nothing was changed."));
         return;
     }
     m_window->fileActions()->setLastDirectory(QFileInfo(path).absolutePath());
@@ -209,37 +207,34 @@ void SessionDocument::finishReplay() {
     if (latest->gamma == m_savedIterate)
         m_window->messages()->showMessage(
             MessageBar::Kind::Information,
-            tr("Opened %1 at iteration %2 (its history replayed, landing on the saved γ bit for bit).").arg(name).arg(iterations));
+            tr("Opened %1 at iteration %2 (its history replayed, landing on the saved γ bit for bit).")
+                .arg(name)
+                .arg(iterations));
     else {
         // Made with another number of threads (the last bits of a sum differ), settings that changed along
         // the way, or the user's gradient: start from the saved iterate instead.
         Problem problem = *latest->problem;
         problem.gamma = m_savedIterate;
         m_window->problemSource()->adopt(problem, {}, std::nullopt);
-        m_window->messages()->showMessage(
-            MessageBar::Kind::Warning,
-            tr("Opened %1 at its saved γ. Its %2 iterations could not be replayed bit for bit here (they were "
-               "made elsewhere, with another number of threads, or with settings that changed along the way), "
-               "so the history starts again from this γ.")
-                .arg(name)
-                .arg(iterations));
+        m_window->messages()->showMessage(MessageBar::Kind::Warning,
+                                          tr("Opened %1 at its saved γ. Its %2 iterations could not be "
+                                             "replayed bit for bit here (they were "
+                                             "made elsewhere, with another number of threads, or with "
+                                             "settings that changed along the way), "
+                                             "so the history starts again from this γ.")
+                                              .arg(name)
+                                              .arg(iterations));
     }
     m_window->setWindowModified(false);
 }
 
 void SessionDocument::applySettings(const SessionSettings &settings) {
-    DescentOptions descent = m_window->descentPanel()->options();
-    const DescentOptions saved = settings.descentOptions();
-    descent.optimizer = saved.optimizer;
-    descent.learningRate = saved.learningRate;
-    descent.maxIterations = saved.maxIterations;
-    descent.gradientTolerance = saved.gradientTolerance;
-    descent.relativeTolerance = saved.relativeTolerance;
-    m_window->descentPanel()->setOptions(descent);
+    m_window->descentPanel()->setOptions(settings.descentOptions());
     CheckPanel *check = m_window->checkPanel();
     check->setConvention(settings.convention);
     check->setVariant(settings.variant);
-    check->setSettings({settings.checkMethod, settings.checkStep, settings.checkEvery, settings.pauseOnFailure});
+    check->setSettings(
+        {settings.checkMethod, settings.checkStep, settings.checkEvery, settings.pauseOnFailure});
     for (int k = 0; k < 3 && k < settings.views.size(); ++k)
         if (const auto view = parseViewKind(settings.views[k].toStdString()))
             m_window->heatmapPanel(k)->setView(*view);
@@ -249,8 +244,9 @@ void SessionDocument::applySettings(const SessionSettings &settings) {
 
 void SessionDocument::addScene() {
     bool ok = false;
-    const QString name = QInputDialog::getText(m_window, tr("Add scene"), tr("Name of the scene:"), QLineEdit::Normal,
-                                               tr("Scene %1").arg(m_kept.scenes.size() + 1), &ok);
+    const QString name =
+        QInputDialog::getText(m_window, tr("Add scene"), tr("Name of the scene:"), QLineEdit::Normal,
+                              tr("Scene %1").arg(m_kept.scenes.size() + 1), &ok);
     if (!ok)
         return;
     const QString caption = QInputDialog::getMultiLineText(
@@ -274,12 +270,13 @@ void SessionDocument::addScene(const QString &name, const QString &caption) {
     m_kept.scenes.push_back(scene);
     m_scene = int(m_kept.scenes.size()) - 1;
     m_window->setWindowModified(true);
-    m_window->messages()->showMessage(MessageBar::Kind::Information,
-                                      tr("Added scene %1 of %2: %3. Save the session to keep it; PgDn and PgUp "
-                                         "step through the scenes.")
-                                          .arg(m_scene + 1)
-                                          .arg(m_kept.scenes.size())
-                                          .arg(scene.name));
+    m_window->messages()->showMessage(
+        MessageBar::Kind::Information,
+        tr("Added scene %1 of %2: %3. Save the session to keep it; PgDn and PgUp "
+           "step through the scenes.")
+            .arg(m_scene + 1)
+            .arg(m_kept.scenes.size())
+            .arg(scene.name));
 }
 
 void SessionDocument::showScene(int index) {
@@ -290,17 +287,22 @@ void SessionDocument::showScene(int index) {
     applySettings(scene.settings);
     const SessionProblem &source = scene.problem ? *scene.problem : m_kept.problem;
     m_window->problemSource()->adopt({source.R, source.P, scene.gamma}, {}, std::nullopt);
-    QString text = tr("<b>Scene %1 of %2: %3</b>").arg(index + 1).arg(m_kept.scenes.size()).arg(scene.name.toHtmlEscaped());
+    QString text = tr("<b>Scene %1 of %2: %3</b>")
+                       .arg(index + 1)
+                       .arg(m_kept.scenes.size())
+                       .arg(scene.name.toHtmlEscaped());
     if (!scene.caption.isEmpty())
-        text += QStringLiteral("<br>") + scene.caption.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+        text += QStringLiteral("<br>") +
+                scene.caption.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
     m_window->messages()->showMessage(MessageBar::Kind::Information, text);
 }
 
 void SessionDocument::nextScene(int delta) {
     if (m_kept.scenes.empty()) {
-        m_window->messages()->showMessage(MessageBar::Kind::Information,
-                                          tr("This session has no scenes: Scenes → Add scene captures the current "
-                                             "state as one."));
+        m_window->messages()->showMessage(
+            MessageBar::Kind::Information,
+            tr("This session has no scenes: Scenes → Add scene captures the current "
+               "state as one."));
         return;
     }
     showScene(std::clamp(m_scene + delta, 0, int(m_kept.scenes.size()) - 1));
@@ -344,7 +346,8 @@ void SessionDocument::openDropped(const QStringList &paths) {
             m_window->openMatrix(MatrixRole::Target, path);
         else if (base.compare(QStringLiteral("P"), Qt::CaseInsensitive) == 0)
             m_window->openMatrix(MatrixRole::Weights, path);
-        else if (base.compare(QStringLiteral("gamma"), Qt::CaseInsensitive) == 0 || base == QStringLiteral("γ"))
+        else if (base.compare(QStringLiteral("gamma"), Qt::CaseInsensitive) == 0 ||
+                 base == QStringLiteral("γ"))
             m_window->openMatrix(MatrixRole::Gamma, path);
         else
             refused << QFileInfo(path).fileName();
