@@ -11,6 +11,7 @@
 #include "uitesthelpers.h"
 
 #include <QFile>
+#include <QLabel>
 #include <QTemporaryDir>
 
 using namespace gradlens;
@@ -134,8 +135,9 @@ private slots:
         QVERIFY(settle(window));
         QCOMPARE(window.session()->currentScene(), 0);
         QVERIFY(window.controller()->latest()->gamma == firstGamma);
-        QVERIFY2(window.messages()->text().contains(QStringLiteral("Where descent begins.")),
-                 qPrintable(window.messages()->text()));
+        QVERIFY(window.session()->captionBar()->isVisible());
+        QVERIFY2(window.session()->captionBar()->text().contains(QStringLiteral("Where descent begins.")),
+                 qPrintable(window.session()->captionBar()->text()));
         QTest::keyClick(&window, Qt::Key_PageDown);
         QVERIFY(settle(window));
         QCOMPARE(window.session()->currentScene(), 1);

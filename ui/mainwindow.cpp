@@ -27,6 +27,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFile>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -77,6 +78,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_status = new StatusPanel;
     m_source = new ProblemSource({this, m_controller, m_problemPanel, m_messages, m_status}, this);
     m_files = new FileActions({this, m_controller, m_source->loader(), m_checkPanel, m_messages}, this);
+    m_session = new SessionDocument(this, m_settings == Settings::Remember);
 
     m_docks = new ControlDocks(this);
     m_docks->add(tr("Problem"), m_problemPanel, "problemDock");
@@ -98,6 +100,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_session->captionBar());
     rightLayout->addWidget(m_messages);
     rightLayout->addWidget(m_verticalSplitter, 1);
     setCentralWidget(right);
@@ -105,7 +108,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     statusBar()->setSizeGripEnabled(true);
 
     m_normalFont = font();
-    m_session = new SessionDocument(this, m_settings == Settings::Remember);
+    m_session->setCaptionFont(m_normalFont);
     buildMenus();
     m_docks->fitToContents();
     m_recorder = new DescentRecorder(
@@ -189,6 +192,10 @@ void MainWindow::setPresentationMode(bool on) {
         font.setPointSizeF(m_normalFont.pointSizeF() * kPresentationScale);
     setFont(font);
     m_entryDetail->setFont(font);
+    // Widgets with a style sheet do not inherit a font set later: set theirs (the caption a size larger).
+    for (QWidget *styled : m_messages->findChildren<QWidget *>())
+        styled->setFont(font);
+    m_session->setCaptionFont(font);
     m_docks->setPresentation(on);
     m_presentationAction->setChecked(on);
 }
@@ -352,20 +359,14 @@ int MainWindow::currentTab() const {
 
 void MainWindow::restoreSettings() {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
-    m_heatmapSplitter->restoreState(settings.value(QStringLiteral("window/heatmaps")).toByteArray());
-    m_verticalSplitter->restoreState(settings.value(QStringLiteral("window/vertical")).toByteArray());
+    restoreWindowLayout(settings, this, {m_heatmapSplitter, m_verticalSplitter});
     m_files->setLastDirectory(settings.value(QStringLiteral("files/lastDirectory")).toString());
     restorePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }
 
 void MainWindow::saveSettings() const {
     QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/docks"), saveState());
-    settings.setValue(QStringLiteral("window/heatmaps"), m_heatmapSplitter->saveState());
-    settings.setValue(QStringLiteral("window/vertical"), m_verticalSplitter->saveState());
+    saveWindowLayout(settings, this, {m_heatmapSplitter, m_verticalSplitter});
     settings.setValue(QStringLiteral("files/lastDirectory"), m_files->lastDirectory());
     savePanelSettings(settings, m_problemPanel, m_descentPanel, m_checkPanel);
 }

@@ -44,11 +44,13 @@ struct LaunchOptions {
     QSize size;
     std::optional<GradientVariant> variant;
     int tab = 0;
+    bool tabGiven = false;
     bool presentation = false;
     QString gradientFile;
     std::optional<GradientProgramOptions> gradientProgram;
     std::vector<std::pair<MatrixRole, QString>> files;
     QString sessionFile;     // a .gradlens to open first
+    int scene = 0;           // --scene K: then show its scene K (1-based)
     QString exportDirectory; // --export-dir: every figure as SVG, PNG and CSV
     QString recordPath;      // --record: descent as a GIF (or PNG frames into a folder)
     int recordEvery = 1, recordFrames = 30;
@@ -138,6 +140,9 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("gradient-format"),
         QStringLiteral("Files exchanged with the program: npy, csv or mtx."), QStringLiteral("FORMAT"),
         QStringLiteral("npy"));
+    const QCommandLineOption scene(QStringLiteral("scene"),
+                                   QStringLiteral("With a session file: show its scene K (1 is the first)."),
+                                   QStringLiteral("K"));
     const QCommandLineOption exportDir(
         QStringLiteral("export-dir"),
         QStringLiteral(
@@ -178,7 +183,8 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
                        record,
                        recordEvery,
                        recordFrames,
-                       recordWhat});
+                       recordWhat,
+                       scene});
     parser.addOptions(qtOwnOptions());
 
     if (!parser.parse(arguments))
@@ -229,6 +235,7 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
     launch.tab = int(QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
                                  QStringLiteral("profile"), QStringLiteral("derivation")}
                          .indexOf(parser.value(tab)));
+    launch.tabGiven = parser.isSet(tab);
     if (launch.tab < 0)
         return fail(QStringLiteral("--tab must be descent, taylor, sweep, profile or derivation; got \"%1\"")
                         .arg(parser.value(tab)));
@@ -259,6 +266,13 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
             return fail(QStringLiteral("--at needs an iteration from 0 to --steps (%1), got \"%2\"")
                             .arg(launch.steps)
                             .arg(parser.value(at)));
+    }
+    if (parser.isSet(scene)) {
+        bool sceneOk = false;
+        launch.scene = parser.value(scene).toInt(&sceneOk);
+        if (!sceneOk || launch.scene < 1 || launch.sessionFile.isEmpty())
+            return fail(QStringLiteral("--scene needs a session file and a scene number from 1, got \"%1\"")
+                            .arg(parser.value(scene)));
     }
     launch.exportDirectory = parser.value(exportDir);
     launch.recordPath = parser.value(record);
@@ -311,8 +325,19 @@ int main(int argc, char *argv[]) {
         window.setPresentationMode(true);
     window.show();
 
-    if (!launch.sessionFile.isEmpty())
-        window.whenSettled([&window, &launch] { window.session()->open(launch.sessionFile); });
+    // The session first (and its scene), then the files, each once the window has settled.
+    const auto afterSession = [&window, &launch](std::function<void()> next) {
+        if (launch.sessionFile.isEmpty())
+            return next();
+        window.whenSettled([&window, &launch, next] {
+            window.session()->open(launch.sessionFile);
+            window.whenSettled([&window, &launch, next] {
+                if (launch.scene > 0)
+                    window.session()->showScene(launch.scene - 1);
+                next();
+            });
+        });
+    };
 
     // Files given on the command line replace the demo problem, one after the other.
     const std::vector<std::pair<MatrixRole, QString>> toOpen = launch.files;
@@ -337,82 +362,89 @@ int main(int argc, char *argv[]) {
     };
 
     if (!takeScreenshot) {
-        openNext(0, [&window, launch] {
-            window.whenSettled([&window, launch] {
-                if (!launch.gradientFile.isEmpty())
-                    window.useGradientFile(launch.gradientFile);
-                else if (launch.gradientProgram)
-                    window.useGradientProgram(*launch.gradientProgram);
+        afterSession([&] {
+            openNext(0, [&window, launch] {
+                window.whenSettled([&window, launch] {
+                    if (!launch.gradientFile.isEmpty())
+                        window.useGradientFile(launch.gradientFile);
+                    else if (launch.gradientProgram)
+                        window.useGradientProgram(*launch.gradientProgram);
+                });
             });
         });
         return app.exec();
     }
     const QString target = launch.screenshotFile;
     int status = 0;
-    openNext(0, [&] {
-        window.whenSettled([&] {
-            if ((!toOpen.empty() || !launch.sessionFile.isEmpty()) &&
-                window.messages()->kind() == MessageBar::Kind::Error &&
-                !window.messages()->text().isEmpty()) {
-                status = fail(window.messages()->text());
-                app.exit(status);
-                return;
-            }
-            if (!launch.gradientFile.isEmpty())
-                window.useGradientFile(launch.gradientFile);
-            else if (launch.gradientProgram)
-                window.useGradientProgram(*launch.gradientProgram);
+    afterSession([&] {
+        openNext(0, [&] {
             window.whenSettled([&] {
-                // The user's gradient could not be had (a bad file, a failing program): say so and stop,
-                // rather than take steps that would each wait for it again.
-                const SnapshotPointer latest = window.controller()->latest();
-                const bool badFile =
-                    !launch.gradientFile.isEmpty() && !window.checkPanel()->usesUserGradient();
-                if (badFile || (latest && latest->gradientFailed)) {
+                if ((!toOpen.empty() || !launch.sessionFile.isEmpty()) &&
+                    window.messages()->kind() == MessageBar::Kind::Error &&
+                    !window.messages()->text().isEmpty()) {
                     status = fail(window.messages()->text());
                     app.exit(status);
                     return;
                 }
-                window.controller()->step(launch.steps);
+                if (!launch.gradientFile.isEmpty())
+                    window.useGradientFile(launch.gradientFile);
+                else if (launch.gradientProgram)
+                    window.useGradientProgram(*launch.gradientProgram);
                 window.whenSettled([&] {
-                    if (launch.at >= 0)
-                        window.controller()->goToIteration(launch.at);
-                    window.showTab(launch.tab);
+                    // The user's gradient could not be had (a bad file, a failing program): say so and stop,
+                    // rather than take steps that would each wait for it again.
+                    const SnapshotPointer latest = window.controller()->latest();
+                    const bool badFile =
+                        !launch.gradientFile.isEmpty() && !window.checkPanel()->usesUserGradient();
+                    if (badFile || (latest && latest->gradientFailed)) {
+                        status = fail(window.messages()->text());
+                        app.exit(status);
+                        return;
+                    }
+                    window.controller()->step(launch.steps);
                     window.whenSettled([&] {
-                        // One more turn of the event loop so that every widget has painted the last snapshot.
-                        QTimer::singleShot(50, &app, [&] {
-                            if (!target.isEmpty() && !window.grab().save(target, "PNG"))
-                                status = fail(QStringLiteral("could not write %1").arg(target));
-                            int written = 0;
-                            if (status == 0 && !launch.exportDirectory.isEmpty())
-                                if (const Status exported = exportFigures(
-                                        window.figures(), launch.exportDirectory, 2.0, &written);
-                                    !exported)
-                                    status = fail(QString::fromStdString(exported.message));
-                                else
-                                    std::fprintf(stderr, "Exported %d figures to %s.\n", written,
-                                                 qPrintable(launch.exportDirectory));
-                            if (status != 0 || launch.recordPath.isEmpty())
-                                return app.exit(status);
-                            DescentRecorder::Options options;
-                            options.target = launch.recordTarget < 3
-                                                 ? static_cast<QWidget *>(
-                                                       window.heatmapPanel(launch.recordTarget)->heatmap())
-                                                 : &window;
-                            options.everySteps = launch.recordEvery;
-                            options.maxFrames = launch.recordFrames;
-                            options.path = launch.recordPath;
-                            options.pngSequence =
-                                !launch.recordPath.endsWith(QStringLiteral(".gif"), Qt::CaseInsensitive);
-                            QObject::connect(window.recorder(), &DescentRecorder::finished, &app,
-                                             [&](const QString &message, bool ok) {
-                                                 if (!ok)
-                                                     status = fail(message);
-                                                 else
-                                                     std::fprintf(stderr, "%s\n", qPrintable(message));
-                                                 app.exit(status);
-                                             });
-                            window.recorder()->start(options);
+                        if (launch.at >= 0)
+                            window.controller()->goToIteration(launch.at);
+                        if (launch.tabGiven) // (otherwise the session's or scene's tab stays)
+                            window.showTab(launch.tab);
+                        window.whenSettled([&] {
+                            // One more turn of the event loop so that every widget has painted the last
+                            // snapshot.
+                            QTimer::singleShot(50, &app, [&] {
+                                if (!target.isEmpty() && !window.grab().save(target, "PNG"))
+                                    status = fail(QStringLiteral("could not write %1").arg(target));
+                                int written = 0;
+                                if (status == 0 && !launch.exportDirectory.isEmpty())
+                                    if (const Status exported = exportFigures(
+                                            window.figures(), launch.exportDirectory, 2.0, &written);
+                                        !exported)
+                                        status = fail(QString::fromStdString(exported.message));
+                                    else
+                                        std::fprintf(stderr, "Exported %d figures to %s.\n", written,
+                                                     qPrintable(launch.exportDirectory));
+                                if (status != 0 || launch.recordPath.isEmpty())
+                                    return app.exit(status);
+                                DescentRecorder::Options options;
+                                options.target =
+                                    launch.recordTarget < 3
+                                        ? static_cast<QWidget *>(
+                                              window.heatmapPanel(launch.recordTarget)->heatmap())
+                                        : &window;
+                                options.everySteps = launch.recordEvery;
+                                options.maxFrames = launch.recordFrames;
+                                options.path = launch.recordPath;
+                                options.pngSequence =
+                                    !launch.recordPath.endsWith(QStringLiteral(".gif"), Qt::CaseInsensitive);
+                                QObject::connect(window.recorder(), &DescentRecorder::finished, &app,
+                                                 [&](const QString &message, bool ok) {
+                                                     if (!ok)
+                                                         status = fail(message);
+                                                     else
+                                                         std::fprintf(stderr, "%s\n", qPrintable(message));
+                                                     app.exit(status);
+                                                 });
+                                window.recorder()->start(options);
+                            });
                         });
                     });
                 });

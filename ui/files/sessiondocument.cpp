@@ -10,9 +10,11 @@
 #include "problemsource.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
@@ -33,8 +35,30 @@ QString viewSymbolOf(ViewKind kind) {
 SessionDocument::SessionDocument(MainWindow *window, bool rememberRecent)
     : QObject(window)
     , m_window(window)
-    , m_rememberRecent(rememberRecent) {
+    , m_rememberRecent(rememberRecent)
+    , m_captionBar(new QLabel) {
+    m_captionBar->setWordWrap(true);
+    m_captionBar->setTextFormat(Qt::RichText);
+    m_captionBar->setToolTip(tr("The scene's caption; click to hide it"));
+    m_captionBar->setStyleSheet(
+        QStringLiteral("QLabel { background:#f7f7f7; color:#252525; border-left:4px solid "
+                       "#4292c6; padding:4px 8px; }"));
+    m_captionBar->setCursor(Qt::PointingHandCursor);
+    m_captionBar->installEventFilter(this);
+    m_captionBar->hide();
     setPath(QString());
+}
+
+void SessionDocument::setCaptionFont(const QFont &windowFont) {
+    QFont caption = windowFont;
+    caption.setPointSizeF(windowFont.pointSizeF() * 1.2);
+    m_captionBar->setFont(caption); // (set here: a widget with a style sheet does not inherit it)
+}
+
+bool SessionDocument::eventFilter(QObject *watched, QEvent *event) {
+    if (watched == m_captionBar && event->type() == QEvent::MouseButtonRelease)
+        m_captionBar->hide();
+    return QObject::eventFilter(watched, event);
 }
 
 void SessionDocument::addMenuEntries(QMenu *file, QMenu *scenes) {
@@ -172,6 +196,7 @@ void SessionDocument::open(const QString &path) {
     m_window->fileActions()->setLastDirectory(QFileInfo(path).absolutePath());
     m_kept = session;
     m_scene = -1;
+    m_captionBar->hide();
     setPath(path);
     rememberRecent(path);
     apply(session);
@@ -294,7 +319,8 @@ void SessionDocument::showScene(int index) {
     if (!scene.caption.isEmpty())
         text += QStringLiteral("<br>") +
                 scene.caption.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
-    m_window->messages()->showMessage(MessageBar::Kind::Information, text);
+    m_captionBar->setText(text);
+    m_captionBar->show();
 }
 
 void SessionDocument::nextScene(int delta) {

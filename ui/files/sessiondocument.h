@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QStringList>
 
+class QLabel;
 class QMenu;
 
 namespace gradlens {
@@ -40,6 +41,10 @@ public:
     // Files dropped on the window: a session opens; matrices named R.*, P.* or gamma.* open as those.
     void openDropped(const QStringList &paths);
 
+    // The scene's name and caption, in large type above the heatmaps while it is shown; a click hides it.
+    QLabel *captionBar() const { return m_captionBar; }
+    void setCaptionFont(const QFont &windowFont); // a size larger than the window's text
+
     Session capture() const;
     QString path() const { return m_path; }
     bool isReplaying() const { return m_replayTo >= 0; }
@@ -49,6 +54,9 @@ public:
     void onSnapshot(const Snapshot &snapshot);
     void onNewGeneration(); // a new problem or a reset: the history starts again
     void markModified();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void setPath(const QString &path);
@@ -66,6 +74,7 @@ private:
     Eigen::MatrixXd m_savedIterate;         // while replaying: where the history should land
     int m_replayTo = -1;                    // the iteration the replay goes to; -1: not replaying
     int m_scene = -1;
+    QLabel *m_captionBar;
 };
 
 } // namespace gradlens

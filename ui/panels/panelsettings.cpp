@@ -4,7 +4,9 @@
 #include "descentpanel.h"
 #include "problempanel.h"
 
+#include <QMainWindow>
 #include <QSettings>
+#include <QSplitter>
 
 namespace gradlens {
 
@@ -66,6 +68,30 @@ void savePanelSettings(QSettings &settings, const ProblemPanel *problemPanel,
     settings.setValue(QStringLiteral("check/pauseOnFailure"), check.pauseOnFailure);
     settings.setValue(QStringLiteral("check/convention"), int(checkPanel->convention()));
     settings.setValue(QStringLiteral("check/variant"), int(checkPanel->variant()));
+}
+
+namespace {
+// The splitters' keys, in the order the window passes them (older versions' names kept).
+QString splitterKey(int index) {
+    return index == 0   ? QStringLiteral("window/heatmaps")
+           : index == 1 ? QStringLiteral("window/vertical")
+                        : QStringLiteral("window/splitter%1").arg(index);
+}
+} // namespace
+
+void restoreWindowLayout(const QSettings &settings, QMainWindow *window,
+                         const QList<QSplitter *> &splitters) {
+    window->restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    window->restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
+    for (int k = 0; k < splitters.size(); ++k)
+        splitters[k]->restoreState(settings.value(splitterKey(k)).toByteArray());
+}
+
+void saveWindowLayout(QSettings &settings, const QMainWindow *window, const QList<QSplitter *> &splitters) {
+    settings.setValue(QStringLiteral("window/geometry"), window->saveGeometry());
+    settings.setValue(QStringLiteral("window/docks"), window->saveState());
+    for (int k = 0; k < splitters.size(); ++k)
+        settings.setValue(splitterKey(k), splitters[k]->saveState());
 }
 
 } // namespace gradlens

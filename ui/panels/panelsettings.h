@@ -1,6 +1,10 @@
 #pragma once
 
+#include <QList>
+
+class QMainWindow;
 class QSettings;
+class QSplitter;
 
 namespace gradlens {
 
@@ -14,5 +18,9 @@ void restorePanelSettings(const QSettings &settings, ProblemPanel *problemPanel,
                           CheckPanel *checkPanel);
 void savePanelSettings(QSettings &settings, const ProblemPanel *problemPanel,
                        const DescentPanel *descentPanel, const CheckPanel *checkPanel);
+
+// The window's geometry, its docks and its splitters (in a fixed order) under "window/".
+void restoreWindowLayout(const QSettings &settings, QMainWindow *window, const QList<QSplitter *> &splitters);
+void saveWindowLayout(QSettings &settings, const QMainWindow *window, const QList<QSplitter *> &splitters);
 
 } // namespace gradlens
