@@ -8,6 +8,7 @@
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
 #include "matrixio.h"
+#include "recorddialog.h"
 #include "testhelpers.h"
 #include "uitesthelpers.h"
 
@@ -219,6 +220,26 @@ private slots:
             QCOMPARE(QSize(gif.width, gif.height), size);
             QCOMPARE(gif.delay, 12);
         }
+    }
+
+    // The record dialog: its choices come back as asked, and nothing in it is cut off at presentation size.
+    void recordDialogFits() {
+        RecordDialog dialog({QStringLiteral("Heatmap: Residual M"), QStringLiteral("The whole window")});
+        QFont font = dialog.font();
+        font.setPointSizeF(font.pointSizeF() * 1.5);
+        dialog.setFont(font);
+        dialog.adjustSize();
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.target(), 0);
+        QCOMPARE(dialog.everySteps(), 1);
+        QVERIFY(!dialog.pngSequence());
+        for (const QWidget *child : dialog.findChildren<QWidget *>())
+            if (child->isVisible())
+                QVERIFY2(child->width() >= child->minimumSizeHint().width(), qPrintable(child->objectName()));
+        if (const QByteArray shots = qgetenv("GRADLENS_SHOT_DIR"); !shots.isEmpty())
+            dialog.grab().save(
+                QDir(QString::fromLocal8Bit(shots)).filePath(QStringLiteral("record-dialog.png")));
     }
 
     void cancelledRecordingWritesNothing() {

@@ -17,7 +17,6 @@ RecordDialog::RecordDialog(const QStringList &targets, QWidget *parent)
     m_every = new QSpinBox;
     m_every->setRange(1, 1'000'000);
     m_every->setValue(1);
-    m_every->setSuffix(tr(" steps"));
     m_every->setToolTip(tr("Descent steps between two frames"));
     m_frames = new QSpinBox;
     m_frames->setRange(1, 10'000);
@@ -40,7 +39,7 @@ RecordDialog::RecordDialog(const QStringList &targets, QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *form = new QFormLayout(this);
     form->addRow(tr("Record"), m_target);
-    form->addRow(tr("A frame every"), m_every);
+    form->addRow(tr("Steps between frames"), m_every);
     form->addRow(tr("Frames at most"), m_frames);
     form->addRow(tr("Each frame shows"), m_duration);
     form->addRow(tr("As"), m_format);
