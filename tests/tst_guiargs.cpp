@@ -61,6 +61,9 @@ private slots:
         QTest::addColumn<QByteArray>("expected");
         QTest::newRow("unknown option") << QStringList{"--bogus"} << QByteArray("Unknown option 'bogus'");
         QTest::newRow("a matrix as the session") << QStringList{"stray.mtx"} << QByteArray("stray.mtx");
+        QTest::newRow("program options without a program")
+            << QStringList{"--gradient-timeout", "5"}
+            << QByteArray("--gradient-timeout is for --gradient-cmd");
         QTest::newRow("two sessions") << QStringList{"a.gradlens", "b.gradlens"} << QByteArray("b.gradlens");
         QTest::newRow("missing value") << QStringList{"--steps"} << QByteArray("steps");
         QTest::newRow("steps negative") << QStringList{"--steps", "-3"} << QByteArray("--steps");

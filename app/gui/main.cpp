@@ -242,6 +242,10 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
 
     if (parser.isSet(gradient) && parser.isSet(gradientCmd))
         return fail(QStringLiteral("--gradient and --gradient-cmd exclude each other"));
+    if (!parser.isSet(gradientCmd) && (parser.isSet(gradientFormat) || parser.isSet(gradientTimeout)))
+        return fail(QStringLiteral("--%1 is for --gradient-cmd, which is not given")
+                        .arg(parser.isSet(gradientFormat) ? QStringLiteral("gradient-format")
+                                                          : QStringLiteral("gradient-timeout")));
     launch.gradientFile = parser.value(gradient);
     if (parser.isSet(gradientCmd)) {
         GradientProgramOptions program;
