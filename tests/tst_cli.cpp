@@ -875,6 +875,8 @@ private slots:
             << QStringList{"eval", "--R", "/no/such/R.mtx", "--P", "p.mtx", "--gamma", "g.mtx"}
             << "/no/such/R.mtx: cannot open";
         QTest::newRow("bad lr") << QStringList{"descend", "--lr", "0"} << "--lr: expected a number > 0";
+        QTest::newRow("history not as CSV") << QStringList{"descend", "--history-out", "h.npy"}
+                                            << "--history-out: the history is written as CSV";
         // "≥" came out as "â¥": the range was read as Latin-1.
         QTest::newRow("negative noise, UTF-8 message")
             << QStringList{"generate", "--n", "3", "--r", "1", "--noise", "-1", "--out-dir", "x"}

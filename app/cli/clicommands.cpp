@@ -662,6 +662,11 @@ QJsonObject runDescend(const QCommandLineParser &parser, int &) {
     options.optimizer = choiceOption(parser, "optimizer", fromStd(optimizerChoices()), parseOptimizer);
     if (Status valid = options.validate(); !valid)
         throw InputError{fromStd(valid.message)};
+    if (const QString suffix = QFileInfo(parser.value("history-out")).suffix().toLower();
+        parser.isSet("history-out") && suffix != "csv" && suffix != "txt")
+        throw InputError{
+            QStringLiteral("--history-out: the history is written as CSV; give a .csv name, got \"%1\"")
+                .arg(parser.value("history-out"))};
     Problem problem = loadProblem(parser);
     std::optional<Eigen::MatrixXd> gammaStar = plantedFactor(parser, problem);
     if (!gammaStar && commandSession() && commandSession()->problem.gammaStar.size() > 0)
