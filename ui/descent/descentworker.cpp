@@ -15,7 +15,7 @@ namespace {
 constexpr qint64 kChunkMilliseconds = 15;
 constexpr qint64 kPublishMilliseconds = 33;              // about 30 snapshots a second
 constexpr qint64 kPaceSliceMilliseconds = 40;            // a paced run looks at pause and speed this often
-constexpr double kCheckpointBytes = 128.0 * 1024 * 1024; // the history's γ copies, at most
+constexpr double kCheckpointBytes = 128.0 * 1024 * 1024; // the history's states (γ and optimizer), at most
 
 } // namespace
 
@@ -166,8 +166,11 @@ void DescentWorker::keepCheckpoint() {
     if (iteration % m_checkpointEvery != 0)
         return;
     m_checkpoints.push_back(m_run->state());
-    const double bytes = 8.0 * double(m_run->gamma().size()) * double(m_checkpoints.size());
-    if (bytes > kCheckpointBytes && m_checkpoints.size() > 4) {
+    // Each state's own size: an L-BFGS state holds its correction pairs, about 2m + 1 times γ.
+    std::size_t bytes = 0;
+    for (const DescentRun::State &state : m_checkpoints)
+        bytes += state.bytes();
+    if (double(bytes) > kCheckpointBytes && m_checkpoints.size() > 4) {
         m_checkpointEvery *= 2;
         std::erase_if(m_checkpoints, [this](const DescentRun::State &state) {
             return state.iteration % m_checkpointEvery != 0;
