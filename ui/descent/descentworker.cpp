@@ -411,8 +411,11 @@ void DescentWorker::publish(bool running) {
         while (first != history.begin() && std::prev(first)->iteration > m_publishedIteration)
             --first;
         snapshot->newRecords.assign(first, history.end());
-        if (!history.empty())
+        if (!history.empty()) {
             m_publishedIteration = history.back().iteration;
+            snapshot->functionEvaluations = history.back().functionEvaluations;
+            snapshot->gradientEvaluations = history.back().gradientEvaluations;
+        }
     }
     snapshot->newDeviations = std::move(m_newDeviations);
     m_newDeviations.clear();

@@ -50,6 +50,8 @@ struct Snapshot {
     double secondsPerStep = 0; // mean over the steps since the previous snapshot
     double lastStep = 0;       // the step length t of the latest iteration (0 before the first)
     double learningRate = 0;   // the descent's learning rate (Armijo's first trial step)
+    // Evaluations of f and ∇f spent to reach this iteration (cumulative, the start's included).
+    std::int64_t functionEvaluations = 0, gradientEvaluations = 0;
     bool running = false;
 
     // Records since the previous snapshot of this generation (the charts append them).
