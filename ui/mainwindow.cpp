@@ -11,12 +11,14 @@
 #include "fileactions.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
+#include "landscapepanel.h"
 #include "logchart.h"
 #include "messagebar.h"
 #include "panelsettings.h"
 #include "problempanel.h"
 #include "problemsource.h"
 #include "profilepanel.h"
+#include "racepanel.h"
 #include "statuspanel.h"
 #include "sweeppanel.h"
 #include "taylorpanel.h"
@@ -34,6 +36,8 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <iterator>
 
 namespace gradlens {
 
@@ -70,6 +74,10 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_tabs->setTabToolTip(1, tr("Is the gradient consistent with f? Slope 2 yes, slope 1 no"));
     m_tabs->setTabToolTip(2, tr("Which step h makes finite differences most accurate"));
     m_tabs->setTabToolTip(3, tr("The loss along −G: a quartic, with Armijo's trial steps"));
+    m_race = new RacePanel;
+    m_tabs->addTab(m_race, tr("Race"));
+    m_tabs->setTabToolTip(
+        5, tr("Several optimizers from the current γ: who gets lowest, in how many evaluations"));
     m_entryDetail = new EntryDetailDialog(this);
     m_messages = new MessageBar;
     m_status = new StatusPanel;
@@ -151,6 +159,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
         m_recorder->cancel();
         m_controller->pause();
         m_source->loader()->cancel();
+        m_race->cancel();
         m_status->setBusy(QString(), 0);
     });
 
@@ -223,8 +232,8 @@ void MainWindow::buildMenus() {
     });
     view->addSeparator();
     const QString tabNames[] = {tr("&Descent charts"), tr("&Taylor test"), tr("Step &sweep"),
-                                tr("&Line profile"), tr("De&rivation")};
-    for (int k = 0; k < 5; ++k)
+                                tr("&Line profile"),   tr("De&rivation"),  tr("R&ace")};
+    for (int k = 0; k < int(std::size(tabNames)); ++k)
         view->addAction(tabNames[k], this, [this, k] { showTab(k); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
     view->addSeparator();
@@ -297,6 +306,7 @@ void MainWindow::applyOptions() {
     options.convention = m_checkPanel->convention();
     options.variant = m_checkPanel->variant();
     m_controller->setDescentOptions(options);
+    m_race->setDescentOptions(options);
     m_controller->setCheckSettings(m_checkPanel->settings());
 }
 
@@ -304,8 +314,11 @@ void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     for (HeatmapPanel *panel : m_heatmaps)
         panel->showSnapshot(snapshot);
     m_charts->append(*snapshot);
-    for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile})
+    for (InstrumentPanel *panel :
+         std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile, m_race})
         panel->setSnapshot(snapshot);
+    m_landscape->follow(snapshot);
+    m_landscape->setSnapshot(snapshot);
     m_derivation->setSnapshot(snapshot);
     m_descentPanel->showHistory(snapshot->iteration, snapshot->furthestIteration);
     m_status->showSnapshot(*snapshot);
@@ -318,8 +331,8 @@ bool MainWindow::isSettled() const {
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())
             return false;
-    return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_entryDetail->isBusy() &&
-           !m_derivation->isBusy();
+    return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_race->isBusy() &&
+           !m_landscape->isBusy() && !m_entryDetail->isBusy() && !m_derivation->isBusy();
 }
 
 QList<Figure> MainWindow::figures() const {
@@ -332,8 +345,11 @@ QList<Figure> MainWindow::figures() const {
     for (int k = 0; k < 4; ++k)
         list << chartFigure(m_charts->charts()[k]->chart(), m_charts->charts()[k],
                             QLatin1String(chartNames[k]));
-    const std::pair<InstrumentPanel *, const char *> instruments[] = {
-        {m_taylor, "taylor-test"}, {m_sweep, "step-sweep"}, {m_profile, "line-profile"}};
+    const std::pair<InstrumentPanel *, const char *> instruments[] = {{m_taylor, "taylor-test"},
+                                                                      {m_sweep, "step-sweep"},
+                                                                      {m_profile, "line-profile"},
+                                                                      {m_race, "race"},
+                                                                      {m_landscape, "landscape"}};
     for (const auto &[panel, name] : instruments)
         list << chartFigure(panel->chart(), panel->figure(), QLatin1String(name));
     return list;

@@ -26,6 +26,8 @@ class EntryDetailDialog;
 class FileActions;
 class InstrumentPanel;
 class ProfilePanel;
+class LandscapePanel;
+class RacePanel;
 class DerivationPanel;
 class SweepPanel;
 class TaylorPanel;
@@ -69,6 +71,8 @@ public:
     TaylorPanel *taylorPanel() const { return m_taylor; }
     SweepPanel *sweepPanel() const { return m_sweep; }
     ProfilePanel *profilePanel() const { return m_profile; }
+    RacePanel *racePanel() const { return m_race; }
+    LandscapePanel *landscapePanel() const { return m_landscape; }
     DerivationPanel *derivationPanel() const { return m_derivation; }
     EntryDetailDialog *entryDetail() const { return m_entryDetail; }
     // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile, 4 derivation.
@@ -98,6 +102,8 @@ private:
     TaylorPanel *m_taylor;
     SweepPanel *m_sweep;
     ProfilePanel *m_profile;
+    RacePanel *m_race;
+    LandscapePanel *m_landscape;
     DerivationPanel *m_derivation;
     QTabWidget *m_tabs;
     EntryDetailDialog *m_entryDetail;
