@@ -83,7 +83,8 @@ private slots:
         QCOMPARE(back.adamEpsilon, 1e-6);
         QCOMPARE(back.stepDecay, 0.01);
         QCOMPARE(back.lbfgsMemory, 7);
-        for (const char *field : {"momentum", "adamBeta1", "adamBeta2", "adamEpsilon", "stepDecay", "lbfgsMemory"})
+        for (const char *field :
+             {"momentum", "adamBeta1", "adamBeta2", "adamEpsilon", "stepDecay", "lbfgsMemory"})
             QVERIFY2(shown(panel, field) == shownFields.contains(QLatin1String(field)), field);
 
         // Typed values are applied (and announced) when valid.
@@ -101,12 +102,24 @@ private slots:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("β = 1") << "momentum" << "1" << "β must be in [0, 1)";
-        QTest::newRow("β₁ negative") << "adamBeta1" << "-0.1" << "β₁ must be in [0, 1)";
-        QTest::newRow("β₂ = 1.5") << "adamBeta2" << "1.5" << "β₂ must be in [0, 1)";
-        QTest::newRow("ε = 0") << "adamEpsilon" << "0" << "ε must be a finite number > 0";
-        QTest::newRow("decay negative") << "stepDecay" << "-1" << "step decay must be";
-        QTest::newRow("not a number") << "stepDecay" << "fast" << "not a number";
+        QTest::newRow("β = 1") << "momentum"
+                               << "1"
+                               << "β must be in [0, 1)";
+        QTest::newRow("β₁ negative") << "adamBeta1"
+                                     << "-0.1"
+                                     << "β₁ must be in [0, 1)";
+        QTest::newRow("β₂ = 1.5") << "adamBeta2"
+                                  << "1.5"
+                                  << "β₂ must be in [0, 1)";
+        QTest::newRow("ε = 0") << "adamEpsilon"
+                               << "0"
+                               << "ε must be a finite number > 0";
+        QTest::newRow("decay negative") << "stepDecay"
+                                        << "-1"
+                                        << "step decay must be";
+        QTest::newRow("not a number") << "stepDecay"
+                                      << "fast"
+                                      << "not a number";
     }
     void descentPanelRefusesBadParameters() {
         QFETCH(QString, field);

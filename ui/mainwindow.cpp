@@ -78,6 +78,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_tabs->addTab(m_race, tr("Race"));
     m_tabs->setTabToolTip(
         5, tr("Several optimizers from the current γ: who gets lowest, in how many evaluations"));
+    m_landscape = new LandscapePanel;
+    m_tabs->addTab(m_landscape, tr("Landscape"));
+    m_tabs->setTabToolTip(6, tr("f on a plane through γ, with the path descent took"));
     m_entryDetail = new EntryDetailDialog(this);
     m_messages = new MessageBar;
     m_status = new StatusPanel;

@@ -152,7 +152,8 @@ void LandscapePanel::show(const LandscapeResult &result) {
     // The image fills the plot area; its brush is anchored at the chart's origin, hence the translation.
     const QRectF plot = chart()->plotArea();
     if (plot.width() >= 2 && plot.height() >= 2) {
-        QBrush brush(result.image.scaled(plot.size().toSize(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+        QBrush brush(
+            result.image.scaled(plot.size().toSize(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
         brush.setTransform(QTransform::fromTranslate(plot.left(), plot.top()));
         chart()->setPlotAreaBackgroundBrush(brush);
         chart()->setPlotAreaBackgroundVisible(true);

@@ -17,10 +17,10 @@ namespace gradlens {
 // path projected onto it.
 struct LandscapeResult {
     SliceGrid grid;
-    Eigen::MatrixXd D1, D2;        // n×r
-    std::vector<PlanePoint> path;  // the γ's the window saw, oldest first, on the plane
-    QImage image;                  // the grid in colour (log of f − min) with contour lines, b upwards
-    QString failure;               // why no plane could be made (a zero gradient), else empty
+    Eigen::MatrixXd D1, D2;       // n×r
+    std::vector<PlanePoint> path; // the γ's the window saw, oldest first, on the plane
+    QImage image;                 // the grid in colour (log of f − min) with contour lines, b upwards
+    QString failure;              // why no plane could be made (a zero gradient), else empty
 };
 
 // A 2-D slice of the loss: a heatmap with contour lines from the core's 15 coefficients, the directions

@@ -26,18 +26,18 @@ namespace {
 
 // The race's optimizers in the order they are offered, and the ones ticked at first: the three line
 // searches and the three accelerated methods (fixed step needs a tuned rate to mean anything).
-constexpr OptimizerKind kOffered[] = {OptimizerKind::GradientDescent, OptimizerKind::Armijo,
-                                      OptimizerKind::Exact,           OptimizerKind::Momentum,
-                                      OptimizerKind::Nesterov,        OptimizerKind::Adam,
-                                      OptimizerKind::LBFGS};
+constexpr OptimizerKind kOffered[] = {
+    OptimizerKind::GradientDescent, OptimizerKind::Armijo, OptimizerKind::Exact, OptimizerKind::Momentum,
+    OptimizerKind::Nesterov,        OptimizerKind::Adam,   OptimizerKind::LBFGS};
 constexpr OptimizerKind kDefaultChosen[] = {OptimizerKind::Armijo, OptimizerKind::Momentum,
                                             OptimizerKind::Nesterov, OptimizerKind::Adam,
                                             OptimizerKind::LBFGS};
 
 // One colour per optimizer (Okabe–Ito, readable by colour-blind eyes and on a projector).
 QColor colorOf(OptimizerKind kind) {
-    static const QColor colors[] = {QColor(0x99, 0x99, 0x99), QColor(0xe6, 0x9f, 0x00), QColor(0x56, 0xb4, 0xe9),
-                                    QColor(0x00, 0x9e, 0x73), QColor(0xcc, 0x79, 0xa7), QColor(0xd5, 0x5e, 0x00),
+    static const QColor colors[] = {QColor(0x99, 0x99, 0x99), QColor(0xe6, 0x9f, 0x00),
+                                    QColor(0x56, 0xb4, 0xe9), QColor(0x00, 0x9e, 0x73),
+                                    QColor(0xcc, 0x79, 0xa7), QColor(0xd5, 0x5e, 0x00),
                                     QColor(0x00, 0x72, 0xb2)};
     return colors[int(kind)];
 }
@@ -148,8 +148,8 @@ void RacePanel::setXAxis(XAxis axis) {
 void RacePanel::start(const SnapshotPointer &snapshot) {
     Problem problem = *snapshot->problem; // from the γ shown, not the generation's start
     problem.gamma = snapshot->gamma;
-    run([problem = std::move(problem), runs = runOptions()](
-            const CancelPredicate &cancelled) { return race(problem, runs, cancelled); },
+    run([problem = std::move(problem),
+         runs = runOptions()](const CancelPredicate &cancelled) { return race(problem, runs, cancelled); },
         [this](const std::vector<RaceRun> &result) { show(result); });
 }
 
