@@ -177,9 +177,8 @@ void LandscapePanel::show(const LandscapeResult &result) {
     }
     auto *lowest = new QScatterSeries;
     lowest->append(result.grid.minimumA, result.grid.minimumB);
-    lowest->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     lowest->setMarkerSize(10);
-    add(lowest, tr("lowest on the plane"))->setColor(QColor(0xe6, 0x9f, 0x00));
+    add(lowest, tr("lowest on the plane"))->setColor(QColor(0x56, 0xb4, 0xe9));
     auto *current = new QScatterSeries;
     current->append(0, 0);
     current->setMarkerSize(12);

@@ -4,16 +4,16 @@
 #include "logchart.h"
 
 #include <QChart>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleValidator>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QLocale>
 #include <QLogValueAxis>
+#include <QMenu>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -74,16 +74,24 @@ QString number(double value) {
 
 RacePanel::RacePanel(QWidget *parent)
     : InstrumentPanel(tr("Run race"), parent) {
-    auto *choices = new QGridLayout;
+    // A menu of checkable optimizers: one row, where seven checkboxes took four.
+    auto *menu = new QMenu(this);
     for (OptimizerKind kind : kOffered) {
-        auto *box = new QCheckBox(optimizerLabel(kind));
-        box->setToolTip(optimizerDescription(kind));
-        box->setChecked(std::find(std::begin(kDefaultChosen), std::end(kDefaultChosen), kind) !=
-                        std::end(kDefaultChosen));
-        const int index = int(m_choices.size());
-        choices->addWidget(box, index / 2, index % 2);
-        m_choices.emplace_back(kind, box);
+        QAction *action = menu->addAction(optimizerLabel(kind));
+        action->setCheckable(true);
+        action->setToolTip(optimizerDescription(kind));
+        action->setChecked(std::find(std::begin(kDefaultChosen), std::end(kDefaultChosen), kind) !=
+                           std::end(kDefaultChosen));
+        connect(action, &QAction::toggled, this, &RacePanel::updateChoiceText);
+        m_choices.emplace_back(kind, action);
     }
+    menu->setToolTipsVisible(true);
+    m_chooser = new QToolButton;
+    m_chooser->setMenu(menu);
+    m_chooser->setPopupMode(QToolButton::InstantPopup);
+    m_chooser->setToolTip(tr("The optimizers that race, one after the other from the same γ"));
+    updateChoiceText();
+    controls()->addWidget(m_chooser);
     m_iterations = new QSpinBox;
     m_iterations->setRange(1, 100000);
     m_iterations->setValue(200);
@@ -99,10 +107,9 @@ RacePanel::RacePanel(QWidget *parent)
                            "evaluations, an Armijo one several f's"));
     auto *form = new QFormLayout;
     form->addRow(tr("Iterations"), m_iterations);
-    form->addRow(tr("Relative tolerance"), m_tolerance);
+    form->addRow(tr("Rel. tolerance"), m_tolerance);
     form->addRow(tr("Against"), m_xAxis);
-    sideColumn()->insertLayout(1, choices);
-    sideColumn()->insertLayout(2, form);
+    sideColumn()->insertLayout(1, form);
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this] { show(m_result); });
 
     chart()->setTitle(tr("Loss of each optimizer from the same γ"));
@@ -114,7 +121,13 @@ RacePanel::RacePanel(QWidget *parent)
     m_y->setTitleText(tr("loss"));
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
-    setCaption(tr("Tick two or more optimizers and press <b>Run race</b>."));
+    setCaption(tr("Choose two or more <b>Optimizers</b> and press <b>Run race</b>."));
+}
+
+void RacePanel::updateChoiceText() {
+    const auto chosen = std::count_if(m_choices.begin(), m_choices.end(),
+                                      [](const auto &choice) { return choice.second->isChecked(); });
+    m_chooser->setText(tr("Optimizers (%1)").arg(chosen));
 }
 
 void RacePanel::setDescentOptions(const DescentOptions &options) {
@@ -125,8 +138,8 @@ std::vector<DescentOptions> RacePanel::runOptions() const {
     std::vector<DescentOptions> runs;
     bool ok = false;
     const double tolerance = QLocale::c().toDouble(m_tolerance->text(), &ok);
-    for (const auto &[kind, box] : m_choices)
-        if (box->isChecked()) {
+    for (const auto &[kind, action] : m_choices)
+        if (action->isChecked()) {
             DescentOptions options = m_options;
             options.optimizer = kind;
             options.maxIterations = m_iterations->value();
@@ -137,8 +150,8 @@ std::vector<DescentOptions> RacePanel::runOptions() const {
 }
 
 void RacePanel::setChosen(const std::vector<OptimizerKind> &optimizers) {
-    for (const auto &[kind, box] : m_choices)
-        box->setChecked(std::find(optimizers.begin(), optimizers.end(), kind) != optimizers.end());
+    for (const auto &[kind, action] : m_choices)
+        action->setChecked(std::find(optimizers.begin(), optimizers.end(), kind) != optimizers.end());
 }
 
 void RacePanel::setXAxis(XAxis axis) {
@@ -184,7 +197,7 @@ void RacePanel::show(const std::vector<RaceRun> &runs) {
         setLogRange(m_y, yMin, yMax, logLabelRoom(m_y, chart()->plotArea()));
     }
     if (runs.empty()) {
-        setCaption(tr("Tick two or more optimizers and press <b>Run race</b>."));
+        setCaption(tr("Choose two or more <b>Optimizers</b> and press <b>Run race</b>."));
         return;
     }
     // Who came within 0.1 % of the best decrease in the fewest evaluations: the cost that matters when f
@@ -193,19 +206,22 @@ void RacePanel::show(const std::vector<RaceRun> &runs) {
     const double target = best + 1e-3 * std::max(start - best, 0.0);
     const RaceRun *winner = nullptr;
     std::int64_t fewest = 0;
-    QString rows;
+    QStringList lines;
     for (const RaceRun &run : runs) {
         const auto spent = evaluationsToTarget(run, target);
         if (spent && (!winner || *spent < fewest)) {
             winner = &run;
             fewest = *spent;
         }
-        rows += tr("<tr><td style='color:%1'>■ %2</td><td align=right>%3</td><td align=right>%4</td>"
-                   "<td align=right>%5</td><td align=right>%6</td></tr>")
-                    .arg(colorOf(kindOf(run)).name(), optimizerLabel(kindOf(run)))
-                    .arg(run.summary.iterations)
-                    .arg(run.summary.functionEvaluations + run.summary.gradientEvaluations)
-                    .arg(number(run.summary.finalLoss), spent ? QString::number(*spent) : tr("never"));
+        // One line per run (a table would not fit the caption's column at a projector's text size).
+        lines
+            << tr("<span style='color:%1'>■</span> <b>%2</b>: %3 iterations, %4 evaluations, final loss %5; "
+                  "within 0.1 %: %6")
+                   .arg(colorOf(kindOf(run)).name(), optimizerLabel(kindOf(run)))
+                   .arg(run.summary.iterations)
+                   .arg(run.summary.functionEvaluations + run.summary.gradientEvaluations)
+                   .arg(number(run.summary.finalLoss),
+                        spent ? tr("after %1 evaluations").arg(*spent) : tr("never"));
     }
     const QString verdict =
         winner ? tr("<b>%1</b> won in evaluations: it came within 0.1 % of the best decrease after %2 "
@@ -213,11 +229,10 @@ void RacePanel::show(const std::vector<RaceRun> &runs) {
                      .arg(optimizerLabel(kindOf(*winner)))
                      .arg(fewest)
                : tr("No optimizer made a decrease.");
-    setCaption(tr("<p>%1</p><table cellspacing=4><tr><th align=left>optimizer</th><th>iterations</th>"
-                  "<th>evaluations</th><th>final loss</th><th>to 0.1 %</th></tr>%2</table>"
+    setCaption(tr("<p>%1</p><p>%2</p>"
                   "<p>Evaluations count f and ∇f apart (a fused pass is one of each): Armijo's trials are f "
                   "only, L-BFGS's line search may take several of each.</p>")
-                   .arg(verdict, rows));
+                   .arg(verdict, lines.join(QStringLiteral("<br>"))));
 }
 
 } // namespace gradlens

@@ -5,11 +5,12 @@
 
 #include <vector>
 
-class QCheckBox;
+class QAction;
 class QComboBox;
 class QLineEdit;
 class QLogValueAxis;
 class QSpinBox;
+class QToolButton;
 class QValueAxis;
 
 namespace gradlens {
@@ -38,7 +39,10 @@ protected:
 private:
     void show(const std::vector<RaceRun> &runs);
 
-    std::vector<std::pair<OptimizerKind, QCheckBox *>> m_choices;
+    void updateChoiceText(); // "Optimizers (5)"
+
+    std::vector<std::pair<OptimizerKind, QAction *>> m_choices;
+    QToolButton *m_chooser;
     QSpinBox *m_iterations;
     QLineEdit *m_tolerance;
     QComboBox *m_xAxis;
