@@ -232,6 +232,31 @@ private slots:
         // The current γ is the origin of the plane: the only point of the path here.
         QCOMPARE(result.path.size(), std::size_t(0));
     }
+
+    // On the plane towards a planted γ*, a = 1 is γ* (rotated to the nearest): f there is f(γ*).
+    void landscapeReachesThePlantedAnswer() {
+        const GeneratedProblem generated =
+            generateProblem(test::generatorOptions(20, 3, WeightKind::Dense, TargetKind::Planted, 9));
+        auto snapshot = std::make_shared<Snapshot>();
+        snapshot->problem = std::make_shared<const Problem>(generated.problem);
+        snapshot->gamma = generated.problem.gamma;
+        snapshot->gammaStar = std::make_shared<const Eigen::MatrixXd>(generated.gammaStar);
+        LandscapePanel panel;
+        panel.resize(900, 500);
+        panel.setSnapshot(snapshot);
+        QSignalSpy computed(&panel, &InstrumentPanel::computed);
+        panel.setPlane(SliceDirection::Planted, 1.0);
+        panel.compute();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy() && computed.count() > 0, 60000);
+        const LandscapeResult &result = panel.result();
+        QVERIFY2(result.failure.isEmpty(), qPrintable(result.failure));
+        const int last = LandscapePanel::kGridPoints - 1, middle = LandscapePanel::kGridPoints / 2;
+        GL_COMPARE_NEAR(result.grid.a[std::size_t(last)], 1.0, 0.0);
+        Problem atStar = generated.problem;
+        atStar.gamma = generated.gammaStar;
+        const double direct = evaluate(atStar).loss;
+        GL_COMPARE_NEAR(result.grid.f(last, middle), direct, 1e-10 * direct);
+    }
 };
 
 QTEST_MAIN(TestOptimizerPanels)

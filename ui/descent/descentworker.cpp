@@ -1,6 +1,7 @@
 #include "descentworker.h"
 
 #include "gradientcheck.h"
+#include "planted.h"
 
 #include <QMetaObject>
 #include <QTimer>
@@ -25,7 +26,9 @@ DescentWorker::DescentWorker() {
 
 DescentWorker::~DescentWorker() = default;
 
-void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation) {
+void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation,
+                               std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
+    m_gammaStar = std::move(gammaStar);
     endChain();
     if (problem != m_problem)
         m_program.reset(); // its R and P were another problem's (a reset keeps them)
@@ -394,6 +397,10 @@ void DescentWorker::publish(bool running) {
         snapshot->gamma = m_run->gamma();
         snapshot->gradient = m_run->current().gradient;
         snapshot->iteration = m_run->iteration();
+        snapshot->gammaStar = m_gammaStar;
+        if (m_gammaStar && m_gammaStar->rows() == snapshot->gamma.rows() &&
+            m_gammaStar->cols() == snapshot->gamma.cols())
+            snapshot->plantedDistance = distanceToPlanted(snapshot->gamma, *m_gammaStar);
         snapshot->loss = m_run->current().loss;
         snapshot->gradientNorm = m_run->gradientNorm();
         snapshot->lastStep = m_run->history().empty() ? 0.0 : m_run->history().back().step;

@@ -66,6 +66,10 @@ struct Snapshot {
     DeviationPoint lastDeviation;
     QString guardExplanation; // the precision guard's sentence when finite differences are uninformative
 
+    // A generated planted problem's γ* (n×r, null otherwise) and min over rotations Q of ‖γQ − γ*‖_F.
+    std::shared_ptr<const Eigen::MatrixXd> gammaStar;
+    double plantedDistance = -1; // < 0: no γ*
+
     bool symmetricProblem = false;                      // P and R symmetric: some wrong gradients look right
     GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from
     QString gradientSource; // "file: G.npy" or "program: …" when the user's gradient replaces the formula

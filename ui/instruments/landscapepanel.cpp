@@ -56,8 +56,10 @@ LandscapePanel::LandscapePanel(QWidget *parent)
     m_directions = new QComboBox;
     m_directions->addItem(tr("−G and random"), int(SliceDirection::Gradient));
     m_directions->addItem(tr("two random"), int(SliceDirection::Random));
+    m_directions->addItem(tr("γ* − γ and random"), int(SliceDirection::Planted));
     m_directions->setToolTip(tr("The plane's directions D1, D2 (scaled to ‖γ‖; the random one orthogonal "
-                                "to the other)"));
+                                "to the other). γ* − γ, for a generated planted problem, is not scaled: "
+                                "a = 1 is the planted γ* (rotated to the nearest)."));
     m_extent = new QComboBox;
     for (double extent : {0.1, 0.25, 0.5, 1.0, 2.0})
         m_extent->addItem(tr("±%1").arg(extent), extent);
@@ -84,6 +86,11 @@ LandscapePanel::LandscapePanel(QWidget *parent)
 
 double LandscapePanel::extent() const {
     return m_extent->currentData().toDouble();
+}
+
+void LandscapePanel::setPlane(SliceDirection first, double extent) {
+    m_directions->setCurrentIndex(m_directions->findData(int(first)));
+    m_extent->setCurrentIndex(m_extent->findData(extent));
 }
 
 void LandscapePanel::follow(const SnapshotPointer &snapshot) {
@@ -119,7 +126,13 @@ void LandscapePanel::start(const SnapshotPointer &snapshot) {
         [snapshot, directions, path, extent = extent()] {
             LandscapeResult result;
             const ProblemView current{snapshot->problem->R, snapshot->problem->P, snapshot->gamma};
-            if (Status status = sliceDirections(current, directions, result.D1, result.D2); !status) {
+            SliceDirectionOptions options = directions;
+            options.gammaStar = snapshot->gammaStar.get();
+            if (options.first == SliceDirection::Planted && !options.gammaStar) {
+                result.failure = tr("this problem has no planted γ* (generated planted problems have one)");
+                return result;
+            }
+            if (Status status = sliceDirections(current, options, result.D1, result.D2); !status) {
                 result.failure = QString::fromStdString(status.message);
                 return result;
             }
@@ -179,6 +192,12 @@ void LandscapePanel::show(const LandscapeResult &result) {
     lowest->append(result.grid.minimumA, result.grid.minimumB);
     lowest->setMarkerSize(10);
     add(lowest, tr("lowest on the plane"))->setColor(QColor(0x56, 0xb4, 0xe9));
+    if (m_directions->currentData().toInt() == int(SliceDirection::Planted) && extent >= 1) {
+        auto *planted = new QScatterSeries;
+        planted->append(1, 0);
+        planted->setMarkerSize(12);
+        add(planted, tr("planted γ*"))->setColor(QColor(0x00, 0x9e, 0x73));
+    }
     auto *current = new QScatterSeries;
     current->append(0, 0);
     current->setMarkerSize(12);

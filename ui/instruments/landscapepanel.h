@@ -24,9 +24,10 @@ struct LandscapeResult {
 };
 
 // A 2-D slice of the loss: a heatmap with contour lines from the core's 15 coefficients, the directions
-// (−G and a random one, or two random ones) and the extent chosen here, the path so far and the current γ
-// (the origin). The path is the γ of each snapshot the window received while descent ran: not every
-// iteration (snapshots are throttled), and forgotten on a new problem or reset, cut on going back.
+// (−G and a random one, two random ones, or γ* − γ and a random one for a planted problem) and the extent
+// chosen here, the path so far and the current γ (the origin). The path is the γ of each snapshot the window
+// received while descent ran: not every iteration (snapshots are throttled), and forgotten on a new problem
+// or reset, cut on going back.
 class LandscapePanel : public InstrumentPanel {
     Q_OBJECT
 public:
@@ -37,6 +38,8 @@ public:
     void follow(const SnapshotPointer &snapshot);
     const LandscapeResult &result() const { return m_result; }
     double extent() const;
+    // D1 from this kind (D2 is random) and the extent, among those the tab offers; recomputes.
+    void setPlane(SliceDirection first, double extent);
 
 protected:
     void start(const SnapshotPointer &snapshot) override;

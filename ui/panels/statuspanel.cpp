@@ -76,6 +76,8 @@ void StatusPanel::showSnapshot(const Snapshot &snapshot) {
         tr("‖G‖ %1").arg(number(snapshot.gradientNorm)),
         tr("max deviation %1").arg(deviation),
         tr("%1 per step").arg(duration(m_secondsPerStep))};
+    if (snapshot.plantedDistance >= 0) // a generated planted problem: how far γ is from γ*
+        items.insert(items.size() - 1, tr("distance to γ* %1").arg(number(snapshot.plantedDistance)));
     for (QString &item : items)
         item.replace(QLatin1Char(' '), QChar(0x00a0));
     m_text->setText(items.join(QStringLiteral("   ")));
