@@ -15,6 +15,10 @@ ChartPanel::ChartPanel(QWidget *parent)
     : QWidget(parent) {
     m_loss = new LogChart(tr("Loss"), tr("f"));
     m_lossSeries = m_loss->addLineSeries(tr("f(γ)"), QColor(0x21, 0x66, 0xac));
+    // Iterations cost different amounts per optimizer: say where the cost is counted.
+    m_loss->setToolTip(
+        tr("Loss against iteration. The evaluations of f and ∇f spent so far are in the status "
+           "bar; the Race tab plots the loss against evaluations and seconds."));
     m_deviation = new LogChart(tr("Max |analytic − numeric|"), tr("max |Δ|"));
     m_informativeSeries = m_deviation->addLineSeries(tr("max |Δ|"), QColor(0xb2, 0x18, 0x2b), true);
     m_uninformativeSeries = m_deviation->addScatterSeries(tr("≤ rounding"), QColor(0x80, 0x80, 0x80));
