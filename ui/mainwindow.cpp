@@ -158,6 +158,9 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_recorder, &DescentRecorder::finished, m_messages, [this](const QString &message, bool ok) {
         m_messages->showMessage(ok ? MessageBar::Kind::Information : MessageBar::Kind::Error, message);
     });
+    // A race can take long: the status bar shows it with its Cancel (Esc).
+    connect(m_race, &InstrumentPanel::busyChanged, m_status,
+            [this](bool busy) { m_status->setBusy(busy ? tr("Racing") : QString(), -1); });
     connect(m_status, &StatusPanel::cancelRequested, this, [this] {
         m_recorder->cancel();
         m_controller->pause();

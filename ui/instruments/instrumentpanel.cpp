@@ -60,6 +60,7 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     layout->addWidget(m_scroll);
     fitToFont();
     connect(m_button, &QPushButton::clicked, this, &InstrumentPanel::compute);
+    connect(&m_job, &BackgroundJob::busyChanged, this, &InstrumentPanel::busyChanged);
     m_view->installEventFilter(this);
 }
 

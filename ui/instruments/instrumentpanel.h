@@ -38,6 +38,7 @@ public:
 
 signals:
     void computed();
+    void busyChanged(bool busy); // a computation started, or ended (delivered, dropped or cancelled)
 
 protected:
     void showEvent(QShowEvent *event) override;

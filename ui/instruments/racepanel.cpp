@@ -175,15 +175,18 @@ void RacePanel::show(const std::vector<RaceRun> &runs) {
     for (const RaceRun &run : runs) {
         auto *series = new QLineSeries;
         series->setName(optimizerLabel(kindOf(run)));
+        QList<QPointF> points; // handed over in one replace(): a long race has many records
+        points.reserve(qsizetype(run.records.size()));
         for (std::size_t k = 0; k < run.records.size(); ++k) {
             const double loss = run.records[k].loss;
             if (!(loss > 0) || !std::isfinite(loss)) // a log axis holds positive, finite values only
                 continue;
-            series->append(xOf(run, k, axis), loss);
+            points.append(QPointF(xOf(run, k, axis), loss));
             xMax = std::max(xMax, xOf(run, k, axis));
             yMin = std::min(yMin, loss);
             yMax = std::max(yMax, loss);
         }
+        series->replace(points);
         chart()->addSeries(series);
         series->attachAxis(m_x);
         series->attachAxis(m_y);
