@@ -1,10 +1,14 @@
+#include "descentcontroller.h"
 #include "descentpanel.h"
 #include "evaluation.h"
 #include "landscapepanel.h"
 #include "mainwindow.h"
+#include "planted.h"
 #include "race.h"
 #include "racepanel.h"
+#include "statuspanel.h"
 #include "testhelpers.h"
+#include "uitesthelpers.h"
 
 #include <QChart>
 #include <QLabel>
@@ -256,6 +260,23 @@ private slots:
         atStar.gamma = generated.gammaStar;
         const double direct = evaluate(atStar).loss;
         GL_COMPARE_NEAR(result.grid.f(last, middle), direct, 1e-10 * direct);
+    }
+
+    // The demo problem is planted: its γ* comes with every snapshot, with the distance to it (the core's),
+    // which the status bar shows.
+    void distanceToThePlantedAnswer() {
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(test::settle(window));
+        window.controller()->step(8);
+        QVERIFY(test::settle(window));
+        const SnapshotPointer snapshot = window.controller()->latest();
+        QVERIFY(snapshot->gammaStar);
+        const double expected = distanceToPlanted(snapshot->gamma, *snapshot->gammaStar);
+        GL_COMPARE_NEAR(snapshot->plantedDistance, expected, 0.0);
+        const QString status = window.status()->text().replace(QChar(0x00a0), QLatin1Char(' '));
+        QVERIFY2(status.contains(QStringLiteral("distance to γ*")), qPrintable(status));
     }
 };
 
