@@ -159,6 +159,7 @@ void RacePanel::setXAxis(XAxis axis) {
 }
 
 void RacePanel::start(const SnapshotPointer &snapshot) {
+    m_userGradient = snapshot->gradientSource;
     Problem problem = *snapshot->problem; // from the γ shown, not the generation's start
     problem.gamma = snapshot->gamma;
     run([problem = std::move(problem),
@@ -232,7 +233,13 @@ void RacePanel::show(const std::vector<RaceRun> &runs) {
                      .arg(optimizerLabel(kindOf(*winner)))
                      .arg(fewest)
                : tr("No optimizer made a decrease.");
-    setCaption(tr("<p>%1</p><p>%2</p>"
+    // A user's program would run thousands of times in a race: the race takes the selected formula.
+    const QString formulaNote =
+        m_userGradient.isEmpty() ? QString()
+                                 : tr("<p>The race follows the selected formula, not your gradient (%1).</p>")
+                                       .arg(m_userGradient.toHtmlEscaped());
+    setCaption(formulaNote +
+               tr("<p>%1</p><p>%2</p>"
                   "<p>Evaluations count f and ∇f apart (a fused pass is one of each): Armijo's trials are f "
                   "only, L-BFGS's line search may take several of each.</p>")
                    .arg(verdict, lines.join(QStringLiteral("<br>"))));

@@ -50,6 +50,7 @@ private:
     QLogValueAxis *m_y;
     DescentOptions m_options;
     std::vector<RaceRun> m_result;
+    QString m_userGradient; // the user's gradient the window uses, which the race does not (empty: none)
 };
 
 } // namespace gradlens
