@@ -198,7 +198,8 @@ void RacePanel::show(const std::vector<RaceRun> &runs) {
     if (yMax > 0) {
         m_x->setRange(0, xMax > 0 ? xMax : 1);
         m_x->setTickCount(std::clamp(int(chart()->plotArea().width() / (6 * fontMetrics().height())), 2, 6));
-        setLogRange(m_y, yMin, yMax, logLabelRoom(m_y, chart()->plotArea()));
+        // A decade of room below: the lowest curve sits on a labelled line, not on the unlabelled edge.
+        setLogRange(m_y, yMin / 10, yMax, logLabelRoom(m_y, chart()->plotArea()));
     }
     if (runs.empty()) {
         setCaption(tr("Choose two or more <b>Optimizers</b> and press <b>Run race</b>."));
