@@ -667,7 +667,8 @@ Session readSession(const QString &path) {
 } // namespace
 
 const QStringList &sessionTabNames() {
-    static const QStringList names = {"descent", "taylor", "sweep", "profile", "derivation"};
+    static const QStringList names = {"descent",    "taylor", "sweep",    "profile",
+                                      "derivation", "race",   "landscape"};
     return names;
 }
 

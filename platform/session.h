@@ -54,7 +54,8 @@ struct SessionSettings {
     int checkEvery = 10;  // check during descent every k iterations; 0: only on request
     bool pauseOnFailure = false;
     // What the window shows: the heatmaps' views left to right by symbol (viewSymbol: "M", "G", ...), and
-    // the bottom tab (descent, taylor, sweep, profile or derivation). Empty: the window's defaults.
+    // the bottom tab (descent, taylor, sweep, profile, derivation, race or landscape). Empty: the window's
+    // defaults.
     QStringList views;
     QString tab;
     QJsonObject unknownFields; // settings of a newer version, written back as they were
@@ -105,7 +106,8 @@ struct Session {
     Problem currentProblem() const { return {problem.R, problem.P, gamma}; }
 };
 
-// The bottom tabs a setting may name: descent, taylor, sweep, profile, derivation.
+// The bottom tabs a setting may name: descent, taylor, sweep, profile, derivation, race, landscape (in the
+// window's order).
 const QStringList &sessionTabNames();
 
 // Checks shapes (R, P n×n; γ₀, iterate and γ* n×r; each scene's iterate against its problem), finite

@@ -49,6 +49,8 @@ using Eigen::MatrixXd;
 using gradlens::test::runEventLoop;
 using gradlens::test::settle;
 
+Q_DECLARE_METATYPE(gradlens::OptimizerKind)
+
 namespace {
 
 void writeFile(const QString &path, const std::string &text) {
@@ -392,21 +394,30 @@ private slots:
         QTest::addColumn<QSize>("size");
         QTest::addColumn<bool>("presentation");
         QTest::addColumn<int>("tab");
+        QTest::addColumn<OptimizerKind>("optimizer"); // Adam shows the most parameters
         for (const QSize size : {QSize(1280, 800), QSize(1024, 768)})
-            for (const bool presentation : {false, true})
-                for (int tab = 0; tab < 5; ++tab)
+            for (const bool presentation : {false, true}) {
+                for (int tab = 0; tab < 7; ++tab)
                     QTest::addRow("%dx%d%s tab %d", size.width(), size.height(),
                                   presentation ? " presentation" : "", tab)
-                        << size << presentation << tab;
+                        << size << presentation << tab << OptimizerKind::Armijo;
+                QTest::addRow("%dx%d%s adam", size.width(), size.height(),
+                              presentation ? " presentation" : "")
+                    << size << presentation << 0 << OptimizerKind::Adam;
+            }
     }
     void fitsAProjector() {
         QFETCH(QSize, size);
         QFETCH(bool, presentation);
         QFETCH(int, tab);
+        QFETCH(OptimizerKind, optimizer);
         MainWindow window(MainWindow::Settings::Ignore);
         window.resize(size);
         window.show();
         QVERIFY(settle(window));
+        DescentOptions options = window.descentPanel()->options();
+        options.optimizer = optimizer;
+        window.descentPanel()->setOptions(options);
         window.setPresentationMode(presentation);
         window.resize(size);
         window.controller()->step(12);

@@ -1,9 +1,9 @@
 #include "mainwindow.h"
 
+#include "bottomtabs.h"
 #include "chartpanel.h"
 #include "checkpanel.h"
 #include "controldocks.h"
-#include "derivationpanel.h"
 #include "descentcontroller.h"
 #include "descentpanel.h"
 #include "descentrecorder.h"
@@ -11,16 +11,12 @@
 #include "fileactions.h"
 #include "heatmappanel.h"
 #include "heatmapwidget.h"
-#include "logchart.h"
 #include "messagebar.h"
 #include "panelsettings.h"
 #include "problempanel.h"
 #include "problemsource.h"
-#include "profilepanel.h"
 #include "sessiondocument.h"
 #include "statuspanel.h"
-#include "sweeppanel.h"
-#include "taylorpanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -37,6 +33,8 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <iterator>
 
 namespace gradlens {
 
@@ -58,21 +56,7 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     m_heatmaps[0] = new HeatmapPanel(ViewKind::Residual);
     m_heatmaps[1] = new HeatmapPanel(ViewKind::Gradient);
     m_heatmaps[2] = new HeatmapPanel(ViewKind::Deviation);
-    m_charts = new ChartPanel;
-    m_taylor = new TaylorPanel;
-    m_sweep = new SweepPanel;
-    m_profile = new ProfilePanel;
-    m_tabs = new QTabWidget;
-    m_tabs->addTab(m_charts, tr("Descent"));
-    m_tabs->addTab(m_taylor, tr("Taylor test"));
-    m_tabs->addTab(m_sweep, tr("Step sweep"));
-    m_tabs->addTab(m_profile, tr("Line profile"));
-    m_derivation = new DerivationPanel;
-    m_tabs->addTab(m_derivation, tr("Derivation"));
-    m_tabs->setTabToolTip(4, tr("How the gradient is obtained, with the numbers of one entry"));
-    m_tabs->setTabToolTip(1, tr("Is the gradient consistent with f? Slope 2 yes, slope 1 no"));
-    m_tabs->setTabToolTip(2, tr("Which step h makes finite differences most accurate"));
-    m_tabs->setTabToolTip(3, tr("The loss along −G: a quartic, with Armijo's trial steps"));
+    m_tabs = new BottomTabs;
     m_entryDetail = new EntryDetailDialog(this);
     m_messages = new MessageBar;
     m_status = new StatusPanel;
@@ -143,11 +127,11 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
             // Cells of n×r views are entries of γ: show everything about that entry of the gradient.
             const SnapshotPointer snapshot = m_controller->latest();
             if (snapshot && isFactorShaped(view)) {
-                m_derivation->selectEntry(row, column);
+                m_tabs->selectEntry(row, column);
                 m_entryDetail->showEntry(snapshot, row, column);
             }
         });
-    connect(m_controller, &DescentController::generationStarted, m_charts, &ChartPanel::clear);
+    connect(m_controller, &DescentController::generationStarted, m_tabs->charts(), &ChartPanel::clear);
     connect(m_controller, &DescentController::runningChanged, m_descentPanel, &DescentPanel::setRunning);
     connect(m_controller, &DescentController::progress, m_status, &StatusPanel::setBusy);
     connect(m_controller, &DescentController::idle, this, [this] { m_status->setBusy(QString(), 0); });
@@ -157,10 +141,14 @@ MainWindow::MainWindow(Settings settings, QWidget *parent)
     connect(m_recorder, &DescentRecorder::finished, m_messages, [this](const QString &message, bool ok) {
         m_messages->showMessage(ok ? MessageBar::Kind::Information : MessageBar::Kind::Error, message);
     });
+    // A race can take long: the status bar shows it with its Cancel (Esc).
+    connect(m_tabs, &BottomTabs::longWorkChanged, m_status,
+            [this](const QString &what) { m_status->setBusy(what, -1); });
     connect(m_status, &StatusPanel::cancelRequested, this, [this] {
         m_recorder->cancel();
         m_controller->pause();
         m_source->loader()->cancel();
+        m_tabs->cancel();
         m_status->setBusy(QString(), 0);
     });
 
@@ -219,8 +207,9 @@ void MainWindow::buildMenus() {
     });
     view->addSeparator();
     const QString tabNames[] = {tr("&Descent charts"), tr("&Taylor test"), tr("Step &sweep"),
-                                tr("&Line profile"), tr("De&rivation")};
-    for (int k = 0; k < 5; ++k)
+                                tr("&Line profile"),   tr("De&rivation"),  tr("R&ace"),
+                                tr("La&ndscape")};
+    for (int k = 0; k < int(std::size(tabNames)); ++k)
         view->addAction(tabNames[k], this, [this, k] { showTab(k); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k)));
     view->addSeparator();
@@ -293,16 +282,14 @@ void MainWindow::applyOptions() {
     options.convention = m_checkPanel->convention();
     options.variant = m_checkPanel->variant();
     m_controller->setDescentOptions(options);
+    m_tabs->setDescentOptions(options);
     m_controller->setCheckSettings(m_checkPanel->settings());
 }
 
 void MainWindow::onSnapshot(const SnapshotPointer &snapshot) {
     for (HeatmapPanel *panel : m_heatmaps)
         panel->showSnapshot(snapshot);
-    m_charts->append(*snapshot);
-    for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile})
-        panel->setSnapshot(snapshot);
-    m_derivation->setSnapshot(snapshot);
+    m_tabs->setSnapshot(snapshot);
     m_descentPanel->showHistory(snapshot->iteration, snapshot->furthestIteration);
     m_status->showSnapshot(*snapshot);
     m_messages->describe(*snapshot);
@@ -315,8 +302,7 @@ bool MainWindow::isSettled() const {
     for (HeatmapPanel *panel : m_heatmaps)
         if (panel->isBusy())
             return false;
-    return !m_taylor->isBusy() && !m_sweep->isBusy() && !m_profile->isBusy() && !m_entryDetail->isBusy() &&
-           !m_derivation->isBusy();
+    return !m_tabs->isBusy() && !m_entryDetail->isBusy();
 }
 
 QList<Figure> MainWindow::figures() const {
@@ -325,14 +311,7 @@ QList<Figure> MainWindow::figures() const {
         list << heatmapFigure(m_heatmaps[k]->heatmap(),
                               QStringLiteral("heatmap%1-%2").arg(k + 1).arg(m_heatmaps[k]->viewFileStem()),
                               m_heatmaps[k]->viewTitle());
-    const char *chartNames[] = {"chart-loss", "chart-deviation", "chart-gradient-norm", "chart-taylor-slope"};
-    for (int k = 0; k < 4; ++k)
-        list << chartFigure(m_charts->charts()[k]->chart(), m_charts->charts()[k],
-                            QLatin1String(chartNames[k]));
-    const std::pair<InstrumentPanel *, const char *> instruments[] = {
-        {m_taylor, "taylor-test"}, {m_sweep, "step-sweep"}, {m_profile, "line-profile"}};
-    for (const auto &[panel, name] : instruments)
-        list << chartFigure(panel->chart(), panel->figure(), QLatin1String(name));
+    list << m_tabs->figures();
     return list;
 }
 
@@ -355,6 +334,28 @@ void MainWindow::showTab(int index) {
 
 int MainWindow::currentTab() const {
     return m_tabs->currentIndex();
+}
+
+ChartPanel *MainWindow::charts() const {
+    return m_tabs->charts();
+}
+TaylorPanel *MainWindow::taylorPanel() const {
+    return m_tabs->taylor();
+}
+SweepPanel *MainWindow::sweepPanel() const {
+    return m_tabs->sweep();
+}
+ProfilePanel *MainWindow::profilePanel() const {
+    return m_tabs->profile();
+}
+RacePanel *MainWindow::racePanel() const {
+    return m_tabs->race();
+}
+LandscapePanel *MainWindow::landscapePanel() const {
+    return m_tabs->landscape();
+}
+DerivationPanel *MainWindow::derivationPanel() const {
+    return m_tabs->derivation();
 }
 
 void MainWindow::restoreSettings() {

@@ -19,6 +19,7 @@ class QTabWidget;
 
 namespace gradlens {
 
+class BottomTabs;
 class ChartPanel;
 class CheckPanel;
 class ControlDocks;
@@ -26,6 +27,8 @@ class EntryDetailDialog;
 class FileActions;
 class InstrumentPanel;
 class ProfilePanel;
+class LandscapePanel;
+class RacePanel;
 class DerivationPanel;
 class SweepPanel;
 class TaylorPanel;
@@ -65,16 +68,18 @@ public:
 
     DescentController *controller() const { return m_controller; }
     HeatmapPanel *heatmapPanel(int index) const { return m_heatmaps[index]; }
-    ChartPanel *charts() const { return m_charts; }
+    ChartPanel *charts() const;
     MessageBar *messages() const { return m_messages; }
     StatusPanel *status() const { return m_status; }
     DescentPanel *descentPanel() const { return m_descentPanel; }
     CheckPanel *checkPanel() const { return m_checkPanel; }
     ProblemPanel *problemPanel() const { return m_problemPanel; }
-    TaylorPanel *taylorPanel() const { return m_taylor; }
-    SweepPanel *sweepPanel() const { return m_sweep; }
-    ProfilePanel *profilePanel() const { return m_profile; }
-    DerivationPanel *derivationPanel() const { return m_derivation; }
+    TaylorPanel *taylorPanel() const;
+    SweepPanel *sweepPanel() const;
+    ProfilePanel *profilePanel() const;
+    RacePanel *racePanel() const;
+    LandscapePanel *landscapePanel() const;
+    DerivationPanel *derivationPanel() const;
     EntryDetailDialog *entryDetail() const { return m_entryDetail; }
     // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile, 4 derivation.
     void showTab(int index);
@@ -101,12 +106,7 @@ private:
     DescentPanel *m_descentPanel;
     CheckPanel *m_checkPanel;
     HeatmapPanel *m_heatmaps[3];
-    ChartPanel *m_charts;
-    TaylorPanel *m_taylor;
-    SweepPanel *m_sweep;
-    ProfilePanel *m_profile;
-    DerivationPanel *m_derivation;
-    QTabWidget *m_tabs;
+    BottomTabs *m_tabs;
     EntryDetailDialog *m_entryDetail;
     MessageBar *m_messages;
     FileActions *m_files;

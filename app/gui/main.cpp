@@ -118,7 +118,7 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
         QStringLiteral("V"), QStringLiteral("correct"));
     const QCommandLineOption tab(
         QStringLiteral("tab"),
-        QStringLiteral("Bottom tab to show: descent, taylor, sweep, profile or derivation."),
+        QStringLiteral("Bottom tab to show: descent, taylor, sweep, profile, derivation, race or landscape."),
         QStringLiteral("NAME"), QStringLiteral("descent"));
     const QCommandLineOption at(QStringLiteral("at"),
                                 QStringLiteral("After the steps, go back to iteration K of the history."),
@@ -232,13 +232,13 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
                         .arg(QString::fromStdString(gradientVariantChoices()), parser.value(variant)));
     if (!parser.isSet(variant))
         launch.variant.reset();
-    launch.tab = int(QStringList{QStringLiteral("descent"), QStringLiteral("taylor"), QStringLiteral("sweep"),
-                                 QStringLiteral("profile"), QStringLiteral("derivation")}
-                         .indexOf(parser.value(tab)));
+    launch.tab = int(sessionTabNames().indexOf(parser.value(tab))); // (the bottom tabs, in order)
     launch.tabGiven = parser.isSet(tab);
     if (launch.tab < 0)
-        return fail(QStringLiteral("--tab must be descent, taylor, sweep, profile or derivation; got \"%1\"")
-                        .arg(parser.value(tab)));
+        return fail(
+            QStringLiteral(
+                "--tab must be descent, taylor, sweep, profile, derivation, race or landscape; got \"%1\"")
+                .arg(parser.value(tab)));
 
     if (parser.isSet(gradient) && parser.isSet(gradientCmd))
         return fail(QStringLiteral("--gradient and --gradient-cmd exclude each other"));

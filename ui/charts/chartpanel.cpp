@@ -26,7 +26,10 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_slope->hideFromLegend(m_slopeSeries); // the title says what the points are
     m_slope->addReferenceLine(tr("2 right"), 2.0, QColor(0x1b, 0x9e, 0x77));
     m_slope->addReferenceLine(tr("1 wrong"), 1.0, QColor(0xd9, 0x5f, 0x02));
-    m_loss->setToolTip(tr("The objective at every iteration, on a log scale."));
+    // Iterations cost different amounts per optimizer: say where the cost is counted.
+    m_loss->setToolTip(tr("The objective at every iteration, on a log scale.\nThe evaluations of f and ∇f "
+                          "spent so far are in the status bar; the Race tab plots the loss against "
+                          "evaluations and seconds."));
     m_deviation->setToolTip(
         tr("The largest |analytic − numeric| over all entries, at each gradient check.\n"
            "Grey points: a step changes f by less than its rounding error there, so finite "

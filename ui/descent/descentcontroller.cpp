@@ -39,8 +39,9 @@ DescentController::~DescentController() {
     m_thread.wait();
 }
 
-void DescentController::setProblem(const Problem &problem) {
+void DescentController::setProblem(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
     m_problem = std::make_shared<const Problem>(problem);
+    m_gammaStar = std::move(gammaStar);
     reset();
 }
 
@@ -54,8 +55,8 @@ void DescentController::reset() {
     setRunning(false);
     emit generationStarted(m_generation);
     send();
-    post([worker = m_worker, problem = m_problem, generation = m_generation] {
-        worker->setProblem(problem, generation);
+    post([worker = m_worker, problem = m_problem, generation = m_generation, gammaStar = m_gammaStar] {
+        worker->setProblem(problem, generation, gammaStar);
     });
 }
 

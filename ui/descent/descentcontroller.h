@@ -19,8 +19,11 @@ public:
     explicit DescentController(QObject *parent = nullptr);
     ~DescentController() override;
 
-    void setProblem(const Problem &problem); // copies R, P and γ once; they are then shared read-only
-    void reset();                            // back to the starting γ of the current problem
+    // Copies R, P and γ once; they are then shared read-only. gammaStar: the planted γ* (n×r) of a generated
+    // planted problem, for the distance to it; null otherwise.
+    void setProblem(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
+    std::shared_ptr<const Eigen::MatrixXd> gammaStar() const { return m_gammaStar; }
+    void reset(); // back to the starting γ of the current problem
     void step(int count = 1);
     void run();
     void pause(); // also cancels a gradient check under way
@@ -65,6 +68,7 @@ private:
 
     QThread m_thread;
     DescentWorker *m_worker = nullptr; // lives on m_thread
+    std::shared_ptr<const Eigen::MatrixXd> m_gammaStar;
     std::shared_ptr<const Problem> m_problem;
     quint64 m_generation = 0;
     SnapshotPointer m_latest;

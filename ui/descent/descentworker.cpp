@@ -1,6 +1,7 @@
 #include "descentworker.h"
 
 #include "gradientcheck.h"
+#include "planted.h"
 
 #include <QMetaObject>
 #include <QTimer>
@@ -15,7 +16,7 @@ namespace {
 constexpr qint64 kChunkMilliseconds = 15;
 constexpr qint64 kPublishMilliseconds = 33;              // about 30 snapshots a second
 constexpr qint64 kPaceSliceMilliseconds = 40;            // a paced run looks at pause and speed this often
-constexpr double kCheckpointBytes = 128.0 * 1024 * 1024; // the history's γ copies, at most
+constexpr double kCheckpointBytes = 128.0 * 1024 * 1024; // the history's states (γ and optimizer), at most
 
 } // namespace
 
@@ -25,7 +26,9 @@ DescentWorker::DescentWorker() {
 
 DescentWorker::~DescentWorker() = default;
 
-void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation) {
+void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation,
+                               std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
+    m_gammaStar = std::move(gammaStar);
     endChain();
     if (problem != m_problem)
         m_program.reset(); // its R and P were another problem's (a reset keeps them)
@@ -166,8 +169,11 @@ void DescentWorker::keepCheckpoint() {
     if (iteration % m_checkpointEvery != 0)
         return;
     m_checkpoints.push_back(m_run->state());
-    const double bytes = 8.0 * double(m_run->gamma().size()) * double(m_checkpoints.size());
-    if (bytes > kCheckpointBytes && m_checkpoints.size() > 4) {
+    // Each state's own size: an L-BFGS state holds its correction pairs, about 2m + 1 times γ.
+    std::size_t bytes = 0;
+    for (const DescentRun::State &state : m_checkpoints)
+        bytes += state.bytes();
+    if (double(bytes) > kCheckpointBytes && m_checkpoints.size() > 4) {
         m_checkpointEvery *= 2;
         std::erase_if(m_checkpoints, [this](const DescentRun::State &state) {
             return state.iteration % m_checkpointEvery != 0;
@@ -391,6 +397,10 @@ void DescentWorker::publish(bool running) {
         snapshot->gamma = m_run->gamma();
         snapshot->gradient = m_run->current().gradient;
         snapshot->iteration = m_run->iteration();
+        snapshot->gammaStar = m_gammaStar;
+        if (m_gammaStar && m_gammaStar->rows() == snapshot->gamma.rows() &&
+            m_gammaStar->cols() == snapshot->gamma.cols())
+            snapshot->plantedDistance = distanceToPlanted(snapshot->gamma, *m_gammaStar);
         snapshot->loss = m_run->current().loss;
         snapshot->gradientNorm = m_run->gradientNorm();
         snapshot->lastStep = m_run->history().empty() ? 0.0 : m_run->history().back().step;
@@ -408,8 +418,11 @@ void DescentWorker::publish(bool running) {
         while (first != history.begin() && std::prev(first)->iteration > m_publishedIteration)
             --first;
         snapshot->newRecords.assign(first, history.end());
-        if (!history.empty())
+        if (!history.empty()) {
             m_publishedIteration = history.back().iteration;
+            snapshot->functionEvaluations = history.back().functionEvaluations;
+            snapshot->gradientEvaluations = history.back().gradientEvaluations;
+        }
     }
     snapshot->newDeviations = std::move(m_newDeviations);
     m_newDeviations.clear();

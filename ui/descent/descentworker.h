@@ -29,7 +29,8 @@ public:
     void setStepsPerSecond(int stepsPerSecond) { m_stepsPerSecond = stepsPerSecond; }
 
 public slots:
-    void setProblem(std::shared_ptr<const gradlens::Problem> problem, quint64 generation);
+    void setProblem(std::shared_ptr<const gradlens::Problem> problem, quint64 generation,
+                    std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
     void setDescentOptions(const gradlens::DescentOptions &options);
     void setCheckSettings(const gradlens::CheckSettings &settings);
     void setUserGradient(const gradlens::UserGradient &gradient);
@@ -60,6 +61,7 @@ private:
     QString withUserGradient(DescentOptions &options);
 
     std::shared_ptr<const Problem> m_problem;
+    std::shared_ptr<const Eigen::MatrixXd> m_gammaStar; // the planted γ*, or null
     std::unique_ptr<DescentRun> m_run;
     UserGradient m_user;
     std::unique_ptr<GradientProgram> m_program; // started for m_problem; null without a program

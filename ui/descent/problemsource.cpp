@@ -45,7 +45,10 @@ void ProblemSource::generate(const GeneratorOptions &options) {
     m_generator.request([options](const CancelPredicate &) { return generateProblem(options); },
                         [this, options](const GeneratedProblem &generated) {
                             m_parts.status->setBusy(QString(), 0);
-                            adopt(generated.problem, {}, options);
+                            adopt(generated.problem, {}, options,
+                                  generated.gammaStar.size() > 0
+                                      ? std::make_shared<const Eigen::MatrixXd>(generated.gammaStar)
+                                      : nullptr);
                         });
 }
 
@@ -73,20 +76,21 @@ void ProblemSource::randomizeGamma(quint64 seed) {
     Problem next = *problem;
     next.gamma = generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed);
     QStringList files(std::begin(m_sources), std::end(m_sources));
-    files[int(MatrixRole::Gamma)].clear();                   // γ no longer comes from its file
-    const std::optional<GeneratorOptions> recipe = m_recipe; // R and P still the generator's
-    adopt(next, files, std::nullopt);
+    files[int(MatrixRole::Gamma)].clear();                             // γ no longer comes from its file
+    const std::optional<GeneratorOptions> recipe = m_recipe;           // R and P still the generator's
+    adopt(next, files, std::nullopt, m_parts.controller->gammaStar()); // R is the same: so is γ*
     if (recipe)
         m_parts.problemPanel->showProblem(
             next.n(), next.r(), tr("generated, seed %1; γ drawn anew (seed %2)").arg(recipe->seed).arg(seed));
 }
 
 void ProblemSource::adopt(const Problem &problem, const QStringList &files,
-                          const std::optional<GeneratorOptions> &recipe) {
+                          const std::optional<GeneratorOptions> &recipe,
+                          std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
     for (int k = 0; k < 3; ++k)
         m_sources[k] = files.value(k);
     m_recipe = recipe;
-    m_parts.controller->setProblem(problem);
+    m_parts.controller->setProblem(problem, std::move(gammaStar));
     showSource(problem);
 }
 

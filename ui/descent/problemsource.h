@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 class QWidget;
@@ -38,9 +39,10 @@ public:
     void generateAsked(const GeneratorOptions &options); // asks first when files are in use
     void randomizeGamma(quint64 seed);
     // Adopts a problem whose matrices came from elsewhere (a session): files names where each came from
-    // (or empty), recipe when it was generated.
+    // (or empty), recipe when it was generated, gammaStar its planted γ* when it has one.
     void adopt(const Problem &problem, const QStringList &files,
-               const std::optional<GeneratorOptions> &recipe);
+               const std::optional<GeneratorOptions> &recipe,
+               std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
     // The generator's options, while R, P and γ are all the generator's.
     std::optional<GeneratorOptions> recipe() const;
     QStringList loadedFiles() const;

@@ -50,6 +50,8 @@ struct Snapshot {
     double secondsPerStep = 0; // mean over the steps since the previous snapshot
     double lastStep = 0;       // the step length t of the latest iteration (0 before the first)
     double learningRate = 0;   // the descent's learning rate (Armijo's first trial step)
+    // Evaluations of f and ∇f spent to reach this iteration (cumulative, the start's included).
+    std::int64_t functionEvaluations = 0, gradientEvaluations = 0;
     bool running = false;
 
     // Records since the previous snapshot of this generation (the charts append them).
@@ -63,6 +65,10 @@ struct Snapshot {
     int deviationIteration = -1;
     DeviationPoint lastDeviation;
     QString guardExplanation; // the precision guard's sentence when finite differences are uninformative
+
+    // A generated planted problem's γ* (n×r, null otherwise) and min over rotations Q of ‖γQ − γ*‖_F.
+    std::shared_ptr<const Eigen::MatrixXd> gammaStar;
+    double plantedDistance = -1; // < 0: no γ*
 
     bool symmetricProblem = false;                      // P and R symmetric: some wrong gradients look right
     GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from

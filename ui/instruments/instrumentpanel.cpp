@@ -44,7 +44,7 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     chartAndLegend->addWidget(m_legend);
     m_controls = new QHBoxLayout;
     m_controls->addWidget(m_button);
-    auto *side = new QVBoxLayout;
+    auto *side = m_side = new QVBoxLayout;
     side->addLayout(m_controls);
     side->addWidget(m_caption, 1);
     // The caption stands beside the chart where there is room, below it where not; the whole scrolls
@@ -60,6 +60,7 @@ InstrumentPanel::InstrumentPanel(const QString &buttonText, QWidget *parent)
     layout->addWidget(m_scroll);
     fitToFont();
     connect(m_button, &QPushButton::clicked, this, &InstrumentPanel::compute);
+    connect(&m_job, &BackgroundJob::busyChanged, this, &InstrumentPanel::busyChanged);
     m_view->installEventFilter(this);
 }
 
@@ -141,6 +142,11 @@ void InstrumentPanel::compute() {
     m_computedFor = m_snapshot;
     m_button->setEnabled(false);
     start(m_snapshot);
+}
+
+void InstrumentPanel::cancel() {
+    m_job.cancel();
+    m_button->setEnabled(true);
 }
 
 QString InstrumentPanel::legendText() const {

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <type_traits>
+
 class QChart;
 class QLogValueAxis;
 class QChartView;
@@ -26,6 +28,7 @@ public:
 
     void setSnapshot(const SnapshotPointer &snapshot); // recomputes at once if visible and stale
     void compute();
+    void cancel(); // the computation under way stops and its result is dropped
     bool isBusy() const { return m_job.isBusy(); }
     QString caption() const;
     QChart *chart() const;
@@ -35,18 +38,26 @@ public:
 
 signals:
     void computed();
+    void busyChanged(bool busy); // a computation started, or ended (delivered, dropped or cancelled)
 
 protected:
     void showEvent(QShowEvent *event) override;
     // Starts the computation for snapshot (non-null): through run().
     virtual void start(const SnapshotPointer &snapshot) = 0;
     // work() -> Result on a pool thread, then show(Result) here, the legend updated and computed() sent.
+    // Long work takes the job's cancel predicate instead, work(const CancelPredicate &), and polls it.
     template <typename Work, typename Show> void run(Work work, Show show) {
-        m_job.request([work](const CancelPredicate &) { return work(); },
-                      [this, show](const auto &result) {
-                          show(result);
-                          finished();
-                      });
+        m_job.request(
+            [work](const CancelPredicate &cancelled) {
+                if constexpr (std::is_invocable_v<const Work &, const CancelPredicate &>)
+                    return work(cancelled);
+                else
+                    return work();
+            },
+            [this, show](const auto &result) {
+                show(result);
+                finished();
+            });
     }
     // Draws the last result again (after a resize: how many axis labels fit has changed).
     virtual void redraw() = 0;
@@ -55,6 +66,9 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void setCaption(const QString &text);
     QHBoxLayout *controls() const { return m_controls; }
+    // The column of the button and the caption, for controls that need rows of their own (before index 1:
+    // below the button, above the caption).
+    QBoxLayout *sideColumn() const { return m_side; }
 
     SnapshotPointer m_snapshot;
 
@@ -72,6 +86,7 @@ private:
     QChartView *m_view;
     QWidget *m_figure;
     QHBoxLayout *m_controls;
+    QBoxLayout *m_side;
     BackgroundJob m_job;
     SnapshotPointer m_computedFor; // the snapshot of the result shown or being computed
     bool m_drawn = false;          // a result is on the chart

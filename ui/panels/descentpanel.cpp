@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <iterator>
+#include <utility>
 
 namespace gradlens {
 
@@ -37,18 +38,70 @@ QToolButton *buttonFor(QAction *action) {
     return button;
 }
 
+QLineEdit *numberField(const QString &toolTip) {
+    auto *field = new QLineEdit;
+    field->setToolTip(toolTip);
+    return field;
+}
+
 } // namespace
+
+QString optimizerLabel(OptimizerKind kind) {
+    switch (kind) {
+    case OptimizerKind::GradientDescent:
+        return QObject::tr("Gradient descent");
+    case OptimizerKind::Armijo:
+        return QObject::tr("Armijo backtracking");
+    case OptimizerKind::Exact:
+        return QObject::tr("Exact line search");
+    case OptimizerKind::Momentum:
+        return QObject::tr("Momentum");
+    case OptimizerKind::Nesterov:
+        return QObject::tr("Nesterov");
+    case OptimizerKind::Adam:
+        return QObject::tr("Adam");
+    case OptimizerKind::LBFGS:
+        return QObject::tr("L-BFGS");
+    }
+    return {};
+}
+
+QString optimizerDescription(OptimizerKind kind) {
+    switch (kind) {
+    case OptimizerKind::GradientDescent:
+        return QObject::tr("Gradient descent with a fixed step: γ ← γ − tG with the learning rate t "
+                           "(decaying if step decay > 0)");
+    case OptimizerKind::Armijo:
+        return QObject::tr("Starts from the learning rate and halves the step until the loss falls enough");
+    case OptimizerKind::Exact:
+        return QObject::tr("Takes the minimiser of f(γ − tG), a quartic in t here: no learning rate");
+    case OptimizerKind::Momentum:
+        return QObject::tr("Heavy ball: a velocity v ← βv − tG carries past steps on, γ ← γ + v");
+    case OptimizerKind::Nesterov:
+        return QObject::tr("Momentum whose gradient is taken at the look-ahead point: steadier than heavy "
+                           "ball");
+    case OptimizerKind::Adam:
+        return QObject::tr("Each entry's own step from running means of G (β₁) and G² (β₂); ε keeps the "
+                           "division finite");
+    case OptimizerKind::LBFGS:
+        return QObject::tr("Quasi-Newton: a curvature estimate from the last m steps, with a Wolfe line "
+                           "search");
+    }
+    return {};
+}
 
 DescentPanel::DescentPanel(QWidget *parent)
     : QGroupBox(tr("Descent"), parent) {
-    auto *form = new QFormLayout(this);
+    auto *form = m_form = new QFormLayout(this);
     m_optimizer = new QComboBox;
-    m_optimizer->addItem(tr("Armijo backtracking"), int(OptimizerKind::Armijo));
-    m_optimizer->addItem(tr("Gradient descent, fixed step"), int(OptimizerKind::GradientDescent));
-    m_optimizer->addItem(tr("Exact line search"), int(OptimizerKind::Exact));
-    m_optimizer->setToolTip(tr(
-        "Fixed step uses the learning rate as is; Armijo starts from it and halves the step until the loss "
-        "falls enough; the exact line search takes the minimiser of f(γ − tG), a quartic in t here"));
+    // Plain names, in the order a class meets them; each item's tooltip says what it does.
+    for (OptimizerKind kind :
+         {OptimizerKind::Armijo, OptimizerKind::GradientDescent, OptimizerKind::Exact,
+          OptimizerKind::Momentum, OptimizerKind::Nesterov, OptimizerKind::Adam, OptimizerKind::LBFGS}) {
+        m_optimizer->addItem(optimizerLabel(kind), int(kind));
+        m_optimizer->setItemData(m_optimizer->count() - 1, optimizerDescription(kind), Qt::ToolTipRole);
+    }
+    m_optimizer->setToolTip(tr("How each step is taken; hover over an item to read what it does"));
     m_rateSlider = new QSlider(Qt::Horizontal);
     m_rateSlider->setRange(kSliderMinimum, kSliderMaximum);
     m_rateSlider->setToolTip(tr("Learning rate, logarithmic: each notch is a tenth of a decade"));
@@ -62,6 +115,26 @@ DescentPanel::DescentPanel(QWidget *parent)
     m_tolerance = new QLineEdit;
     m_tolerance->setValidator(new QDoubleValidator(0, 1e6, 12, m_tolerance));
     m_tolerance->setToolTip(tr("Converged when the gradient norm ‖G‖ is at or below this"));
+
+    m_momentum = numberField(tr("β in [0, 1): how much of the previous step each step keeps (0.7 by "
+                                "default; 0.9 took two to three times the iterations here)"));
+    m_momentum->setObjectName(QStringLiteral("momentum"));
+    m_adamBeta1 = numberField(tr("Adam's β₁ in [0, 1): memory of the running mean of G"));
+    m_adamBeta1->setObjectName(QStringLiteral("adamBeta1"));
+    m_adamBeta2 = numberField(tr("Adam's β₂ in [0, 1): memory of the running mean of G∘G"));
+    m_adamBeta2->setObjectName(QStringLiteral("adamBeta2"));
+    m_adamEpsilon = numberField(tr("Adam's ε > 0, added to √(mean of G²) so that no entry divides by 0"));
+    m_adamEpsilon->setObjectName(QStringLiteral("adamEpsilon"));
+    m_stepDecay = numberField(tr("The step after k steps is t₀ / (1 + k·decay); 0 keeps it fixed"));
+    m_stepDecay->setObjectName(QStringLiteral("stepDecay"));
+    m_lbfgsMemory = new QSpinBox;
+    m_lbfgsMemory->setObjectName(QStringLiteral("lbfgsMemory"));
+    m_lbfgsMemory->setRange(1, 1000);
+    m_lbfgsMemory->setToolTip(tr("Correction pairs L-BFGS keeps: each costs two copies of γ"));
+    m_refusal = new QLabel;
+    m_refusal->setWordWrap(true);
+    m_refusal->setStyleSheet(QStringLiteral("color: #b2182b"));
+    m_refusal->hide();
 
     m_speedSlider = new QSlider(Qt::Horizontal);
     m_speedSlider->setRange(0, kSpeedCount - 1);
@@ -89,6 +162,15 @@ DescentPanel::DescentPanel(QWidget *parent)
     rate->addWidget(m_rateField);
     form->addRow(tr("Optimizer"), m_optimizer);
     form->addRow(tr("Learning rate"), rate);
+    form->addRow(tr("Momentum β"), m_momentum);
+    auto *adam = new QHBoxLayout;
+    for (QLineEdit *field : {m_adamBeta1, m_adamBeta2, m_adamEpsilon})
+        adam->addWidget(field);
+    m_adamRow = adam;
+    form->addRow(tr("β₁, β₂, ε"), adam);
+    form->addRow(tr("Memory m"), m_lbfgsMemory);
+    form->addRow(tr("Step decay"), m_stepDecay);
+    form->addRow(m_refusal);
     form->addRow(tr("Iterations"), m_iterations);
     form->addRow(tr("Tolerance"), m_tolerance);
     form->addRow(tr("Speed"), speed);
@@ -115,7 +197,22 @@ DescentPanel::DescentPanel(QWidget *parent)
     buttons->addWidget(buttonFor(m_reset));
     form->addRow(buttons);
 
-    connect(m_optimizer, &QComboBox::currentIndexChanged, this, &DescentPanel::optionsChanged);
+    connect(m_optimizer, &QComboBox::currentIndexChanged, this, [this] {
+        showParametersOf(OptimizerKind(m_optimizer->currentData().toInt()));
+        emit optionsChanged();
+    });
+    const std::pair<QLineEdit *, double DescentOptions::*> typedParameters[] = {
+        {m_momentum, &DescentOptions::momentum},   {m_adamBeta1, &DescentOptions::adamBeta1},
+        {m_adamBeta2, &DescentOptions::adamBeta2}, {m_adamEpsilon, &DescentOptions::adamEpsilon},
+        {m_stepDecay, &DescentOptions::stepDecay},
+    };
+    for (const auto &[field, parameter] : typedParameters)
+        connect(field, &QLineEdit::editingFinished, this,
+                [this, field = field, parameter = parameter] { acceptTyped(field, parameter); });
+    connect(m_lbfgsMemory, &QSpinBox::valueChanged, this, [this](int memory) {
+        m_parameters.lbfgsMemory = memory;
+        emit optionsChanged();
+    });
     connect(m_iterations, &QSpinBox::valueChanged, this, &DescentPanel::optionsChanged);
     connect(m_rateSlider, &QSlider::valueChanged, this,
             [this](int notch) { setLearningRate(std::pow(10.0, notch / 10.0), true); });
@@ -188,18 +285,67 @@ DescentOptions DescentPanel::options() const {
     bool ok = false;
     const double tolerance = QLocale::c().toDouble(m_tolerance->text(), &ok);
     options.gradientTolerance = ok ? tolerance : options.gradientTolerance;
+    options.momentum = m_parameters.momentum;
+    options.adamBeta1 = m_parameters.adamBeta1;
+    options.adamBeta2 = m_parameters.adamBeta2;
+    options.adamEpsilon = m_parameters.adamEpsilon;
+    options.stepDecay = m_parameters.stepDecay;
+    options.lbfgsMemory = m_parameters.lbfgsMemory;
     return options;
+}
+
+QString DescentPanel::refusal() const {
+    return m_refusal->text();
+}
+
+void DescentPanel::acceptTyped(QLineEdit *field, double DescentOptions::*parameter) {
+    bool ok = false;
+    const double typed = QLocale::c().toDouble(field->text().trimmed(), &ok);
+    DescentOptions candidate = options();
+    candidate.*parameter = typed;
+    const Status status = candidate.validate();
+    if (!ok || !status) {
+        m_refusal->setText(ok ? tr("Refused: %1").arg(QString::fromStdString(status.message))
+                              : tr("Refused: “%1” is not a number").arg(field->text()));
+        m_refusal->show();
+        field->setText(formatNumber(m_parameters.*parameter));
+        return;
+    }
+    m_refusal->clear();
+    m_refusal->hide();
+    if (m_parameters.*parameter == typed)
+        return;
+    m_parameters.*parameter = typed;
+    field->setText(formatNumber(typed));
+    emit optionsChanged();
+}
+
+void DescentPanel::showParametersOf(OptimizerKind kind) {
+    const bool momentum = kind == OptimizerKind::Momentum || kind == OptimizerKind::Nesterov;
+    const bool adam = kind == OptimizerKind::Adam;
+    m_form->setRowVisible(m_momentum, momentum);
+    m_form->setRowVisible(m_adamRow, adam);
+    m_form->setRowVisible(m_lbfgsMemory, kind == OptimizerKind::LBFGS);
+    m_form->setRowVisible(m_stepDecay, momentum || adam || kind == OptimizerKind::GradientDescent);
 }
 
 void DescentPanel::setOptions(const DescentOptions &options) {
     const QSignalBlocker blockOptimizer(m_optimizer), blockIterations(m_iterations),
-        blockSlider(m_rateSlider);
+        blockSlider(m_rateSlider), blockMemory(m_lbfgsMemory);
     m_optimizer->setCurrentIndex(m_optimizer->findData(int(options.optimizer)));
     m_learningRate = options.learningRate;
     m_rateField->setText(formatNumber(options.learningRate));
     m_rateSlider->setValue(static_cast<int>(std::lround(std::log10(options.learningRate) * 10.0)));
     m_iterations->setValue(options.maxIterations);
     m_tolerance->setText(formatNumber(options.gradientTolerance));
+    m_parameters = options;
+    m_momentum->setText(formatNumber(options.momentum));
+    m_adamBeta1->setText(formatNumber(options.adamBeta1));
+    m_adamBeta2->setText(formatNumber(options.adamBeta2));
+    m_adamEpsilon->setText(formatNumber(options.adamEpsilon));
+    m_stepDecay->setText(formatNumber(options.stepDecay));
+    m_lbfgsMemory->setValue(options.lbfgsMemory);
+    showParametersOf(options.optimizer);
 }
 
 void DescentPanel::setRunning(bool running) {

@@ -4,18 +4,24 @@
 
 #include <QGroupBox>
 
-class QLabel;
-
 class QAction;
 class QComboBox;
+class QFormLayout;
+class QLayout;
+class QLabel;
 class QLineEdit;
 class QSlider;
 class QSpinBox;
 
 namespace gradlens {
 
-// Optimizer, learning rate (logarithmic slider with a numeric field), iteration limit and tolerance, and
-// the Step (→), Run/Pause (Space) and Reset (Ctrl+R) actions, which the window also puts in its Run menu.
+// An optimizer's name in the window ("Armijo backtracking", "L-BFGS") and a sentence on what it does.
+QString optimizerLabel(OptimizerKind kind);
+QString optimizerDescription(OptimizerKind kind);
+
+// Optimizer, learning rate (logarithmic slider with a numeric field), the selected optimizer's own
+// parameters (the others' are hidden), iteration limit and tolerance, and the Step (→), Run/Pause (Space) and
+// Reset (Ctrl+R) actions, which the window also puts in its Run menu.
 class DescentPanel : public QGroupBox {
     Q_OBJECT
 public:
@@ -34,6 +40,8 @@ public:
     void showHistory(int iteration, int furthest);
     QAction *runAction() const { return m_run; }
     QAction *resetAction() const { return m_reset; }
+    // Why the last typed parameter was refused (empty when it was accepted).
+    QString refusal() const;
 
 signals:
     void optionsChanged();
@@ -42,12 +50,21 @@ signals:
 
 private:
     void setLearningRate(double rate, bool fromSlider);
+    // A typed parameter: applied when the options stay valid, otherwise refused with the core's reason and
+    // the field shows the value in use again.
+    void acceptTyped(QLineEdit *field, double DescentOptions::*parameter);
+    void showParametersOf(OptimizerKind kind);
 
     QComboBox *m_optimizer;
     QSlider *m_rateSlider, *m_speedSlider, *m_history;
     QLabel *m_speedLabel, *m_historyLabel;
     QLineEdit *m_rateField, *m_tolerance;
-    QSpinBox *m_iterations;
+    QSpinBox *m_iterations, *m_lbfgsMemory;
+    QLineEdit *m_momentum, *m_adamBeta1, *m_adamBeta2, *m_adamEpsilon, *m_stepDecay;
+    QFormLayout *m_form;
+    QLayout *m_adamRow;
+    QLabel *m_refusal;
+    DescentOptions m_parameters; // the optimizers' parameters in use (momentum … lbfgsMemory)
     QAction *m_step, *m_stepBack, *m_run, *m_reset;
     double m_learningRate = 1e-2;
 };

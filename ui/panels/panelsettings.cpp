@@ -33,6 +33,13 @@ void restorePanelSettings(const QSettings &settings, ProblemPanel *problemPanel,
         settings.value(QStringLiteral("descent/iterations"), descent.maxIterations).toInt();
     descent.gradientTolerance =
         settings.value(QStringLiteral("descent/tolerance"), descent.gradientTolerance).toDouble();
+    descent.momentum = settings.value(QStringLiteral("descent/momentum"), descent.momentum).toDouble();
+    descent.adamBeta1 = settings.value(QStringLiteral("descent/adamBeta1"), descent.adamBeta1).toDouble();
+    descent.adamBeta2 = settings.value(QStringLiteral("descent/adamBeta2"), descent.adamBeta2).toDouble();
+    descent.adamEpsilon =
+        settings.value(QStringLiteral("descent/adamEpsilon"), descent.adamEpsilon).toDouble();
+    descent.stepDecay = settings.value(QStringLiteral("descent/stepDecay"), descent.stepDecay).toDouble();
+    descent.lbfgsMemory = settings.value(QStringLiteral("descent/lbfgsMemory"), descent.lbfgsMemory).toInt();
     if (descent.validate())
         descentPanel->setOptions(descent);
     CheckSettings check = checkPanel->settings();
@@ -61,6 +68,12 @@ void savePanelSettings(QSettings &settings, const ProblemPanel *problemPanel,
     settings.setValue(QStringLiteral("descent/learningRate"), descent.learningRate);
     settings.setValue(QStringLiteral("descent/iterations"), descent.maxIterations);
     settings.setValue(QStringLiteral("descent/tolerance"), descent.gradientTolerance);
+    settings.setValue(QStringLiteral("descent/momentum"), descent.momentum);
+    settings.setValue(QStringLiteral("descent/adamBeta1"), descent.adamBeta1);
+    settings.setValue(QStringLiteral("descent/adamBeta2"), descent.adamBeta2);
+    settings.setValue(QStringLiteral("descent/adamEpsilon"), descent.adamEpsilon);
+    settings.setValue(QStringLiteral("descent/stepDecay"), descent.stepDecay);
+    settings.setValue(QStringLiteral("descent/lbfgsMemory"), descent.lbfgsMemory);
     const CheckSettings check = checkPanel->settings();
     settings.setValue(QStringLiteral("check/method"), int(check.method));
     settings.setValue(QStringLiteral("check/step"), check.step);

@@ -67,13 +67,17 @@ void StatusPanel::showSnapshot(const Snapshot &snapshot) {
         m_text->setToolTip(snapshot.lastDeviation.explanation);
     }
     // Spaces inside an item do not break (U+00A0), so a line breaks only between items.
-    QStringList items{tr("n = %1").arg(n),
-                      tr("r = %1").arg(r),
-                      tr("iteration %1").arg(snapshot.iteration),
-                      tr("loss %1").arg(number(snapshot.loss)),
-                      tr("‖G‖ %1").arg(number(snapshot.gradientNorm)),
-                      tr("max deviation %1").arg(deviation),
-                      tr("%1 per step").arg(duration(m_secondsPerStep))};
+    QStringList items{
+        tr("n = %1").arg(n),
+        tr("r = %1").arg(r),
+        tr("iteration %1").arg(snapshot.iteration),
+        tr("evaluations f %1, ∇f %2").arg(snapshot.functionEvaluations).arg(snapshot.gradientEvaluations),
+        tr("loss %1").arg(number(snapshot.loss)),
+        tr("‖G‖ %1").arg(number(snapshot.gradientNorm)),
+        tr("max deviation %1").arg(deviation),
+        tr("%1 per step").arg(duration(m_secondsPerStep))};
+    if (snapshot.plantedDistance >= 0) // a generated planted problem: how far γ is from γ*
+        items.insert(items.size() - 1, tr("distance to γ* %1").arg(number(snapshot.plantedDistance)));
     for (QString &item : items)
         item.replace(QLatin1Char(' '), QChar(0x00a0));
     m_text->setText(items.join(QStringLiteral("   ")));
