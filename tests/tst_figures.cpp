@@ -90,8 +90,8 @@ private slots:
         int written = 0;
         const Status exported = exportFigures(window.figures(), directory.path(), 2.0, &written);
         QVERIFY2(exported, exported.message.c_str());
-        // The three heatmaps and the four descent charts; the instrument tabs were never run.
-        QCOMPARE(written, 7);
+        // The three heatmaps and the five descent charts; the instrument tabs were never run.
+        QCOMPARE(written, 8);
         const QDir dir(directory.path());
         for (const Figure &figure : window.figures()) {
             if (figure.isEmpty())

@@ -26,6 +26,14 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_slope->hideFromLegend(m_slopeSeries); // the title says what the points are
     m_slope->addReferenceLine(tr("2 right"), 2.0, QColor(0x1b, 0x9e, 0x77));
     m_slope->addReferenceLine(tr("1 wrong"), 1.0, QColor(0xd9, 0x5f, 0x02));
+    m_factor = new LogChart(tr("Factor γ"), tr("size"));
+    m_distanceSeries = m_factor->addLineSeries(tr("to γ*"), QColor(0xd9, 0x5f, 0x02));
+    m_largestSeries = m_factor->addLineSeries(tr("σ₁"), QColor(0x2c, 0x7f, 0xb8));
+    m_smallestSeries = m_factor->addLineSeries(tr("σᵣ"), QColor(0x7f, 0xcd, 0xbb));
+    m_factor->setToolTip(tr(
+        "σ₁, σᵣ: γ's largest and smallest singular values (f sees γ only through γγᵀ, whose eigenvalues "
+        "are their squares)\nto γ*: for a planted problem, min over rotations Q of ‖γQ − γ*‖: zero when descent "
+        "has found the planted answer."));
     // Iterations cost different amounts per optimizer: say where the cost is counted.
     m_loss->setToolTip(tr("The objective at every iteration, on a log scale.\nThe evaluations of f and ∇f "
                           "spent so far are in the status bar; the Race tab plots the loss against "
@@ -64,16 +72,17 @@ void ChartPanel::changeEvent(QEvent *event) {
 }
 
 void ChartPanel::reflow() {
-    const LogChart *charts[4] = {m_loss, m_deviation, m_slope, m_gradient};
+    const LogChart *charts[] = {m_loss, m_deviation, m_slope, m_gradient, m_factor};
+    constexpr int count = int(std::size(charts));
     QSize smallest;
     for (const LogChart *chart : charts)
         smallest = smallest.expandedTo(chart->minimumSizeHint());
     const int available = m_scroll->viewport()->width();
-    const int columns = std::clamp(available / std::max(1, smallest.width()), 1, 4);
+    const int columns = std::clamp(available / std::max(1, smallest.width()), 1, count);
     if (columns == m_columns)
         return;
     m_columns = columns;
-    for (int k = 0; k < 4; ++k) {
+    for (int k = 0; k < count; ++k) {
         m_gridLayout->removeWidget(const_cast<LogChart *>(charts[k]));
         m_gridLayout->addWidget(const_cast<LogChart *>(charts[k]), k / columns, k % columns);
     }
@@ -84,6 +93,7 @@ void ChartPanel::clear() {
     m_deviation->clear();
     m_gradient->clear();
     m_slope->clear();
+    m_factor->clear();
 }
 
 void ChartPanel::append(const Snapshot &snapshot) {
@@ -94,6 +104,7 @@ void ChartPanel::append(const Snapshot &snapshot) {
         m_gradient->rewind(-1);
         m_deviation->rewind(snapshot.rewoundTo);
         m_slope->rewind(snapshot.rewoundTo);
+        m_factor->rewind(snapshot.rewoundTo);
     }
     for (const IterationRecord &record : snapshot.newRecords) {
         m_loss->append(m_lossSeries, record.iteration, record.loss);
@@ -104,10 +115,17 @@ void ChartPanel::append(const Snapshot &snapshot) {
                             point.maxAbsolute);
         m_slope->append(m_slopeSeries, point.iteration, point.taylorSlope);
     }
+    for (const FactorPoint &point : snapshot.newFactorPoints) {
+        if (point.plantedDistance >= 0)
+            m_factor->append(m_distanceSeries, point.iteration, point.plantedDistance);
+        m_factor->append(m_largestSeries, point.iteration, point.largestSingularValue);
+        m_factor->append(m_smallestSeries, point.iteration, point.smallestSingularValue);
+    }
     m_loss->flush();
     m_deviation->flush();
     m_gradient->flush();
     m_slope->flush();
+    m_factor->flush();
 }
 
 } // namespace gradlens

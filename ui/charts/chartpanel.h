@@ -11,7 +11,8 @@ namespace gradlens {
 
 class LogChart;
 
-// Loss, max deviation (analytic against numeric), Taylor slope and gradient norm against iteration.
+// Loss, max deviation (analytic against numeric), Taylor slope, gradient norm, and the factor (its singular
+// values and, for a planted problem, the distance to γ* up to rotation) against iteration.
 class ChartPanel : public QWidget {
     Q_OBJECT
 public:
@@ -24,7 +25,8 @@ public:
     LogChart *deviationChart() const { return m_deviation; }
     LogChart *gradientChart() const { return m_gradient; }
     LogChart *slopeChart() const { return m_slope; }
-    QList<LogChart *> charts() const { return {m_loss, m_deviation, m_gradient, m_slope}; }
+    LogChart *factorChart() const { return m_factor; }
+    QList<LogChart *> charts() const { return {m_loss, m_deviation, m_gradient, m_slope, m_factor}; }
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -37,8 +39,9 @@ private:
     QWidget *m_grid;
     QGridLayout *m_gridLayout;
     int m_columns = 0;
-    LogChart *m_loss, *m_deviation, *m_gradient, *m_slope;
+    LogChart *m_loss, *m_deviation, *m_gradient, *m_slope, *m_factor;
     int m_lossSeries, m_informativeSeries, m_uninformativeSeries, m_gradientSeries, m_slopeSeries;
+    int m_distanceSeries, m_largestSeries, m_smallestSeries;
 };
 
 } // namespace gradlens

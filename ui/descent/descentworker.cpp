@@ -1,5 +1,7 @@
 #include "descentworker.h"
 
+#include <Eigen/Eigenvalues>
+
 #include "gradientcheck.h"
 #include "planted.h"
 
@@ -46,6 +48,8 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
     m_publishedIteration = -1;
     m_newDeviations.clear();
+    m_newFactorPoints.clear();
+    noteFactor();
     m_stepSeconds = 0;
     m_stepsTimed = 0;
     forgetCheck();
@@ -181,6 +185,23 @@ void DescentWorker::keepCheckpoint() {
     }
 }
 
+void DescentWorker::noteFactor() {
+    const Eigen::MatrixXd &gamma = m_run->gamma();
+    if (gamma.size() == 0)
+        return;
+    FactorPoint point;
+    point.iteration = m_run->iteration();
+    // From the r×r Gram matrix (O(nr²), small beside a step's O(n²r)): its eigenvalues are σ².
+    const Eigen::VectorXd squares =
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gamma.transpose() * gamma, Eigen::EigenvaluesOnly)
+            .eigenvalues();
+    point.largestSingularValue = std::sqrt(std::max(squares.maxCoeff(), 0.0));
+    point.smallestSingularValue = std::sqrt(std::max(squares.minCoeff(), 0.0));
+    if (m_gammaStar && m_gammaStar->rows() == gamma.rows() && m_gammaStar->cols() == gamma.cols())
+        point.plantedDistance = distanceToPlanted(gamma, *m_gammaStar);
+    m_newFactorPoints.push_back(point);
+}
+
 void DescentWorker::logOptions() {
     const int iteration = m_run->iteration();
     if (iteration < m_furthest) // a new branch: the old one's later changes are not its history
@@ -299,6 +320,7 @@ void DescentWorker::continueRun(quint64 chain) {
         --m_stepsLeft;
         m_sinceStep.start();
         keepCheckpoint();
+        noteFactor();
         if (m_check.everyIterations > 0 && m_run->iteration() % m_check.everyIterations == 0) {
             if (!check(m_runEpoch))
                 break;
@@ -426,6 +448,8 @@ void DescentWorker::publish(bool running) {
     }
     snapshot->newDeviations = std::move(m_newDeviations);
     m_newDeviations.clear();
+    snapshot->newFactorPoints = std::move(m_newFactorPoints);
+    m_newFactorPoints.clear();
     snapshot->deviation = m_deviation;
     snapshot->deviationThreshold = m_deviationThreshold;
     snapshot->numeric = m_numeric;

@@ -55,6 +55,7 @@ private:
     void publish(bool running);
     void keepCheckpoint(); // after a step: the run's state every m_checkpointEvery iterations
     void logOptions();     // before a step: the options it is taken with, if they changed
+    void noteFactor();     // after a step (and at the start): γ's singular values and distance to γ*
     void forgetCheck();    // the latest check no longer describes the gradient or the iterate shown
     // The options with the user's gradient as their source (starting the program for this problem if
     // needed); an error message when the program cannot start.
@@ -95,6 +96,7 @@ private:
     // Accumulated since the last snapshot.
     int m_publishedIteration = -1; // the last record already in a snapshot
     std::vector<DeviationPoint> m_newDeviations;
+    std::vector<FactorPoint> m_newFactorPoints;
     double m_stepSeconds = 0;
     int m_stepsTimed = 0;
     QElapsedTimer m_sincePublish;

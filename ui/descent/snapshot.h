@@ -36,6 +36,14 @@ struct DeviationPoint {
     QString explanation;     // its sentence, and the fingerprint's when the gradient is wrong
 };
 
+// The factor at one iteration: γ's largest and smallest singular values (f sees γ only through γγᵀ, whose
+// eigenvalues are their squares: a rotation γQ leaves them and f alone) and min_Q ‖γQ − γ*‖ (< 0: no γ*).
+struct FactorPoint {
+    int iteration = 0;
+    double largestSingularValue = 0, smallestSingularValue = 0;
+    double plantedDistance = -1;
+};
+
 // What the worker publishes: an immutable picture of the run. The GUI only reads it.
 struct Snapshot {
     quint64 generation = 0; // which problem/reset this belongs to; stale generations are dropped
@@ -68,7 +76,8 @@ struct Snapshot {
 
     // A generated planted problem's γ* (n×r, null otherwise) and min over rotations Q of ‖γQ − γ*‖_F.
     std::shared_ptr<const Eigen::MatrixXd> gammaStar;
-    double plantedDistance = -1; // < 0: no γ*
+    double plantedDistance = -1;              // < 0: no γ*
+    std::vector<FactorPoint> newFactorPoints; // one per iteration since the previous snapshot
 
     bool symmetricProblem = false;                      // P and R symmetric: some wrong gradients look right
     GradientVariant variant = GradientVariant::Correct; // the formula the analytic gradient comes from

@@ -30,7 +30,8 @@ BottomTabs::BottomTabs(QWidget *parent)
     addTab(m_derivation, tr("Derivation"));
     setTabToolTip(Derivation, tr("How the gradient is obtained, with the numbers of one entry"));
     addTab(m_race, tr("Race"));
-    setTabToolTip(Race, tr("Several optimizers from the current γ: who gets lowest, in how many evaluations"));
+    setTabToolTip(Race,
+                  tr("Several optimizers from the current γ: who gets lowest, in how many evaluations"));
     addTab(m_landscape, tr("Landscape"));
     setTabToolTip(Landscape, tr("f on a plane through γ, with the path descent took"));
     connect(m_race, &InstrumentPanel::busyChanged, this,
@@ -47,7 +48,8 @@ void BottomTabs::cancel() {
 
 void BottomTabs::setSnapshot(const SnapshotPointer &snapshot) {
     m_charts->append(*snapshot);
-    for (InstrumentPanel *panel : std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile, m_race})
+    for (InstrumentPanel *panel :
+         std::initializer_list<InstrumentPanel *>{m_taylor, m_sweep, m_profile, m_race})
         panel->setSnapshot(snapshot);
     m_landscape->follow(snapshot);
     m_landscape->setSnapshot(snapshot);
@@ -65,9 +67,11 @@ bool BottomTabs::isBusy() const {
 
 QList<Figure> BottomTabs::figures() const {
     QList<Figure> list;
-    const char *chartNames[] = {"chart-loss", "chart-deviation", "chart-gradient-norm", "chart-taylor-slope"};
-    for (int k = 0; k < 4; ++k)
-        list << chartFigure(m_charts->charts()[k]->chart(), m_charts->charts()[k], QLatin1String(chartNames[k]));
+    const char *chartNames[] = {"chart-loss", "chart-deviation", "chart-gradient-norm", "chart-taylor-slope",
+                                "chart-factor"};
+    for (int k = 0; k < int(std::size(chartNames)); ++k)
+        list << chartFigure(m_charts->charts()[k]->chart(), m_charts->charts()[k],
+                            QLatin1String(chartNames[k]));
     const std::pair<InstrumentPanel *, const char *> instruments[] = {{m_taylor, "taylor-test"},
                                                                       {m_sweep, "step-sweep"},
                                                                       {m_profile, "line-profile"},

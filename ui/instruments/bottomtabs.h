@@ -29,7 +29,7 @@ public:
     bool isBusy() const;
     void selectEntry(int row, int column); // the derivation's entry (k, c), 0-based
     void cancel();                         // long work under way (a race)
-    QList<Figure> figures() const; // the charts, with their data
+    QList<Figure> figures() const;         // the charts, with their data
 
     ChartPanel *charts() const { return m_charts; }
     TaylorPanel *taylor() const { return m_taylor; }
