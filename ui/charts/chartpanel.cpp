@@ -30,10 +30,11 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_distanceSeries = m_factor->addLineSeries(tr("to γ*"), QColor(0xd9, 0x5f, 0x02));
     m_largestSeries = m_factor->addLineSeries(tr("σ₁"), QColor(0x2c, 0x7f, 0xb8));
     m_smallestSeries = m_factor->addLineSeries(tr("σᵣ"), QColor(0x7f, 0xcd, 0xbb));
-    m_factor->setToolTip(tr(
-        "σ₁, σᵣ: γ's largest and smallest singular values (f sees γ only through γγᵀ, whose eigenvalues "
-        "are their squares)\nto γ*: for a planted problem, min over rotations Q of ‖γQ − γ*‖: zero when descent "
-        "has found the planted answer."));
+    m_factor->setToolTip(
+        tr("σ₁, σᵣ: γ's largest and smallest singular values (f sees γ only through γγᵀ, whose eigenvalues "
+           "are their squares)\nto γ*: for a planted problem, min over rotations Q of ‖γQ − γ*‖: zero when "
+           "descent "
+           "has found the planted answer."));
     // Iterations cost different amounts per optimizer: say where the cost is counted.
     m_loss->setToolTip(tr("The objective at every iteration, on a log scale.\nThe evaluations of f and ∇f "
                           "spent so far are in the status bar; the Race tab plots the loss against "
