@@ -415,8 +415,9 @@ std::optional<Termination> DescentRun::step() {
                                   Eigen::Map<const Eigen::VectorXd>(m_gamma.data(), size);
         const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(next.gradient.data(), size) -
                                   Eigen::Map<const Eigen::VectorXd>(G.data(), size);
-        if (s.dot(y) > std::numeric_limits<double>::epsilon() * y.squaredNorm()) {
-            m_optimizerState.lbfgs.add_correction(s, y);
+        const Eigen::VectorXd scaledY = y * m_optimizerState.lbfgsGradientScale;
+        if (s.dot(scaledY) > std::numeric_limits<double>::epsilon() * s.stableNorm() * scaledY.stableNorm()) {
+            m_optimizerState.lbfgs.add_correction(s, scaledY);
             m_optimizerState.lbfgsPairs = std::min(m_optimizerState.lbfgsPairs + 1, m_options.lbfgsMemory);
         }
     }
@@ -475,16 +476,23 @@ std::optional<Termination> DescentRun::lbfgsSearch(MatrixXd &candidate, double &
     Vector gradient = Eigen::Map<const Vector>(m_current.gradient.data(), size);
     Vector direction;
     if (state.lbfgsPairs > 0) {
-        state.lbfgs.apply_Hv(gradient, -1.0, direction);
+        state.lbfgs.apply_Hv(gradient * state.lbfgsGradientScale, -1.0, direction);
         step = 1; // the quasi-Newton step is scaled already
     }
     if (state.lbfgsPairs == 0 || !(direction.dot(gradient) < 0)) {
-        // First step (or a direction spoilt by rounding): steepest descent, a first move of length 1 as
-        // LBFGSSolver takes it; the pairs start over.
+        // First step (or a direction spoilt by rounding): steepest descent, the pairs start over. Its first
+        // trial is the exact minimiser along −G (one pass, counted as an f): a fixed first move (LBFGSSolver
+        // takes length 1) means nothing when γ is 1e-75 or 1e75, and failed there at the first step.
         state.lbfgsPairs = 0;
         state.lbfgs.reset(int(size), m_options.lbfgsMemory);
-        direction = -gradient;
-        step = 1 / direction.norm();
+        const double gammaNorm = m_gamma.stableNorm(), gradientNorm = m_current.gradient.stableNorm();
+        state.lbfgsGradientScale =
+            gammaNorm > 0 && gradientNorm > 0 && std::isfinite(gammaNorm / gradientNorm)
+                ? gammaNorm / gradientNorm
+                : 1.0;
+        direction = -gradient * state.lbfgsGradientScale; // in γ's units: ⟨G, d⟩ stays finite at 1e75
+        const double exact = exactProfile().exactMinimizer / state.lbfgsGradientScale;
+        step = exact > 0 && std::isfinite(exact) ? exact : 1 / direction.stableNorm();
     }
     LBFGSpp::LBFGSParam<double> param;
     param.m = m_options.lbfgsMemory;
@@ -493,6 +501,10 @@ std::optional<Termination> DescentRun::lbfgsSearch(MatrixXd &candidate, double &
     param.wolfe = m_options.wolfeCurvature;
     // LBFGSpp counts the evaluations after the first: this many in all
     param.max_linesearch = m_options.wolfeMaxEvaluations - 1;
+    // Steps in the problem's own units: 1e-150 or 1e150 are real steps at γ·1e±75 (the defaults clamp to
+    // 1e-20 … 1e20).
+    param.min_step = std::numeric_limits<double>::denorm_min();
+    param.max_step = std::numeric_limits<double>::max();
 
     // f and the gradient at γ + t·d. A non-finite loss becomes a large finite one, so that the search
     // shrinks the step instead of interpolating through NaN.

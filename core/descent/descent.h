@@ -177,6 +177,9 @@ public:
         LBFGSpp::BFGSMat<double> lbfgs; // L-BFGS: the correction pairs (s, y) and the two-loop product
         int lbfgsPairs = 0;             // pairs held (≤ lbfgsMemory)
         int lbfgsCapacity = 0;          // pairs it has room for (lbfgsMemory once L-BFGS has stepped)
+        // The pairs hold y·c and the two-loop product takes G·c, with c = ‖γ‖/‖G‖ when the pairs started:
+        // the same directions, but yᵀy neither overflows nor underflows when γ is 1e±75 (f 1e±300).
+        double lbfgsGradientScale = 1;
     };
     struct State {
         Eigen::MatrixXd gamma;
