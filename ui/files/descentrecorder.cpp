@@ -46,8 +46,12 @@ void DescentRecorder::start(const Options &options) {
     m_lastIteration = -1;
     m_recording = true;
     ++m_run;
+    captureWhenSettled();
+}
+
+void DescentRecorder::captureWhenSettled() {
     m_whenSettled([this, run = m_run] {
-        if (run == m_run)
+        if (run == m_run) // (not a recording that ended meanwhile)
             captureFrame();
     });
 }
@@ -85,10 +89,7 @@ void DescentRecorder::captureFrame() {
     if (m_frames >= m_options.maxFrames)
         return end(QString(), true);
     m_controller->step(m_options.everySteps);
-    m_whenSettled([this, run = m_run] {
-        if (run == m_run)
-            captureFrame();
-    });
+    captureWhenSettled();
 }
 
 void DescentRecorder::end(const QString &message, bool ok) {

@@ -46,6 +46,7 @@ signals:
     void finished(const QString &message, bool ok); // where the frames went, or why not
 
 private:
+    void captureWhenSettled();
     void captureFrame();
     void end(const QString &message, bool ok);
 

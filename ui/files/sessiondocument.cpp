@@ -142,11 +142,12 @@ Session SessionDocument::capture() const {
 }
 
 bool SessionDocument::save(const QString &path) {
-    if (const Status saved = saveSession(path, capture()); !saved) {
+    Session session = capture(); // (once: it copies R and P)
+    if (const Status saved = saveSession(path, session); !saved) {
         m_window->messages()->showMessage(MessageBar::Kind::Error, QString::fromStdString(saved.message));
         return false;
     }
-    m_kept = capture();
+    m_kept = std::move(session);
     setPath(path);
     rememberRecent(path);
     m_window->messages()->showMessage(MessageBar::Kind::Information,

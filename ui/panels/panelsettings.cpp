@@ -84,27 +84,24 @@ void savePanelSettings(QSettings &settings, const ProblemPanel *problemPanel,
 }
 
 namespace {
-// The splitters' keys, in the order the window passes them (older versions' names kept).
-QString splitterKey(int index) {
-    return index == 0   ? QStringLiteral("window/heatmaps")
-           : index == 1 ? QStringLiteral("window/vertical")
-                        : QStringLiteral("window/splitter%1").arg(index);
-}
+// The window's splitters, in the order the window passes them.
+constexpr const char *kSplitterKeys[] = {"window/heatmaps", "window/vertical"};
 } // namespace
 
 void restoreWindowLayout(const QSettings &settings, QMainWindow *window,
-                         const QList<QSplitter *> &splitters) {
+                         const std::array<QSplitter *, 2> &splitters) {
     window->restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     window->restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
-    for (int k = 0; k < splitters.size(); ++k)
-        splitters[k]->restoreState(settings.value(splitterKey(k)).toByteArray());
+    for (std::size_t k = 0; k < splitters.size(); ++k)
+        splitters[k]->restoreState(settings.value(QLatin1String(kSplitterKeys[k])).toByteArray());
 }
 
-void saveWindowLayout(QSettings &settings, const QMainWindow *window, const QList<QSplitter *> &splitters) {
+void saveWindowLayout(QSettings &settings, const QMainWindow *window,
+                      const std::array<QSplitter *, 2> &splitters) {
     settings.setValue(QStringLiteral("window/geometry"), window->saveGeometry());
     settings.setValue(QStringLiteral("window/docks"), window->saveState());
-    for (int k = 0; k < splitters.size(); ++k)
-        settings.setValue(splitterKey(k), splitters[k]->saveState());
+    for (std::size_t k = 0; k < splitters.size(); ++k)
+        settings.setValue(QLatin1String(kSplitterKeys[k]), splitters[k]->saveState());
 }
 
 } // namespace gradlens

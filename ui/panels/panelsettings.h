@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QList>
+#include <array>
 
 class QMainWindow;
 class QSettings;
@@ -19,8 +19,11 @@ void restorePanelSettings(const QSettings &settings, ProblemPanel *problemPanel,
 void savePanelSettings(QSettings &settings, const ProblemPanel *problemPanel,
                        const DescentPanel *descentPanel, const CheckPanel *checkPanel);
 
-// The window's geometry, its docks and its splitters (in a fixed order) under "window/".
-void restoreWindowLayout(const QSettings &settings, QMainWindow *window, const QList<QSplitter *> &splitters);
-void saveWindowLayout(QSettings &settings, const QMainWindow *window, const QList<QSplitter *> &splitters);
+// The window's geometry, its docks and its two splitters (heatmaps, then heatmaps against tabs) under
+// "window/".
+void restoreWindowLayout(const QSettings &settings, QMainWindow *window,
+                         const std::array<QSplitter *, 2> &splitters);
+void saveWindowLayout(QSettings &settings, const QMainWindow *window,
+                      const std::array<QSplitter *, 2> &splitters);
 
 } // namespace gradlens
