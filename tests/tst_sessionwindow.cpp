@@ -6,6 +6,8 @@
 #include "descentpanel.h"
 #include "heatmappanel.h"
 #include "messagebar.h"
+#include "problempanel.h"
+#include "problemsource.h"
 #include "sessiondocument.h"
 #include "testhelpers.h"
 #include "uitesthelpers.h"
@@ -104,6 +106,33 @@ private slots:
             QVERIFY(settle(window));
             QCOMPARE(window.controller()->latest()->iteration, 2);
         }
+    }
+
+    // Randomize γ keeps R and P's recipe and says γ was drawn anew; a session of it reopens at that γ₀.
+    void randomizedGammaKeepsTheRecipe() {
+        QTemporaryDir directory;
+        const QString path = directory.filePath(QStringLiteral("drawn.gradlens"));
+        Eigen::MatrixXd drawn;
+        {
+            MainWindow window(MainWindow::Settings::Ignore);
+            window.show();
+            QVERIFY(settle(window));
+            const Eigen::MatrixXd before = window.controller()->problem()->gamma;
+            emit window.problemPanel()->randomizeGammaRequested(77);
+            QVERIFY(settle(window));
+            drawn = window.controller()->problem()->gamma;
+            QVERIFY(drawn != before);
+            QVERIFY(window.problemSource()->recipe().has_value());
+            QVERIFY2(window.problemPanel()->sourceText().contains(QStringLiteral("γ drawn anew (seed 77)")),
+                     qPrintable(window.problemPanel()->sourceText()));
+            QVERIFY(window.session()->save(path));
+        }
+        MainWindow window(MainWindow::Settings::Ignore);
+        window.show();
+        QVERIFY(settle(window));
+        window.session()->open(path);
+        QVERIFY(settle(window));
+        QVERIFY(window.controller()->problem()->gamma == drawn);
     }
 
     void scenesComeBack() {

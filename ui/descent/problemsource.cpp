@@ -75,13 +75,9 @@ void ProblemSource::randomizeGamma(quint64 seed) {
         return;
     Problem next = *problem;
     next.gamma = generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed);
-    QStringList files(std::begin(m_sources), std::end(m_sources));
-    files[int(MatrixRole::Gamma)].clear();                             // γ no longer comes from its file
-    const std::optional<GeneratorOptions> recipe = m_recipe;           // R and P still the generator's
-    adopt(next, files, std::nullopt, m_parts.controller->gammaStar()); // R is the same: so is γ*
-    if (recipe)
-        m_parts.problemPanel->showProblem(
-            next.n(), next.r(), tr("generated, seed %1; γ drawn anew (seed %2)").arg(recipe->seed).arg(seed));
+    m_sources[int(MatrixRole::Gamma)].clear();  // γ no longer comes from its file
+    m_gammaSeed = seed;                         // R and P stay the recipe's or the files'
+    use(next, m_parts.controller->gammaStar()); // R is the same: so is γ*
 }
 
 void ProblemSource::adopt(const Problem &problem, const QStringList &files,
@@ -90,6 +86,11 @@ void ProblemSource::adopt(const Problem &problem, const QStringList &files,
     for (int k = 0; k < 3; ++k)
         m_sources[k] = files.value(k);
     m_recipe = recipe;
+    m_gammaSeed.reset();
+    use(problem, std::move(gammaStar));
+}
+
+void ProblemSource::use(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
     m_parts.controller->setProblem(problem, std::move(gammaStar));
     showSource(problem);
 }
@@ -119,6 +120,8 @@ void ProblemSource::showSource(const Problem &problem) {
                                                  m_sources[k].isEmpty() ? tr("generated") : m_sources[k]);
         source = parts.join(QStringLiteral(", "));
     }
+    if (m_gammaSeed)
+        source += tr("; γ drawn anew (seed %1)").arg(*m_gammaSeed);
     m_parts.problemPanel->showProblem(problem.n(), problem.r(), source);
 }
 

@@ -43,19 +43,22 @@ public:
     void adopt(const Problem &problem, const QStringList &files,
                const std::optional<GeneratorOptions> &recipe,
                std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
-    // The generator's options, while R, P and γ are all the generator's.
+    // The generator's options of R and P (and γ*) when they were generated; γ may have been drawn anew
+    // since (a session stores γ₀ beside the recipe).
     std::optional<GeneratorOptions> recipe() const;
     QStringList loadedFiles() const;
     bool isBusy() const { return m_generator.isBusy() || m_loader->isBusy(); }
 
 private:
+    void use(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar); // to the controller
     void showSource(const Problem &problem);
 
     Parts m_parts;
     ProblemLoader *m_loader;
     BackgroundJob m_generator;
-    QString m_sources[3]; // the file R, P and γ came from, or empty when generated
-    std::optional<GeneratorOptions> m_recipe;
+    QString m_sources[3];                     // the file R, P and γ came from, or empty when generated
+    std::optional<GeneratorOptions> m_recipe; // of R and P (and γ unless drawn anew)
+    std::optional<quint64> m_gammaSeed;       // Randomize γ's seed, since the problem was adopted
 };
 
 } // namespace gradlens
