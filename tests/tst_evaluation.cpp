@@ -66,7 +66,6 @@ private slots:
         EvaluationOptions options;
         options.convention = convention;
         options.panelWidth = blockSize;
-        options.rowChunk = blockSize;
         options.threads = threads;
         options.wantResidual = true;
         const Evaluation evaluation = evaluate(handWorkedProblem(), options);
@@ -114,7 +113,6 @@ private slots:
         const Problem problem = generated(n, r, kind);
         EvaluationOptions options;
         options.panelWidth = blockSize;
-        options.rowChunk = blockSize;
         options.symmetry = symmetry;
         options.wantResidual = true;
         const Evaluation fused = evaluate(problem, options);

@@ -1,6 +1,7 @@
 #include "numericgradient.h"
 
 #include "nametable.h"
+#include "panelkernels.h"
 
 #include <cmath>
 #include <limits>
@@ -61,24 +62,27 @@ double exactStep(double value, double h) {
 }
 
 // Rows [begin, begin + rows) of a matrix, transposed into `result` (n × rows): row k becomes a contiguous
-// column. In 32-column tiles on all cores, so that neither side is walked with stride n for long.
+// column. Eight columns of the strip at a time, so that each line of `result` is written whole, with the
+// next eight columns asked for ahead: the strip's short segments, 8n bytes apart, defeat the hardware
+// prefetcher (an element-wise transpose waited on memory for 3/4 of its time).
 void transposeRows(const Eigen::Ref<const MatrixXd> &matrix, Index begin, Index rows, MatrixXd &result) {
-    constexpr Index tile = 32;
+    constexpr Index kTile = 8; // columns: one cache line of `result`
     result.resize(matrix.cols(), rows);
-    const auto tiles = static_cast<std::ptrdiff_t>((matrix.cols() + tile - 1) / tile);
+    const Index n = matrix.cols(), ld = matrix.outerStride();
+    const double *source = matrix.data() + begin;
+    double *target = result.data();
+    const auto tiles = static_cast<std::ptrdiff_t>((n + kTile - 1) / kTile);
 #pragma omp parallel for schedule(static)
-    for (std::ptrdiff_t t = 0; t < tiles; ++t) {
-        const Index j0 = static_cast<Index>(t) * tile, width = std::min(tile, matrix.cols() - j0);
-        result.middleRows(j0, width) = matrix.block(begin, j0, rows, width).transpose();
+    for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
+        const Index j0 = static_cast<Index>(tile) * kTile, width = std::min(kTile, n - j0);
+        if (j0 + kTile + width <= n)
+            for (Index j = j0 + kTile; j < j0 + kTile + width; ++j)
+                for (Index t = 0; t < rows; t += 8)
+                    __builtin_prefetch(source + j * ld + t);
+        for (Index t = 0; t < rows; ++t)
+            for (Index j = j0; j < j0 + width; ++j)
+                target[j + t * n] = source[j * ld + t];
     }
-}
-
-// The change of m_kj² + m_jk² when X_kj = X_jk becomes changedX: both entries evaluated anew, then each
-// square's change as (new − old)(new + old), which keeps the small difference exact.
-inline double pairChange(double changedX, double pRow, double rRow, double oldRow, double pCol, double rCol,
-                         double oldCol) {
-    const double row = pRow * changedX - rRow, col = pCol * changedX - rCol;
-    return (row - oldRow) * (row + oldRow) + (col - oldCol) * (col + oldCol);
 }
 
 struct EntryResult {
@@ -192,39 +196,13 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
         const double *pCol = P.col(k).data(), *rCol = R.col(k).data();                     // P_jk, R_jk
         const double *pRow = &pRows(0, k - chunkBegin), *rRow = &rRows(0, k - chunkBegin); // P_kj, R_kj
         Eigen::VectorXd mRow(n), mCol(n);
-        double noise = 0;
-        for (Index j = 0; j < n; ++j) {
-            mRow(j) = pRow[j] * x(j) - rRow[j];
-            mCol(j) = pCol[j] * x(j) - rCol[j];
-            noise += std::abs(mRow(j)) * (std::abs(pRow[j] * x(j)) + std::abs(rRow[j])) +
-                     std::abs(mCol(j)) * (std::abs(pCol[j] * x(j)) + std::abs(rCol[j]));
-        }
-        noise *= 2.0 * kEpsilon;
+        const detail::RowArrays arrays{x.data(), pRow, rRow, pCol, rCol, mRow.data(), mCol.data(), n, k};
+        const detail::KernelTable &kernels = detail::kernels();
+        const double noise = 2.0 * kEpsilon * kernels.rowResiduals(arrays);
 
-        // f(γ + δ e_kc) − f(γ) for δ = +step (and δ = −step in the same pass when BothSides): the changed
-        // entries, evaluated, minus their old values, squared. X_kj = X_jk becomes X_kj + δ γ_jc for j ≠ k.
-        // offDiagonal sums the entries j in [begin, end), j ≠ k; diagonal adds X_kk = Σ_c γ_kc², evaluated
-        // from the perturbed row.
-        const double *xs = x.data(), *oldRow = mRow.data(), *oldCol = mCol.data();
-        auto offDiagonal = [&]<bool BothSides>(double step, const double *g, Index begin, Index end,
-                                               std::bool_constant<BothSides>) {
-            double plus = 0, minus = 0;
-            for (const auto &[from, to] :
-                 {std::pair{begin, std::min(end, k)}, std::pair{std::max(begin, k + 1), end}}) {
-                double partialPlus = 0, partialMinus = 0;
-#pragma omp simd reduction(+ : partialPlus, partialMinus)
-                for (Index j = from; j < to; ++j) {
-                    partialPlus += pairChange(xs[j] + step * g[j], pRow[j], rRow[j], oldRow[j], pCol[j],
-                                              rCol[j], oldCol[j]);
-                    if constexpr (BothSides)
-                        partialMinus += pairChange(xs[j] - step * g[j], pRow[j], rRow[j], oldRow[j], pCol[j],
-                                                   rCol[j], oldCol[j]);
-                }
-                plus += partialPlus;
-                minus += partialMinus;
-            }
-            return std::pair{plus, minus};
-        };
+        // f(γ + δ e_kc) − f(γ) for δ = +step (and δ = −step in the same pass when both sides): the changed
+        // entries, evaluated, minus their old values, squared. X_kj = X_jk becomes X_kj + δ γ_jc for j ≠ k;
+        // diagonal adds X_kk = Σ_c γ_kc², evaluated from the perturbed row.
         auto diagonal = [&](Index c, double delta) {
             Eigen::RowVectorXd changedRow = gamma.row(k);
             changedRow(c) += delta;
@@ -243,35 +221,15 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
             firstCentralDeltas.resize(r);
             for (Index c = 0; c < r; ++c)
                 firstCentralSteps(c) = exactStep(gamma(k, c), steps(c));
-            for (Index c0 = 0; c0 < r; c0 += 4) {
-                double step[4], plus[4] = {}, minus[4] = {};
-                const double *g[4];
-                for (Index q = 0; q < 4; ++q) { // past the last column: step 0 on column c0, discarded
+            for (Index c0 = 0; c0 < r; c0 += detail::kStepColumns) {
+                double step[detail::kStepColumns], plus[detail::kStepColumns], minus[detail::kStepColumns];
+                const double *g[detail::kStepColumns];
+                for (Index q = 0; q < detail::kStepColumns; ++q) { // past the last column: step 0, discarded
                     step[q] = c0 + q < r ? firstCentralSteps(c0 + q) : 0.0;
                     g[q] = gamma.col(c0 + q < r ? c0 + q : c0).data();
                 }
-                for (const auto &[from, to] : {std::pair{Index(0), k}, std::pair{k + 1, n}}) {
-                    double p0 = 0, p1 = 0, p2 = 0, p3 = 0, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-#pragma omp simd reduction(+ : p0, p1, p2, p3, m0, m1, m2, m3)
-                    for (Index j = from; j < to; ++j) {
-                        const double xj = xs[j], pr = pRow[j], rr = rRow[j], orow = oldRow[j], pc = pCol[j],
-                                     rc = rCol[j], ocol = oldCol[j];
-                        p0 += pairChange(xj + step[0] * g[0][j], pr, rr, orow, pc, rc, ocol);
-                        m0 += pairChange(xj - step[0] * g[0][j], pr, rr, orow, pc, rc, ocol);
-                        p1 += pairChange(xj + step[1] * g[1][j], pr, rr, orow, pc, rc, ocol);
-                        m1 += pairChange(xj - step[1] * g[1][j], pr, rr, orow, pc, rc, ocol);
-                        p2 += pairChange(xj + step[2] * g[2][j], pr, rr, orow, pc, rc, ocol);
-                        m2 += pairChange(xj - step[2] * g[2][j], pr, rr, orow, pc, rc, ocol);
-                        p3 += pairChange(xj + step[3] * g[3][j], pr, rr, orow, pc, rc, ocol);
-                        m3 += pairChange(xj - step[3] * g[3][j], pr, rr, orow, pc, rc, ocol);
-                    }
-                    const double partialPlus[4] = {p0, p1, p2, p3}, partialMinus[4] = {m0, m1, m2, m3};
-                    for (int q = 0; q < 4; ++q) {
-                        plus[q] += partialPlus[q];
-                        minus[q] += partialMinus[q];
-                    }
-                }
-                for (Index q = 0; q < 4 && c0 + q < r; ++q)
+                kernels.wideBothSides(arrays, g, step, plus, minus);
+                for (Index q = 0; q < detail::kStepColumns && c0 + q < r; ++q)
                     firstCentralDeltas(c0 + q) =
                         (plus[q] + diagonal(c0 + q, step[q])) - (minus[q] + diagonal(c0 + q, -step[q]));
             }
@@ -279,19 +237,17 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
 
         for (Index c = 0; c < r; ++c) {
             const double *g = gamma.col(c).data();
-            auto deltas = [&]<bool BothSides>(double step, std::bool_constant<BothSides> bothSides) {
-                auto [plus, minus] = offDiagonal(step, g, 0, n, bothSides);
-                plus += diagonal(c, step);
-                if constexpr (BothSides)
-                    minus += diagonal(c, -step);
-                return std::pair{plus, minus};
+            auto delta = [&](double step) {
+                double plus = 0;
+                kernels.oneColumnOneSide(arrays, &g, &step, &plus, nullptr);
+                return plus + diagonal(c, step);
             };
-            auto delta = [&](double step) { return deltas(step, std::false_type{}).first; };
             auto centralDelta = [&](double step) {
                 if (firstCentralSteps.size() > 0 && step == firstCentralSteps(c))
                     return firstCentralDeltas(c);
-                const auto [plus, minus] = deltas(step, std::true_type{});
-                return plus - minus;
+                double plus = 0, minus = 0;
+                kernels.oneColumnBothSides(arrays, &g, &step, &plus, &minus);
+                return (plus + diagonal(c, step)) - (minus + diagonal(c, -step));
             };
             auto complexDelta = [&](double step) {
                 Complex sum = 0;

@@ -86,10 +86,10 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
         fused = evaluate(problem, evaluation);
         g_sink = fused.loss;
     });
-    result.evaluateSeconds = result.directEvaluateSeconds;
-    if (!options.symmetric) { // descent evaluates general problems through the paired layout (see DescentRun)
+    { // descent evaluates through the paired (general) or packed (symmetric) layout: see DescentRun
         PairedLayout layout;
-        result.layoutSeconds = medianSeconds(1, [&] { layout = PairedLayout(problem.R, problem.P); });
+        result.layoutSeconds =
+            medianSeconds(1, [&] { layout = PairedLayout(problem.R, problem.P, evaluation.symmetry); });
         fused = layout.evaluate(problem.gamma);
         result.evaluateSeconds = medianSeconds(options.repeat, [&] {
             fused = layout.evaluate(problem.gamma);

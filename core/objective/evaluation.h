@@ -16,8 +16,7 @@ struct EvaluationOptions {
     Convention convention = Convention::Full;
     Symmetry symmetry = Symmetry::Auto;
     int threads = 0;             // 0: OpenMP's default (all cores)
-    Eigen::Index panelWidth = 0; // columns per panel; 0: the tuned default (8)
-    Eigen::Index rowChunk = 0;   // rows per tile within a panel; 0: the tuned default (2048)
+    Eigen::Index panelWidth = 0; // columns per panel, 1 … 8 (the tests try narrow ones); 0: 8
 };
 
 struct Evaluation {
@@ -27,8 +26,9 @@ struct Evaluation {
     bool symmetricPath = false;
 };
 
-// Fused, blocked evaluation: column panels of P and R are streamed once, tile by tile; γγᵀ and P∘M exist
-// only as small tiles; both cores work; with symmetric P and R only the upper triangle is read. Shapes must
+// Fused evaluation of P and R as stored: column panels of P and R are streamed once by a register kernel;
+// γγᵀ and P∘M exist only in registers; both cores work; with symmetric P and R only the upper triangle is
+// read. Repeated evaluations of one R and P are faster through a PairedLayout. Shapes must
 // be valid (see Problem::validate). The result is deterministic for a given thread count.
 Evaluation evaluate(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::MatrixXd> &P,
                     const Eigen::Ref<const Eigen::MatrixXd> &gamma, const EvaluationOptions &options = {});

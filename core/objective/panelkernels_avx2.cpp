@@ -1,0 +1,11 @@
+// Built with -mavx2 -mfma (core/CMakeLists.txt); used only where the CPU has both.
+#include "panelkernels_impl.h"
+
+namespace gradlens::detail {
+
+const KernelTable &kernelTableAvx2() {
+    static const KernelTable table = makeKernelTable();
+    return table;
+}
+
+} // namespace gradlens::detail
