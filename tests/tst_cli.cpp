@@ -473,9 +473,15 @@ private slots:
     void benchReportsRatios() {
         const Run run = cli({"bench", "--n", "200", "--r", "2", "--repeat", "2"});
         QCOMPARE(run.exitCode, 0);
-        for (const char *key : {"evaluate_seconds", "stream_read_seconds", "naive_seconds", "ratio_to_stream",
-                                "speedup_vs_naive", "numeric_gradient_seconds"})
+        for (const char *key :
+             {"evaluate_seconds", "stream_read_seconds", "single_stream_read_seconds", "naive_seconds",
+              "ratio_to_stream", "speedup_vs_naive", "numeric_gradient_seconds", "numeric_to_layout",
+              "direct_evaluate_seconds", "armijo_seconds_per_step", "armijo_steps_per_second",
+              "armijo_evaluations_per_step"})
             QVERIFY2(run.json.value(key).toDouble() > 0, key);
+        // An Armijo step costs at least one fused evaluation (f and ∇f) and one trial of f.
+        QVERIFY(run.json.value("armijo_evaluations_per_step").toDouble() >= 2.0);
+        QCOMPARE(run.json.value("descent_uses_layout").toBool(), false); // r = 2: in place is as fast
         QVERIFY(run.json.value("max_rel_difference_vs_naive").toDouble() < 1e-12);
     }
 

@@ -1012,21 +1012,31 @@ QJsonObject runBench(const QCommandLineParser &parser, int &) {
     if (Status status = options.validate(); !status)
         throw InputError{fromStd(status.message)};
     const BenchmarkResult result = runBenchmark(options);
+    const double stream = result.streamReadSeconds, single = result.singleStreamReadSeconds;
     return {{"n", static_cast<double>(options.n)},
             {"r", static_cast<double>(options.r)},
             {"symmetric", options.symmetric},
             {"threads", result.threads},
             {"evaluate_seconds", result.evaluateSeconds},
-            {"stream_read_seconds", result.streamReadSeconds},
+            {"stream_read_seconds", stream},
+            {"single_stream_read_seconds", single},
             {"naive_seconds", result.naiveSeconds},
-            {"ratio_to_stream", result.evaluateSeconds / result.streamReadSeconds},
+            {"ratio_to_stream", result.evaluateSeconds / stream},
+            {"ratio_to_single_stream", result.evaluateSeconds / single},
             {"speedup_vs_naive", result.naiveSeconds / result.evaluateSeconds},
             {"numeric_gradient_seconds", result.numericGradientSeconds},
             {"direct_evaluate_seconds", result.directEvaluateSeconds},
-            {"direct_ratio_to_stream", result.directEvaluateSeconds / result.streamReadSeconds},
+            {"direct_ratio_to_stream", result.directEvaluateSeconds / stream},
+            {"direct_ratio_to_single_stream", result.directEvaluateSeconds / single},
             {"layout_seconds", result.layoutSeconds},
-            // against one analytic gradient as `eval` computes it: P and R as stored, no layout built
-            {"numeric_to_analytic", result.numericGradientSeconds / result.directEvaluateSeconds},
+            {"descent_uses_layout", result.descentUsesLayout},
+            {"armijo_seconds_per_step", result.armijoSecondsPerStep},
+            {"armijo_steps_per_second",
+             result.armijoSecondsPerStep > 0 ? QJsonValue(1.0 / result.armijoSecondsPerStep) : QJsonValue()},
+            {"armijo_evaluations_per_step", result.armijoEvaluationsPerStep},
+            // against one evaluation through the layout, and one on P and R as stored (what `eval` costs)
+            {"numeric_to_layout", result.numericGradientSeconds / result.evaluateSeconds},
+            {"numeric_to_direct", result.numericGradientSeconds / result.directEvaluateSeconds},
             {"max_rel_difference_vs_naive", result.maxRelativeDifference}};
 }
 

@@ -191,12 +191,12 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
         result.errorEstimate.resize(n, r);
 
     auto processRow = [&](Index k) {
-        // Row k of X = γγᵀ, evaluated from γ; X is symmetric, so it is column k too.
-        const Eigen::VectorXd x = gamma * gamma.row(k).transpose();
+        // x: row k of X = γγᵀ, evaluated from γ; X is symmetric, so it is column k too.
+        Eigen::VectorXd x(n), mRow(n), mCol(n);
         const double *pCol = P.col(k).data(), *rCol = R.col(k).data();                     // P_jk, R_jk
         const double *pRow = &pRows(0, k - chunkBegin), *rRow = &rRows(0, k - chunkBegin); // P_kj, R_kj
-        Eigen::VectorXd mRow(n), mCol(n);
-        const detail::RowArrays arrays{x.data(), pRow, rRow, pCol, rCol, mRow.data(), mCol.data(), n, k};
+        const detail::RowArrays arrays{gamma.data(), gamma.outerStride(), r, x.data(), pRow, rRow, pCol, rCol,
+                                       mRow.data(),  mCol.data(),         n, k};
         const detail::KernelTable &kernels = detail::kernels();
         const double noise = 2.0 * kEpsilon * kernels.rowResiduals(arrays);
 

@@ -174,7 +174,12 @@ Status DescentOptions::validate() const {
     return Status::success();
 }
 
-DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
+bool layoutPaysOff(Eigen::Index r) {
+    return r >= 8;
+}
+
+DescentRun::DescentRun(const Problem &problem, const DescentOptions &options,
+                       std::shared_ptr<const PairedLayout> layout)
     : m_problem(problem)
     , m_options(options)
     , m_gamma(problem.gamma)
@@ -191,8 +196,11 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options)
     m_evaluation.convention = options.convention;
     m_evaluation.symmetry =
         isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
-    if (m_evaluation.symmetry == Symmetry::General) // symmetric ones read one triangle and need no layout
-        m_pairedLayout = PairedLayout(problem.R, problem.P);
+    const bool symmetric = m_evaluation.symmetry == Symmetry::Symmetric;
+    if (layout && layout->size() == problem.n() && layout->symmetric() == symmetric)
+        m_pairedLayout = std::move(layout);
+    else if (layoutPaysOff(problem.r()))
+        m_pairedLayout = std::make_shared<const PairedLayout>(problem.R, problem.P, m_evaluation.symmetry);
     std::string failure;
     m_current = countedEvaluation(m_gamma, failure);
     if (!failure.empty()) {
@@ -276,8 +284,8 @@ LineProfile DescentRun::exactProfile() {
 }
 
 Evaluation DescentRun::fusedEvaluation(const MatrixXd &gamma, const EvaluationOptions &options) const {
-    return m_pairedLayout.empty() ? evaluate(m_problem.R, m_problem.P, gamma, options)
-                                  : m_pairedLayout.evaluate(gamma, options);
+    return m_pairedLayout ? m_pairedLayout->evaluate(gamma, options)
+                          : evaluate(m_problem.R, m_problem.P, gamma, options);
 }
 
 std::optional<Termination> DescentRun::block(Termination termination, std::string message) {

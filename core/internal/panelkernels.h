@@ -18,6 +18,7 @@ constexpr Index kLanes = 4; // rows per block: one four-wide vector
 constexpr Index kPairedBlockValues = 16;
 constexpr Index kPackedBlockValues = 8;
 constexpr std::uintptr_t kPrefetchAheadBytes = 16384;
+constexpr Index kLayoutStreams = 4; // interleaved runs of blocks a layout kernel reads at once
 
 // Where a panel kernel reads P and R from.
 enum class PanelSource {
@@ -29,21 +30,21 @@ constexpr int kPanelSources = 3;
 
 // One panel J = columns [j0, j0 + w), and where its results go.
 struct PanelArguments {
-    const double *in;         // Paired, Packed: the panel's blocks as laid out. Columns: &P(0, j0)
-    const double *target;     // Columns: &R(0, j0)
-    Index ldP, ldR;           // Columns: the column strides of P and R
-    double *residual;         // Columns: &M(0, j0) to store M, or nullptr
-    Index ldResidual;         // its column stride
-    Index firstRow, rows;     // Columns: rows [firstRow, rows) (the layouts: the j0 rows above the diagonal)
-    bool twice;               // Columns: the upper triangle of symmetric P and R, each entry its mirror too
-    Index j0;                 // first column of the panel
-    const double *gamma;      // γ: n×r, column-major
-    Index ldGamma;            // γ's column stride
-    Index r;                  // γ's columns
-    double *gradient;         // this thread's (A + Aᵀ)γ, or nullptr for the loss alone
-    Index ldGradient;         // its column stride
-    double *gammaJ;           // scratch: kPanelWidth·r·kLanes doubles
-    double *towardJ;          // scratch: kPanelWidth·r·kLanes doubles
+    const double *in;     // Paired, Packed: the panel's blocks as laid out. Columns: &P(0, j0)
+    const double *target; // Columns: &R(0, j0)
+    Index ldP, ldR;       // Columns: the column strides of P and R
+    double *residual;     // Columns: &M(0, j0) to store M, or nullptr
+    Index ldResidual;     // its column stride
+    Index firstRow, rows; // Columns: rows [firstRow, rows) (the layouts: the j0 rows above the diagonal)
+    bool twice;           // Columns: the upper triangle of symmetric P and R, each entry its mirror too
+    Index j0;             // first column of the panel
+    const double *gamma;  // γ: n×r, column-major
+    Index ldGamma;        // γ's column stride
+    Index r;              // γ's columns
+    double *gradient;     // this thread's (A + Aᵀ)γ, or nullptr for the loss alone
+    Index ldGradient;     // its column stride
+    double *gammaJ;       // scratch: kPanelWidth·r·kLanes doubles
+    double *towardJ;      // scratch: kPanelWidth·r·kLanes doubles
 };
 
 // Returns Σ m² over the entries the panel stands for (mirrors included); with a gradient, rows I of
@@ -53,14 +54,16 @@ using PanelKernel = double (*)(const PanelArguments &);
 
 // Row k of the structured numerical gradient: the 2n − 1 entries of X = γγᵀ a change of γ_kc touches.
 struct RowArrays {
-    const double *x;           // X_kj = γ_k·γ_j
+    const double *gamma;       // γ: n×r, column-major
+    Index ldGamma, r;          // γ's column stride and columns
+    double *x;                 // X_kj = γ_k·γ_j: written by rowResiduals
     const double *pRow, *rRow; // P_kj, R_kj
     const double *pCol, *rCol; // P_jk, R_jk
     double *oldRow, *oldCol;   // M_kj, M_jk: written by rowResiduals
     Index n, k;
 };
 
-// Fills oldRow and oldCol; returns Σ_j |m|(|p x| + |r|) over both, the scale of their rounding.
+// Fills x, oldRow and oldCol; returns Σ_j |m|(|p x| + |r|) over both, the scale of their rounding.
 using RowResiduals = double (*)(const RowArrays &);
 // For q < Q: the change of Σ_{j≠k} m_kj² + m_jk² when X_kj = X_jk becomes x_j + step[q]·g[q][j] (into
 // plus[q]) and, with both sides, x_j − step[q]·g[q][j] (into minus[q]). Every changed entry is evaluated
@@ -70,13 +73,18 @@ using StepChanges = void (*)(const RowArrays &, const double *const *g, const do
                              double *minus);
 constexpr int kStepColumns = 4; // columns of row k per pass of the wide StepChanges
 
+// Σ of the `width` ≤ kPanelWidth columns of `rows` doubles from `first` (column stride ld), read at memory
+// speed: the benchmark's floor.
+using ColumnSum = double (*)(const double *first, Index ld, Index rows, Index width);
+
 struct KernelTable {
     PanelKernel panel[kPanelSources][kPanelWidth]; // by source and panel width − 1
+    ColumnSum columnSum;
     RowResiduals rowResiduals;
     StepChanges oneColumnOneSide, oneColumnBothSides, wideBothSides; // the last: kStepColumns columns
 };
 
-const KernelTable &kernelTableAvx2(); // needs a CPU with AVX2 and FMA
+const KernelTable &kernelTableAvx2();    // needs a CPU with AVX2 and FMA
 const KernelTable &kernelTableGeneric(); // any x86-64
 // The AVX2 + FMA build where the CPU has both, the baseline otherwise; GRADLENS_KERNEL=generic forces the
 // baseline (the tests run both).

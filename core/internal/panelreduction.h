@@ -27,7 +27,8 @@ inline int teamSize(const EvaluationOptions &options, Eigen::Index panels) {
 // threads' partial (A + Aᵀ)γ (their first n rows), added in thread order; both scaled for the convention.
 // The diagonal block of panel J (w × w, P and R as given): returns Σ m² over it; with a gradient, rows J of
 // `gradient` gain (A + Aᵀ)γ_J.
-inline double diagonalBlock(const Eigen::Ref<const Eigen::MatrixXd> &P, const Eigen::Ref<const Eigen::MatrixXd> &R,
+inline double diagonalBlock(const Eigen::Ref<const Eigen::MatrixXd> &P,
+                            const Eigen::Ref<const Eigen::MatrixXd> &R,
                             const Eigen::Ref<const Eigen::MatrixXd> &gammaJ, Eigen::MatrixXd *gradient,
                             Eigen::Index j0) {
     const Eigen::MatrixXd m = P.cwiseProduct(gammaJ * gammaJ.transpose()) - R;

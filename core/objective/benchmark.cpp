@@ -1,15 +1,19 @@
 #include "benchmark.h"
 
+#include "descent.h"
+
 #include "evaluation.h"
 #include "generators.h"
 #include "gradientforms.h"
 #include "numericgradient.h"
 #include "pairedlayout.h"
+#include "panelkernels.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -45,6 +49,23 @@ Status BenchmarkOptions::validate() const {
 }
 
 double streamRead(const Eigen::Ref<const MatrixXd> &a, const Eigen::Ref<const MatrixXd> &b) {
+    const detail::ColumnSum columnSum = detail::kernels().columnSum; // the build the passes use
+    double sum = 0;
+    for (const Eigen::Ref<const MatrixXd> *matrix : {&a, &b}) {
+        const Eigen::Index columns = matrix->cols();
+        const auto panels =
+            static_cast<std::ptrdiff_t>((columns + detail::kPanelWidth - 1) / detail::kPanelWidth);
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+        for (std::ptrdiff_t panel = 0; panel < panels; ++panel) {
+            const Eigen::Index j0 = static_cast<Eigen::Index>(panel) * detail::kPanelWidth;
+            sum += columnSum(matrix->data() + j0 * matrix->outerStride(), matrix->outerStride(),
+                             matrix->rows(), std::min(detail::kPanelWidth, columns - j0));
+        }
+    }
+    return sum;
+}
+
+double singleStreamRead(const Eigen::Ref<const MatrixXd> &a, const Eigen::Ref<const MatrixXd> &b) {
     double sum = 0;
     for (const Eigen::Ref<const MatrixXd> *matrix : {&a, &b}) {
         const auto columns = static_cast<std::ptrdiff_t>(matrix->cols());
@@ -82,11 +103,14 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
     fused = evaluate(problem, evaluation);
     result.streamReadSeconds =
         medianSeconds(options.repeat, [&] { g_sink = streamRead(problem.P, problem.R); });
+    result.singleStreamReadSeconds =
+        medianSeconds(options.repeat, [&] { g_sink = singleStreamRead(problem.P, problem.R); });
     result.directEvaluateSeconds = medianSeconds(options.repeat, [&] {
         fused = evaluate(problem, evaluation);
         g_sink = fused.loss;
     });
-    { // descent evaluates through the paired (general) or packed (symmetric) layout: see DescentRun
+    result.descentUsesLayout = layoutPaysOff(options.r);
+    { // descent evaluates through the paired (general) or packed (symmetric) layout where that pays off
         PairedLayout layout;
         result.layoutSeconds =
             medianSeconds(1, [&] { layout = PairedLayout(problem.R, problem.P, evaluation.symmetry); });
@@ -103,6 +127,32 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
     });
     const double scale = std::max(naive.gradient.cwiseAbs().maxCoeff(), 1e-300);
     result.maxRelativeDifference = (fused.gradient - naive.gradient).cwiseAbs().maxCoeff() / scale;
+
+    { // Armijo's steps, as the window takes them (it shows the seconds per step)
+        DescentOptions descent;
+        descent.optimizer = OptimizerKind::Armijo;
+        descent.maxIterations = std::numeric_limits<int>::max();
+        descent.gradientTolerance = 0;
+        descent.stagnationIterations = 0;
+        DescentRun run(problem, descent);
+        const int steps = std::max(3, options.repeat);
+        std::vector<double> seconds;
+        for (int i = 0; i < steps && !run.blocked(); ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            run.step();
+            seconds.push_back(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        if (!seconds.empty()) {
+            std::sort(seconds.begin(), seconds.end());
+            result.armijoSecondsPerStep = seconds[seconds.size() / 2];
+            const IterationRecord &first = run.history().front(), &last = run.history().back();
+            result.armijoEvaluationsPerStep =
+                static_cast<double>((last.functionEvaluations - first.functionEvaluations) +
+                                    (last.gradientEvaluations - first.gradientEvaluations)) /
+                static_cast<double>(seconds.size());
+        }
+    }
 
     if (options.numericGradient) {
         NumericOptions numeric;

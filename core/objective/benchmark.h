@@ -21,11 +21,15 @@ struct BenchmarkOptions {
 
 struct BenchmarkResult {
     int threads = 1;
-    double evaluateSeconds = 0;        // fused loss + gradient as descent runs it, median
-    double directEvaluateSeconds = 0;  // general problems: evaluate() on P and R as stored, median
-    double layoutSeconds = 0;          // general problems: building the PairedLayout, once
-    double streamReadSeconds = 0;      // summing every entry of P and R, median: the memory floor
-    double naiveSeconds = 0;           // γγᵀ, M, P∘M formed as full matrices, median
+    double evaluateSeconds = 0;       // loss + gradient through the PairedLayout (paired or packed), median
+    double directEvaluateSeconds = 0; // evaluate() on P and R as stored (eval, the residual heatmap), median
+    double layoutSeconds = 0;         // building the PairedLayout, once
+    bool descentUsesLayout = false;   // whether descent evaluates through the layout at this r
+    double streamReadSeconds = 0;     // summing every entry of P and R, 8 columns at once, median: the floor
+    double singleStreamReadSeconds = 0;  // the same one column at a time per core, baseline build, median
+    double armijoSecondsPerStep = 0;     // descent with Armijo as the window runs it (median of the steps)
+    double armijoEvaluationsPerStep = 0; // evaluations of f or of f and ∇f per Armijo step, mean
+    double naiveSeconds = 0;             // γγᵀ, M, P∘M formed as full matrices, median
     double numericGradientSeconds = 0; // structured central differences, one full gradient (median of ≤ 3)
     double maxRelativeDifference = 0;  // fused vs naive gradient, a sanity check of what was timed
 };
@@ -34,7 +38,13 @@ struct BenchmarkResult {
 // shared machine, not the absolute times.
 BenchmarkResult runBenchmark(const BenchmarkOptions &options);
 
-// Σ of all entries of a and b, read once, both cores: the floor any pass over P and R has to pay.
+// Σ of all entries of a and b, read once, both cores, 8 columns at a time as the passes read them: the
+// floor any pass over P and R has to pay.
 double streamRead(const Eigen::Ref<const Eigen::MatrixXd> &a, const Eigen::Ref<const Eigen::MatrixXd> &b);
+// The same, one column at a time per core in one chain of additions, built for the baseline: what bench
+// called the stream-read before the multi-column read (kept to compare with figures measured against it;
+// it is about 1.2–1.4× slower than streamRead here, so it flatters every ratio).
+double singleStreamRead(const Eigen::Ref<const Eigen::MatrixXd> &a,
+                        const Eigen::Ref<const Eigen::MatrixXd> &b);
 
 } // namespace gradlens

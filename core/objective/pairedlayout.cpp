@@ -122,9 +122,9 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
             arguments.towardJ = towardJScratch.data();
             double sum = detail::panelKernel(source, w)(arguments);
             in += panelSize(j0, w, m_symmetric) - 2 * w * w; // the diagonal blocks of P and R end the panel
-            sum += detail::diagonalBlock(Eigen::Map<const MatrixXd>(in, w, w),
-                                         Eigen::Map<const MatrixXd>(in + w * w, w, w), gamma.middleRows(j0, w),
-                                         options.wantGradient ? &gradient : nullptr, j0);
+            sum += detail::diagonalBlock(
+                Eigen::Map<const MatrixXd>(in, w, w), Eigen::Map<const MatrixXd>(in + w * w, w, w),
+                gamma.middleRows(j0, w), options.wantGradient ? &gradient : nullptr, j0);
             panelSums[static_cast<std::size_t>(panel)] = sum;
         }
         gradients[static_cast<std::size_t>(omp_get_thread_num())] = std::move(gradient);

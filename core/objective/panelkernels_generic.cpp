@@ -12,7 +12,7 @@ const KernelTable &kernelTableGeneric() {
 }
 
 const KernelTable &kernels() {
-    static const KernelTable &table = [] () -> const KernelTable & {
+    static const KernelTable &table = []() -> const KernelTable & {
         const char *forced = std::getenv("GRADLENS_KERNEL");
         if (forced != nullptr && std::string_view(forced) == "generic")
             return kernelTableGeneric();

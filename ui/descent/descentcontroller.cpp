@@ -42,10 +42,21 @@ DescentController::~DescentController() {
 void DescentController::setProblem(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
     m_problem = std::make_shared<const Problem>(problem);
     m_gammaStar = std::move(gammaStar);
-    reset();
+    restart(false);
+}
+
+void DescentController::setGamma(const Eigen::MatrixXd &gamma) {
+    if (!m_problem)
+        return;
+    m_problem = std::make_shared<const Problem>(Problem{m_problem->R, m_problem->P, gamma});
+    restart(true);
 }
 
 void DescentController::reset() {
+    restart(true);
+}
+
+void DescentController::restart(bool sameWeights) {
     if (!m_problem)
         return;
     m_worker->requestStop(); // a run of the old generation ends at its next step
@@ -55,9 +66,8 @@ void DescentController::reset() {
     setRunning(false);
     emit generationStarted(m_generation);
     send();
-    post([worker = m_worker, problem = m_problem, generation = m_generation, gammaStar = m_gammaStar] {
-        worker->setProblem(problem, generation, gammaStar);
-    });
+    post([worker = m_worker, problem = m_problem, generation = m_generation, gammaStar = m_gammaStar,
+          sameWeights] { worker->setProblem(problem, generation, gammaStar, sameWeights); });
 }
 
 void DescentController::step(int count) {

@@ -23,6 +23,9 @@ public:
     // planted problem, for the distance to it; null otherwise.
     void setProblem(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
     std::shared_ptr<const Eigen::MatrixXd> gammaStar() const { return m_gammaStar; }
+    // The current problem with γ replaced (n×r, as before): R and P stay, and so does the worker's layout
+    // of them (no rebuild: "Randomize γ" at n = 2000 no longer spends 30 ms laying P and R out again).
+    void setGamma(const Eigen::MatrixXd &gamma);
     void reset(); // back to the starting γ of the current problem
     void step(int count = 1);
     void run();
@@ -65,6 +68,7 @@ private:
         QMetaObject::invokeMethod(m_worker, std::move(command), Qt::QueuedConnection);
     }
     void setRunning(bool running);
+    void restart(bool sameWeights); // a new generation from the current problem's start
 
     QThread m_thread;
     DescentWorker *m_worker = nullptr; // lives on m_thread

@@ -29,7 +29,7 @@ DescentWorker::DescentWorker() {
 DescentWorker::~DescentWorker() = default;
 
 void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 generation,
-                               std::shared_ptr<const Eigen::MatrixXd> gammaStar) {
+                               std::shared_ptr<const Eigen::MatrixXd> gammaStar, bool sameWeights) {
     m_gammaStar = std::move(gammaStar);
     endChain();
     if (problem != m_problem)
@@ -39,7 +39,9 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     m_stepsLeft = 0;
     if (const QString error = withUserGradient(m_options); !error.isEmpty())
         emit failed(error);
-    m_run = std::make_unique<DescentRun>(*m_problem, m_options);
+    std::shared_ptr<const PairedLayout> layout = sameWeights && m_run ? m_run->sharedLayout() : nullptr;
+    m_run.reset(); // before the new run builds a layout: the two would not fit in memory together at large n
+    m_run = std::make_unique<DescentRun>(*m_problem, m_options, std::move(layout));
     m_checkpoints = {m_run->state()};
     m_optionLog = {{0, m_run->options()}};
     m_optionsLogged = true;

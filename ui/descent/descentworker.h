@@ -29,8 +29,10 @@ public:
     void setStepsPerSecond(int stepsPerSecond) { m_stepsPerSecond = stepsPerSecond; }
 
 public slots:
+    // sameWeights: the problem's R and P are the previous problem's (a new γ, or a reset), so the run's
+    // layout of them is kept rather than built again.
     void setProblem(std::shared_ptr<const gradlens::Problem> problem, quint64 generation,
-                    std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
+                    std::shared_ptr<const Eigen::MatrixXd> gammaStar = {}, bool sameWeights = false);
     void setDescentOptions(const gradlens::DescentOptions &options);
     void setCheckSettings(const gradlens::CheckSettings &settings);
     void setUserGradient(const gradlens::UserGradient &gradient);

@@ -73,11 +73,10 @@ void ProblemSource::randomizeGamma(quint64 seed) {
     const auto problem = m_parts.controller->problem();
     if (!problem)
         return;
-    Problem next = *problem;
-    next.gamma = generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed);
-    m_sources[int(MatrixRole::Gamma)].clear();  // γ no longer comes from its file
-    m_gammaSeed = seed;                         // R and P stay the recipe's or the files'
-    use(next, m_parts.controller->gammaStar()); // R is the same: so is γ*
+    m_sources[int(MatrixRole::Gamma)].clear(); // γ no longer comes from its file
+    m_gammaSeed = seed;                        // R and P stay the recipe's or the files', and so does γ*
+    m_parts.controller->setGamma(generateGamma(problem->gamma.rows(), problem->gamma.cols(), seed));
+    showSource(*m_parts.controller->problem());
 }
 
 void ProblemSource::adopt(const Problem &problem, const QStringList &files,
