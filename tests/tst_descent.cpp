@@ -34,9 +34,60 @@ Eigen::VectorXd flat(const MatrixXd &m) {
 
 } // namespace
 
+Q_DECLARE_METATYPE(gradlens::WeightKind)
+
 class TestDescent : public QObject {
     Q_OBJECT
 private slots:
+    // A layout of P and R is built where it pays off (r ≥ 8: paired, or packed when symmetric), not below.
+    void layoutOnlyWhereItPaysOff_data() {
+        QTest::addColumn<int>("r");
+        QTest::addColumn<WeightKind>("kind");
+        QTest::addColumn<bool>("laidOut");
+        QTest::newRow("r=2 general: in place") << 2 << WeightKind::Dense << false;
+        QTest::newRow("r=7 symmetric: in place") << 7 << WeightKind::Symmetric << false;
+        QTest::newRow("r=8 general: paired") << 8 << WeightKind::Dense << true;
+        QTest::newRow("r=9 symmetric: packed") << 9 << WeightKind::Symmetric << true;
+    }
+    void layoutOnlyWhereItPaysOff() {
+        QFETCH(int, r);
+        QFETCH(WeightKind, kind);
+        QFETCH(bool, laidOut);
+        Problem problem = test::generatedProblem(40, r, kind, TargetKind::Random, 3);
+        if (kind == WeightKind::Symmetric)
+            problem.R = (0.5 * (problem.R + problem.R.transpose())).eval();
+        const DescentRun run(problem, DescentOptions{});
+        QCOMPARE(run.pairedLayout() != nullptr, laidOut);
+        if (laidOut)
+            QCOMPARE(run.pairedLayout()->symmetric(), kind == WeightKind::Symmetric);
+        const Evaluation reference =
+            evaluateStraightforward(problem.R, problem.P, problem.gamma, Convention::Full);
+        GL_COMPARE_MATRICES(run.current().gradient, reference.gradient, 1e-13);
+    }
+
+    // The layout belongs to R and P: a run with a new γ takes the previous run's layout instead of building
+    // its own, and steps exactly as a run that built it; a layout of other matrices' size is not taken.
+    void layoutIsReusedForANewGamma() {
+        const Problem first = test::generatedProblem(45, 8, WeightKind::Dense, TargetKind::Random, 4);
+        const DescentRun previous(first, DescentOptions{});
+        QVERIFY(previous.pairedLayout() != nullptr);
+        Problem second = first;
+        second.gamma = test::generatedProblem(45, 8, WeightKind::Dense, TargetKind::Random, 9).gamma;
+        DescentRun reusing(second, DescentOptions{}, previous.sharedLayout());
+        QCOMPARE(reusing.pairedLayout(), previous.pairedLayout());
+        DescentRun building(second, DescentOptions{});
+        QVERIFY(building.pairedLayout() != previous.pairedLayout());
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(!reusing.step());
+            QVERIFY(!building.step());
+        }
+        QVERIFY(reusing.gamma() == building.gamma()); // the same layout, the same bits
+        const Problem other = test::generatedProblem(44, 8, WeightKind::Dense, TargetKind::Random, 4);
+        const DescentRun mismatched(other, DescentOptions{}, previous.sharedLayout());
+        QVERIFY(mismatched.pairedLayout() != previous.pairedLayout());
+        QCOMPARE(mismatched.pairedLayout()->size(), Eigen::Index(44));
+    }
+
     void armijoDecreasesMonotonicallyAndFits() {
         const Problem problem = planted(30, 2);
         DescentOptions options;

@@ -1,3 +1,4 @@
+#include "benchmark.h"
 #include "evaluation.h"
 #include "generators.h"
 #include "gradientforms.h"
@@ -26,6 +27,30 @@ Problem handWorkedProblem() {
     problem.P << 1, 2, 0, 0, 1, 1, 1, 0, 2;
     problem.R.resize(3, 3);
     problem.R << 0, 1, 1, 2, 3, 0, 1, -1, 1;
+    return problem;
+}
+
+// n = 3, r = 1, symmetric P and R, worked out by hand:
+//   γ = (1, 2, −1)ᵀ, X = γγᵀ = [1 2 −1; 2 4 −2; −1 −2 1]
+//   P = [1 2 0; 2 1 1; 0 1 2], R = [0 1 1; 1 3 0; 1 0 1]
+//   P∘X = [1 4 0; 4 4 −2; 0 −2 2],  M = P∘X − R = [1 3 −1; 3 1 −2; −1 −2 1],  f = Σ M² = 31
+//   A = P∘M = [1 6 0; 6 1 −2; 0 −2 2] = Aᵀ,  (A + Aᵀ)γ = 2Aγ = (26, 20, −12)ᵀ,  ∂f/∂γ = (52, 40, −24)ᵀ;
+//   under ½f: 15.5 and (26, 20, −12)ᵀ
+Problem handWorkedSymmetricProblem() {
+    Problem problem;
+    problem.gamma.resize(3, 1);
+    problem.gamma << 1, 2, -1;
+    problem.P.resize(3, 3);
+    problem.P << 1, 2, 0, 2, 1, 1, 0, 1, 2;
+    problem.R.resize(3, 3);
+    problem.R << 0, 1, 1, 1, 3, 0, 1, 0, 1;
+    return problem;
+}
+
+// A random problem with P and R made exactly symmetric.
+Problem symmetrized(Problem problem) {
+    problem.P = (0.5 * (problem.P + problem.P.transpose())).eval();
+    problem.R = (0.5 * (problem.R + problem.R.transpose())).eval();
     return problem;
 }
 
@@ -286,6 +311,114 @@ private slots:
         const Evaluation onlyLoss = layout.evaluate(problem.gamma, lossOnly);
         QCOMPARE(onlyLoss.gradient.size(), Eigen::Index(0));
         QVERIFY(onlyLoss.loss == full.loss);
+    }
+
+    // Both symmetric paths (P and R read in place, one triangle; the packed layout) on the hand-worked case:
+    // small integers, so every path must give them exactly, at every thread count and panel width.
+    void symmetricHandWorked_data() {
+        QTest::addColumn<bool>("packed");
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<int>("panelWidth");
+        for (int threads : {1, 2, 3}) {
+            for (int width : {1, 2, 8})
+                QTest::newRow(("in place, threads " + QByteArray::number(threads) + ", panel width " +
+                               QByteArray::number(width))
+                                  .constData())
+                    << false << threads << width;
+            QTest::newRow(("packed layout, threads " + QByteArray::number(threads)).constData())
+                << true << threads << 0;
+        }
+    }
+    void symmetricHandWorked() {
+        QFETCH(bool, packed);
+        QFETCH(int, threads);
+        QFETCH(int, panelWidth);
+        const Problem problem = handWorkedSymmetricProblem();
+        QVERIFY(isSymmetricProblem(problem.R, problem.P));
+        const PairedLayout layout(problem.R, problem.P);
+        QVERIFY(layout.symmetric());
+        for (Convention convention : {Convention::Full, Convention::Half}) {
+            EvaluationOptions options;
+            options.convention = convention;
+            options.threads = threads;
+            options.panelWidth = panelWidth;
+            options.symmetry = Symmetry::Symmetric;
+            options.wantResidual = !packed;
+            const Evaluation evaluation =
+                packed ? layout.evaluate(problem.gamma, options) : evaluate(problem, options);
+            QVERIFY(evaluation.symmetricPath);
+            const double scale = convention == Convention::Full ? 1.0 : 0.5;
+            GL_COMPARE_NEAR(evaluation.loss, 31.0 * scale, 0.0);
+            GL_COMPARE_MATRICES(evaluation.gradient, MatrixXd(scale * Eigen::Vector3d(52, 40, -24)), 0.0);
+            if (!packed) {
+                MatrixXd residual(3, 3);
+                residual << 1, 3, -1, 3, 1, -2, -1, -2, 1;
+                QVERIFY(evaluation.residual == residual);
+            }
+        }
+    }
+
+    // The symmetric paths against the straightforward full-matrix form: ragged sizes (n not a multiple of
+    // the 4-row block or the 8-column panel), r = 1 … 13, 1–3 threads; to 1e-14 relative.
+    void symmetricPathsMatchStraightforward_data() {
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("r");
+        QTest::addColumn<int>("threads");
+        for (int n : {1, 5, 13, 30, 67, 130})
+            for (int r = 1; r <= 13; ++r)
+                for (int threads : {1, 2, 3})
+                    QTest::newRow(("n=" + QByteArray::number(n) + " r=" + QByteArray::number(r) +
+                                   " threads " + QByteArray::number(threads))
+                                      .constData())
+                        << n << r << threads;
+    }
+    void symmetricPathsMatchStraightforward() {
+        QFETCH(int, n);
+        QFETCH(int, r);
+        QFETCH(int, threads);
+        const Problem problem = symmetrized(
+            generated(n, r, WeightKind::Dense, TargetKind::Random, static_cast<std::uint64_t>(100 * n + r)));
+        const Evaluation reference =
+            evaluateStraightforward(problem.R, problem.P, problem.gamma, Convention::Full);
+        EvaluationOptions options;
+        options.threads = threads;
+        options.symmetry = Symmetry::Symmetric;
+        options.wantResidual = true;
+        const Evaluation inPlace = evaluate(problem, options);
+        QVERIFY(inPlace.symmetricPath);
+        GL_COMPARE_NEAR(inPlace.loss, reference.loss, 1e-14 * reference.loss);
+        GL_COMPARE_MATRICES(inPlace.gradient, reference.gradient, 1e-14);
+        GL_COMPARE_MATRICES(inPlace.residual, reference.residual, 1e-14);
+        QVERIFY(inPlace.residual == inPlace.residual.transpose()); // the mirror is copied, not recomputed
+
+        const PairedLayout packed(problem.R, problem.P, Symmetry::Symmetric);
+        QVERIFY(packed.symmetric());
+        // Half the paired layout: P and R above each panel's diagonal block (n² values less the diagonal
+        // blocks), and the blocks (at most 2·8n values).
+        QVERIFY2(packed.bytes() <= sizeof(double) * std::size_t(n * n + 16 * n),
+                 qPrintable(QString("%1 bytes at n = %2").arg(packed.bytes()).arg(n)));
+        const Evaluation laidOut = packed.evaluate(problem.gamma, options);
+        QVERIFY(laidOut.symmetricPath);
+        GL_COMPARE_NEAR(laidOut.loss, reference.loss, 1e-14 * reference.loss);
+        GL_COMPARE_MATRICES(laidOut.gradient, reference.gradient, 1e-14);
+    }
+
+    // The benchmark's floor reads every entry once: integers, so the sums are exact.
+    void streamReadSumsEveryEntry_data() {
+        QTest::addColumn<int>("n");
+        for (int n : {1, 3, 8, 13, 67})
+            QTest::newRow(("n=" + QByteArray::number(n)).constData()) << n;
+    }
+    void streamReadSumsEveryEntry() {
+        QFETCH(int, n);
+        MatrixXd a(n + 2, n), b(n, n);
+        for (Eigen::Index j = 0; j < n; ++j)
+            for (Eigen::Index i = 0; i < a.rows(); ++i)
+                a(i, j) = double((i * 7 + j * 3) % 11) - 5.0;
+        b = MatrixXd::Constant(n, n, 2.0);
+        const double expected = a.topRows(n).sum() + b.sum();
+        GL_COMPARE_NEAR(streamRead(a.topRows(n), b), expected, 0.0);
+        GL_COMPARE_NEAR(singleStreamRead(a.topRows(n), b), expected, 0.0);
     }
 
     void pairedLayoutReadsStridedViewsAndIsReproducible() {
