@@ -313,44 +313,45 @@ private slots:
         QVERIFY(onlyLoss.loss == full.loss);
     }
 
-    // Both symmetric paths (P and R read in place, one triangle; the packed layout) on the hand-worked case:
-    // small integers, so every path must give them exactly, at every thread count and panel width.
+    // The symmetric hand-worked case through the one-triangle pass (every thread count and panel width),
+    // and through the general pass and the paired layout: small integers, so each must give them exactly.
     void symmetricHandWorked_data() {
-        QTest::addColumn<bool>("packed");
+        QTest::addColumn<QString>("path");
         QTest::addColumn<int>("threads");
         QTest::addColumn<int>("panelWidth");
         for (int threads : {1, 2, 3}) {
             for (int width : {1, 2, 8})
-                QTest::newRow(("in place, threads " + QByteArray::number(threads) + ", panel width " +
+                QTest::newRow(("one triangle, threads " + QByteArray::number(threads) + ", panel width " +
                                QByteArray::number(width))
                                   .constData())
-                    << false << threads << width;
-            QTest::newRow(("packed layout, threads " + QByteArray::number(threads)).constData())
-                << true << threads << 0;
+                    << "one triangle" << threads << width;
+            QTest::newRow(("both triangles, threads " + QByteArray::number(threads)).constData())
+                << "both triangles" << threads << 0;
+            QTest::newRow(("paired layout, threads " + QByteArray::number(threads)).constData())
+                << "paired layout" << threads << 0;
         }
     }
     void symmetricHandWorked() {
-        QFETCH(bool, packed);
+        QFETCH(QString, path);
         QFETCH(int, threads);
         QFETCH(int, panelWidth);
         const Problem problem = handWorkedSymmetricProblem();
         QVERIFY(isSymmetricProblem(problem.R, problem.P));
-        const PairedLayout layout(problem.R, problem.P);
-        QVERIFY(layout.symmetric());
         for (Convention convention : {Convention::Full, Convention::Half}) {
             EvaluationOptions options;
             options.convention = convention;
             options.threads = threads;
             options.panelWidth = panelWidth;
-            options.symmetry = Symmetry::Symmetric;
-            options.wantResidual = !packed;
+            options.symmetry = path == "one triangle" ? Symmetry::Symmetric : Symmetry::General;
+            options.wantResidual = path != "paired layout";
             const Evaluation evaluation =
-                packed ? layout.evaluate(problem.gamma, options) : evaluate(problem, options);
-            QVERIFY(evaluation.symmetricPath);
+                path == "paired layout" ? PairedLayout(problem.R, problem.P).evaluate(problem.gamma, options)
+                                        : evaluate(problem, options);
+            QCOMPARE(evaluation.symmetricPath, path == "one triangle");
             const double scale = convention == Convention::Full ? 1.0 : 0.5;
             GL_COMPARE_NEAR(evaluation.loss, 31.0 * scale, 0.0);
             GL_COMPARE_MATRICES(evaluation.gradient, MatrixXd(scale * Eigen::Vector3d(52, 40, -24)), 0.0);
-            if (!packed) {
+            if (options.wantResidual) {
                 MatrixXd residual(3, 3);
                 residual << 1, 3, -1, 3, 1, -2, -1, -2, 1;
                 QVERIFY(evaluation.residual == residual);
@@ -358,7 +359,7 @@ private slots:
         }
     }
 
-    // The symmetric paths against the straightforward full-matrix form: ragged sizes (n not a multiple of
+    // The one-triangle pass against the straightforward full-matrix form: ragged sizes (n not a multiple of
     // the 4-row block or the 8-column panel), r = 1 … 13, 1–3 threads; to 1e-14 relative.
     void symmetricPathsMatchStraightforward_data() {
         QTest::addColumn<int>("n");
@@ -390,17 +391,6 @@ private slots:
         GL_COMPARE_MATRICES(inPlace.gradient, reference.gradient, 1e-14);
         GL_COMPARE_MATRICES(inPlace.residual, reference.residual, 1e-14);
         QVERIFY(inPlace.residual == inPlace.residual.transpose()); // the mirror is copied, not recomputed
-
-        const PairedLayout packed(problem.R, problem.P, Symmetry::Symmetric);
-        QVERIFY(packed.symmetric());
-        // Half the paired layout: P and R above each panel's diagonal block (n² values less the diagonal
-        // blocks), and the blocks (at most 2·8n values).
-        QVERIFY2(packed.bytes() <= sizeof(double) * std::size_t(n * n + 16 * n),
-                 qPrintable(QString("%1 bytes at n = %2").arg(packed.bytes()).arg(n)));
-        const Evaluation laidOut = packed.evaluate(problem.gamma, options);
-        QVERIFY(laidOut.symmetricPath);
-        GL_COMPARE_NEAR(laidOut.loss, reference.loss, 1e-14 * reference.loss);
-        GL_COMPARE_MATRICES(laidOut.gradient, reference.gradient, 1e-14);
     }
 
     // The benchmark's floor reads every entry once: integers, so the sums are exact.

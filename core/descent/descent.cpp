@@ -196,11 +196,12 @@ DescentRun::DescentRun(const Problem &problem, const DescentOptions &options,
     m_evaluation.convention = options.convention;
     m_evaluation.symmetry =
         isSymmetricProblem(problem.R, problem.P) ? Symmetry::Symmetric : Symmetry::General;
-    const bool symmetric = m_evaluation.symmetry == Symmetry::Symmetric;
-    if (layout && layout->size() == problem.n() && layout->symmetric() == symmetric)
-        m_pairedLayout = std::move(layout);
-    else if (layoutPaysOff(problem.r()))
-        m_pairedLayout = std::make_shared<const PairedLayout>(problem.R, problem.P, m_evaluation.symmetry);
+    if (m_evaluation.symmetry == Symmetry::General) { // symmetric ones read one triangle in place
+        if (layout && layout->size() == problem.n())
+            m_pairedLayout = std::move(layout);
+        else if (layoutPaysOff(problem.r()))
+            m_pairedLayout = std::make_shared<const PairedLayout>(problem.R, problem.P);
+    }
     std::string failure;
     m_current = countedEvaluation(m_gamma, failure);
     if (!failure.empty()) {

@@ -135,9 +135,9 @@ std::string historyCsvRow(const IterationRecord &record); // one of its rows
 DescentSummary descend(const Problem &problem, const DescentOptions &options,
                        const IterationCallback &callback = {});
 
-// Whether repeated evaluations of an n×n problem with γ of r columns are faster through a PairedLayout
-// than on P and R in place: from r = 8 on, where the layout's halved arithmetic outweighs its single
-// stream (n = 4096: 1.14 against 1.51 ns per entry at r = 8, 0.70 against 0.66 at r = 1; README).
+// Whether repeated evaluations of a general problem with γ of r columns are faster through a PairedLayout
+// than on P and R in place: from r = 8 on, where the layout's halved arithmetic outweighs its fewer streams
+// (README, "Performance"). Symmetric problems are evaluated in place: that is as fast.
 bool layoutPaysOff(Eigen::Index r);
 
 // Descent one step at a time, for callers that interleave steps with other work (the desktop worker) and

@@ -12,30 +12,31 @@ namespace gradlens::detail {
 using Index = std::ptrdiff_t;
 
 constexpr Index kPanelWidth = 8;
-constexpr Index kLanes = 4; // rows per block: one four-wide vector
-// Per block of four rows and column of a panel: P(i, j), P(j, i), R(i, j), R(j, i) (paired layout) or
-// P(i, j), R(i, j) (packed upper triangle of symmetric P and R).
-constexpr Index kPairedBlockValues = 16;
-constexpr Index kPackedBlockValues = 8;
+constexpr Index kMaxVectorLanes = 8; // the widest kernel build's vectors (AVX-512)
+// The paired layout's blocks hold as many rows as the kernel build's vectors (4 or 8: a panel's j0 is a
+// multiple of 8, so its rows split into whole blocks). Per block and column: P(i, j), P(j, i), R(i, j),
+// R(j, i) for the block's rows.
+constexpr Index pairedBlockValues(Index lanes) {
+    return 4 * lanes;
+}
 constexpr std::uintptr_t kPrefetchAheadBytes = 16384;
 constexpr Index kLayoutStreams = 4; // interleaved runs of blocks a layout kernel reads at once
 
 // Where a panel kernel reads P and R from.
 enum class PanelSource {
     Paired,  // the paired layout: each entry beside its mirror, rows above the panel's diagonal block
-    Packed,  // the packed upper triangle of symmetric P and R, rows above the panel's diagonal block
     Columns, // P and R as stored (column-major), rows [firstRow, rows)
 };
-constexpr int kPanelSources = 3;
+constexpr int kPanelSources = 2;
 
 // One panel J = columns [j0, j0 + w), and where its results go.
 struct PanelArguments {
-    const double *in;     // Paired, Packed: the panel's blocks as laid out. Columns: &P(0, j0)
+    const double *in;     // Paired: the panel's blocks as laid out. Columns: &P(0, j0)
     const double *target; // Columns: &R(0, j0)
     Index ldP, ldR;       // Columns: the column strides of P and R
     double *residual;     // Columns: &M(0, j0) to store M, or nullptr
     Index ldResidual;     // its column stride
-    Index firstRow, rows; // Columns: rows [firstRow, rows) (the layouts: the j0 rows above the diagonal)
+    Index firstRow, rows; // Columns: rows [firstRow, rows) (Paired: the j0 rows above the diagonal)
     bool twice;           // Columns: the upper triangle of symmetric P and R, each entry its mirror too
     Index j0;             // first column of the panel
     const double *gamma;  // γ: n×r, column-major
@@ -43,8 +44,8 @@ struct PanelArguments {
     Index r;              // γ's columns
     double *gradient;     // this thread's (A + Aᵀ)γ, or nullptr for the loss alone
     Index ldGradient;     // its column stride
-    double *gammaJ;       // scratch: kPanelWidth·r·kLanes doubles
-    double *towardJ;      // scratch: kPanelWidth·r·kLanes doubles
+    double *gammaJ;       // scratch: kPanelWidth·r·kMaxVectorLanes doubles
+    double *towardJ;      // scratch: kPanelWidth·r·kMaxVectorLanes doubles
 };
 
 // Returns Σ m² over the entries the panel stands for (mirrors included); with a gradient, rows I of
@@ -78,16 +79,18 @@ constexpr int kStepColumns = 4; // columns of row k per pass of the wide StepCha
 using ColumnSum = double (*)(const double *first, Index ld, Index rows, Index width);
 
 struct KernelTable {
+    Index vectorLanes;                             // rows per kernel step, and per block of the paired layout
     PanelKernel panel[kPanelSources][kPanelWidth]; // by source and panel width − 1
     ColumnSum columnSum;
     RowResiduals rowResiduals;
     StepChanges oneColumnOneSide, oneColumnBothSides, wideBothSides; // the last: kStepColumns columns
 };
 
+const KernelTable &kernelTableAvx512();  // needs a CPU with x86-64-v4 (AVX-512 F, VL, DQ, BW, CD)
 const KernelTable &kernelTableAvx2();    // needs a CPU with AVX2 and FMA
 const KernelTable &kernelTableGeneric(); // any x86-64
-// The AVX2 + FMA build where the CPU has both, the baseline otherwise; GRADLENS_KERNEL=generic forces the
-// baseline (the tests run both).
+// The widest build the CPU runs: AVX-512 (eight-wide vectors), AVX2 + FMA, or the baseline.
+// GRADLENS_KERNEL=avx2 or =generic forces a narrower one (the tests run all three).
 const KernelTable &kernels();
 
 inline PanelKernel panelKernel(PanelSource source, Index width) {

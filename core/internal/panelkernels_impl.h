@@ -1,8 +1,9 @@
 #pragma once
 
 // The register kernels (see panelkernels.h), compiled once per instruction set: the core includes this
-// header in panelkernels_avx2.cpp (built with -mavx2 -mfma) and panelkernels_generic.cpp (the baseline
-// x86-64), and kernels() picks one table at run time. Everything here has internal linkage (an unnamed
+// header in panelkernels_avx512.cpp (x86-64-v4, eight-wide vectors), panelkernels_avx2.cpp (-mavx2 -mfma)
+// and panelkernels_generic.cpp (the baseline x86-64), each defining GRADLENS_VECTOR_LANES first, and
+// kernels() picks one table at run time. Everything here has internal linkage (an unnamed
 // namespace) and calls no Eigen or standard-library function: an inline function shared by the two
 // translation units could be merged by the linker into its AVX2 copy and then run on a CPU without AVX2.
 
@@ -13,18 +14,23 @@
 namespace gradlens::detail {
 namespace {
 
-// Four doubles, loaded and stored at any 8-byte address. GCC's vector extension: AVX2 registers where the
-// target has them, pairs of SSE2 registers otherwise; a∗b+c contracts to FMA where the target has it.
-typedef double Vec4 __attribute__((vector_size(32), aligned(8), may_alias));
+// kVectorLanes doubles, loaded and stored at any 8-byte address. GCC's vector extension: AVX-512 or AVX2
+// registers where the target has them, pairs of SSE2 registers otherwise; a∗b+c contracts to FMA where the
+// target has it. A kernel step covers kVectorLanes rows: one block of a layout.
+constexpr Index kVectorLanes = GRADLENS_VECTOR_LANES;
+typedef double Vec __attribute__((vector_size(8 * GRADLENS_VECTOR_LANES), aligned(8), may_alias));
 
-inline Vec4 load(const double *p) {
-    return *reinterpret_cast<const Vec4 *>(p);
+inline Vec load(const double *p) {
+    return *reinterpret_cast<const Vec *>(p);
 }
-inline void store(double *p, Vec4 v) {
-    *reinterpret_cast<Vec4 *>(p) = v;
+inline void store(double *p, Vec v) {
+    *reinterpret_cast<Vec *>(p) = v;
 }
-inline double laneSum(Vec4 v) {
-    return (v[0] + v[1]) + (v[2] + v[3]);
+inline double laneSum(Vec v) {
+    double sum = 0;
+    for (Index lane = 0; lane < kVectorLanes; ++lane)
+        sum += v[lane];
+    return sum;
 }
 inline double magnitude(double v) {
     return v < 0 ? -v : v;
@@ -33,25 +39,26 @@ inline double magnitude(double v) {
 // One panel of W columns in one pass over its data: per block of four rows X = γ_I γ_Jᵀ, M, the weighted
 // residual B and both gradient products, all in registers (see PanelArguments and PanelKernel).
 template <int W, PanelSource S> double panelKernel(const PanelArguments &a) {
-    constexpr bool kLaidOut = S != PanelSource::Columns;
-    constexpr Index kBlockValues = S == PanelSource::Paired ? kPairedBlockValues : kPackedBlockValues;
+    constexpr bool kLaidOut = S == PanelSource::Paired;
+    constexpr Index kBlockValues = pairedBlockValues(kVectorLanes);
     const Index r = a.r;
     const Index j0 = a.j0;
     double *gammaJ = a.gammaJ;
     double *towardJ = a.towardJ;
+    auto scratch = [r](Index k, Index c) { return (k * r + c) * kVectorLanes; };
     for (Index k = 0; k < W; ++k)
         for (Index c = 0; c < r; ++c) {
-            store(gammaJ + (k * r + c) * kLanes, Vec4{} + a.gamma[j0 + k + c * a.ldGamma]);
-            store(towardJ + (k * r + c) * kLanes, Vec4{});
+            store(gammaJ + scratch(k, c), Vec{} + a.gamma[j0 + k + c * a.ldGamma]);
+            store(towardJ + scratch(k, c), Vec{});
         }
     const bool wantGradient = a.gradient != nullptr;
-    // A packed or symmetric entry stands for its mirror too: it counts twice in Σ m², and B = 2 P∘M.
-    const bool twice = S == PanelSource::Packed || (S == PanelSource::Columns && a.twice);
+    // An entry of symmetric P and R stands for its mirror too: it counts twice in Σ m², and B = 2 P∘M.
+    const bool twice = !kLaidOut && a.twice;
     const Index firstRow = kLaidOut ? 0 : a.firstRow;
     const Index rows = kLaidOut ? j0 : a.rows;
-    const Index blockRows = rows - (rows - firstRow) % kLanes;
-    Vec4 sum{};
-    // Block of four rows from row i; `in` is its data in the layout.
+    const Index blockRows = rows - (rows - firstRow) % kVectorLanes;
+    Vec sum{};
+    // kVectorLanes rows from row i; `in` is their data in a layout.
     auto block = [&](Index i, const double *in) {
         if constexpr (kLaidOut) {
             // The hardware prefetcher stalls while a block computes; asking 16 KB ahead keeps memory busy
@@ -62,34 +69,32 @@ template <int W, PanelSource S> double panelKernel(const PanelArguments &a) {
                 __builtin_prefetch(reinterpret_cast<const void *>(ahead + line));
         }
         const double *gammaI = a.gamma + i;
-        Vec4 x[W] = {};
-        for (Index c = 0; c < r; ++c) { // x_k = γγᵀ at rows i…i+3, column j0+k (and at the mirrors)
-            const Vec4 g = load(gammaI + c * a.ldGamma);
+        Vec x[W] = {};
+        for (Index c = 0; c < r; ++c) { // x_k = γγᵀ at rows i…, column j0+k (and at the mirrors)
+            const Vec g = load(gammaI + c * a.ldGamma);
             for (int k = 0; k < W; ++k)
-                x[k] += g * load(gammaJ + (k * r + c) * kLanes);
+                x[k] += g * load(gammaJ + scratch(k, c));
         }
-        Vec4 squares{};
+        Vec squares{};
         for (int k = 0; k < W; ++k) {
             if constexpr (S == PanelSource::Paired) {
-                const Vec4 pUpper = load(in), pLower = load(in + 4), rUpper = load(in + 8),
-                           rLower = load(in + 12);
-                const Vec4 upper = pUpper * x[k] - rUpper;
-                const Vec4 lower = pLower * x[k] - rLower;
+                const double *values = in + kBlockValues * k;
+                const Vec pUpper = load(values), pLower = load(values + kVectorLanes),
+                          rUpper = load(values + 2 * kVectorLanes), rLower = load(values + 3 * kVectorLanes);
+                const Vec upper = pUpper * x[k] - rUpper;
+                const Vec lower = pLower * x[k] - rLower;
                 squares += upper * upper + lower * lower;
                 x[k] = pUpper * upper + pLower * lower; // now B
-                in += kBlockValues;
             } else {
-                const double *p = kLaidOut ? in : a.in + i + k * a.ldP;
-                const double *t = kLaidOut ? in + 4 : a.target + i + k * a.ldR;
-                const Vec4 pv = load(p);
-                const Vec4 m = pv * x[k] - load(t);
+                const Vec p = load(a.in + i + k * a.ldP);
+                const Vec t = load(a.target + i + k * a.ldR);
+                const Vec m = p * x[k] - t;
                 squares += m * m;
-                if (!kLaidOut && a.residual != nullptr)
+                if (a.residual != nullptr)
                     store(a.residual + i + k * a.ldResidual, m);
-                x[k] = pv * m; // now P∘M
+                x[k] = p * m; // now P∘M
                 if (twice)
                     x[k] += x[k];
-                in += kLaidOut ? kBlockValues : 0;
             }
         }
         sum += squares;
@@ -97,13 +102,13 @@ template <int W, PanelSource S> double panelKernel(const PanelArguments &a) {
             return;
         for (Index c = 0; c < r; ++c) {
             double *rowsI = a.gradient + i + c * a.ldGradient;
-            Vec4 t = load(rowsI);
+            Vec t = load(rowsI);
             for (int k = 0; k < W; ++k)
-                t += x[k] * load(gammaJ + (k * r + c) * kLanes);
+                t += x[k] * load(gammaJ + scratch(k, c));
             store(rowsI, t);
-            const Vec4 g = load(gammaI + c * a.ldGamma);
+            const Vec g = load(gammaI + c * a.ldGamma);
             for (int k = 0; k < W; ++k) {
-                double *accumulator = towardJ + (k * r + c) * kLanes;
+                double *accumulator = towardJ + scratch(k, c);
                 store(accumulator, load(accumulator) + x[k] * g);
             }
         }
@@ -111,19 +116,19 @@ template <int W, PanelSource S> double panelKernel(const PanelArguments &a) {
     if constexpr (kLaidOut) {
         // The panel's blocks as kLayoutStreams interleaved runs: one sequential stream per core keeps too
         // few reads in flight (the direct pass, reading 16 columns at once, was 1.5× faster at r = 1).
-        const Index blocks = rows / kLanes;
+        const Index blocks = rows / kVectorLanes; // j0 is a multiple of 8
         const Index perStream = (blocks + kLayoutStreams - 1) / kLayoutStreams;
         for (Index b = 0; b < perStream; ++b)
             for (Index stream = 0; stream < kLayoutStreams; ++stream)
                 if (const Index index = stream * perStream + b; index < blocks)
-                    block(index * kLanes, a.in + index * kBlockValues * W);
+                    block(index * kVectorLanes, a.in + index * kBlockValues * W);
     } else {
-        for (Index i = firstRow; i < blockRows; i += kLanes)
+        for (Index i = firstRow; i < blockRows; i += kVectorLanes)
             block(i, nullptr);
     }
     double total = laneSum(sum);
     if constexpr (!kLaidOut) {
-        // The last (rows − firstRow) % 4 rows, one at a time.
+        // The last (rows − firstRow) % kVectorLanes rows, one at a time.
         for (Index i = blockRows; i < rows; ++i)
             for (Index k = 0; k < W; ++k) {
                 double x = 0;
@@ -139,14 +144,14 @@ template <int W, PanelSource S> double panelKernel(const PanelArguments &a) {
                 const double b = twice ? 2 * p * m : p * m;
                 for (Index c = 0; c < r; ++c) {
                     a.gradient[i + c * a.ldGradient] += b * a.gamma[j0 + k + c * a.ldGamma];
-                    towardJ[(k * r + c) * kLanes] += b * a.gamma[i + c * a.ldGamma];
+                    towardJ[scratch(k, c)] += b * a.gamma[i + c * a.ldGamma];
                 }
             }
     }
     if (wantGradient)
         for (Index k = 0; k < W; ++k)
             for (Index c = 0; c < r; ++c)
-                a.gradient[j0 + k + c * a.ldGradient] += laneSum(load(towardJ + (k * r + c) * kLanes));
+                a.gradient[j0 + k + c * a.ldGradient] += laneSum(load(towardJ + scratch(k, c)));
     return twice ? 2 * total : total;
 }
 
@@ -161,7 +166,7 @@ template <PanelSource S> void fillPanelKernels(PanelKernel (&kernels)[kPanelWidt
     kernels[7] = &panelKernel<8, S>;
 }
 
-inline Vec4 magnitude(Vec4 v) {
+inline Vec magnitude(Vec v) {
     return v < 0 ? -v : v;
 }
 
@@ -171,7 +176,7 @@ void everyOtherEntry(const RowArrays &a, const Four &four, const One &one) {
     const Index from[2] = {0, a.k + 1}, to[2] = {a.k, a.n};
     for (int range = 0; range < 2; ++range) {
         Index j = from[range];
-        for (; j + kLanes <= to[range]; j += kLanes)
+        for (; j + kVectorLanes <= to[range]; j += kVectorLanes)
             four(j);
         for (; j < to[range]; ++j)
             one(j);
@@ -179,17 +184,17 @@ void everyOtherEntry(const RowArrays &a, const Four &four, const One &one) {
 }
 
 double rowResiduals(const RowArrays &a) {
-    Vec4 noise{};
+    Vec noise{};
     double tail = 0;
     Index j = 0;
-    for (; j + kLanes <= a.n; j += kLanes) {
-        Vec4 x{};
+    for (; j + kVectorLanes <= a.n; j += kVectorLanes) {
+        Vec x{};
         for (Index c = 0; c < a.r; ++c)
             x += load(a.gamma + j + c * a.ldGamma) * a.gamma[a.k + c * a.ldGamma];
         store(a.x + j, x);
-        const Vec4 pRow = load(a.pRow + j), rRow = load(a.rRow + j), pCol = load(a.pCol + j),
-                   rCol = load(a.rCol + j);
-        const Vec4 row = pRow * x - rRow, col = pCol * x - rCol;
+        const Vec pRow = load(a.pRow + j), rRow = load(a.rRow + j), pCol = load(a.pCol + j),
+                  rCol = load(a.rCol + j);
+        const Vec row = pRow * x - rRow, col = pCol * x - rCol;
         store(a.oldRow + j, row);
         store(a.oldCol + j, col);
         noise += magnitude(row) * (magnitude(pRow * x) + magnitude(rRow)) +
@@ -221,16 +226,16 @@ template <typename T> inline T pairChange(T changedX, T pRow, T rRow, T oldRow, 
 template <int Q, bool BothSides>
 void stepChanges(const RowArrays &a, const double *const *g, const double *step, double *plus,
                  double *minus) {
-    Vec4 plusSums[Q] = {}, minusSums[Q] = {};
+    Vec plusSums[Q] = {}, minusSums[Q] = {};
     double plusTail[Q] = {}, minusTail[Q] = {};
     everyOtherEntry(
         a,
         [&](Index j) {
-            const Vec4 x = load(a.x + j), pr = load(a.pRow + j), rr = load(a.rRow + j),
-                       orow = load(a.oldRow + j), pc = load(a.pCol + j), rc = load(a.rCol + j),
-                       ocol = load(a.oldCol + j);
+            const Vec x = load(a.x + j), pr = load(a.pRow + j), rr = load(a.rRow + j),
+                      orow = load(a.oldRow + j), pc = load(a.pCol + j), rc = load(a.rCol + j),
+                      ocol = load(a.oldCol + j);
             for (int q = 0; q < Q; ++q) {
-                const Vec4 change = step[q] * load(g[q] + j);
+                const Vec change = step[q] * load(g[q] + j);
                 plusSums[q] += pairChange(x + change, pr, rr, orow, pc, rc, ocol);
                 if (BothSides)
                     minusSums[q] += pairChange(x - change, pr, rr, orow, pc, rc, ocol);
@@ -257,13 +262,13 @@ void stepChanges(const RowArrays &a, const double *const *g, const double *step,
 // flight than one (one stream per core measured 1.25× slower than the direct pass at r = 1). One vector
 // sum per column: independent additions, not one chain held back by the adder's latency.
 double columnSum(const double *first, Index ld, Index rows, Index width) {
-    Vec4 sums[kPanelWidth] = {};
+    Vec sums[kPanelWidth] = {};
     double tail = 0;
-    const Index blockRows = rows - rows % kLanes;
-    for (Index i = 0; i < blockRows; i += kLanes)
+    const Index blockRows = rows - rows % kVectorLanes;
+    for (Index i = 0; i < blockRows; i += kVectorLanes)
         for (Index k = 0; k < width; ++k)
             sums[k] += load(first + i + k * ld);
-    Vec4 total{};
+    Vec total{};
     for (Index k = 0; k < width; ++k) {
         total += sums[k];
         for (Index i = blockRows; i < rows; ++i)
@@ -274,9 +279,9 @@ double columnSum(const double *first, Index ld, Index rows, Index width) {
 
 KernelTable makeKernelTable() {
     KernelTable table{};
+    table.vectorLanes = kVectorLanes;
     table.columnSum = &columnSum;
     fillPanelKernels<PanelSource::Paired>(table.panel[static_cast<int>(PanelSource::Paired)]);
-    fillPanelKernels<PanelSource::Packed>(table.panel[static_cast<int>(PanelSource::Packed)]);
     fillPanelKernels<PanelSource::Columns>(table.panel[static_cast<int>(PanelSource::Columns)]);
     table.rowResiduals = &rowResiduals;
     table.oneColumnOneSide = &stepChanges<1, false>;

@@ -109,11 +109,11 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
         fused = evaluate(problem, evaluation);
         g_sink = fused.loss;
     });
-    result.descentUsesLayout = layoutPaysOff(options.r);
-    { // descent evaluates through the paired (general) or packed (symmetric) layout where that pays off
+    result.evaluateSeconds = result.directEvaluateSeconds;
+    result.descentUsesLayout = !options.symmetric && layoutPaysOff(options.r);
+    if (!options.symmetric) { // descent evaluates general problems through the paired layout from r = 8 on
         PairedLayout layout;
-        result.layoutSeconds =
-            medianSeconds(1, [&] { layout = PairedLayout(problem.R, problem.P, evaluation.symmetry); });
+        result.layoutSeconds = medianSeconds(1, [&] { layout = PairedLayout(problem.R, problem.P); });
         fused = layout.evaluate(problem.gamma);
         result.evaluateSeconds = medianSeconds(options.repeat, [&] {
             fused = layout.evaluate(problem.gamma);

@@ -21,9 +21,9 @@ struct BenchmarkOptions {
 
 struct BenchmarkResult {
     int threads = 1;
-    double evaluateSeconds = 0;       // loss + gradient through the PairedLayout (paired or packed), median
+    double evaluateSeconds = 0;       // general: through the PairedLayout; symmetric: in place; median
     double directEvaluateSeconds = 0; // evaluate() on P and R as stored (eval, the residual heatmap), median
-    double layoutSeconds = 0;         // building the PairedLayout, once
+    double layoutSeconds = 0;         // general problems: building the PairedLayout, once
     bool descentUsesLayout = false;   // whether descent evaluates through the layout at this r
     double streamReadSeconds = 0;     // summing every entry of P and R, 8 columns at once, median: the floor
     double singleStreamReadSeconds = 0;  // the same one column at a time per core, baseline build, median

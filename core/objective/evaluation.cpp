@@ -22,7 +22,6 @@ using ConstRef = Eigen::Ref<const MatrixXd>;
 Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
                     const EvaluationOptions &options) {
     using detail::kGradientPadding;
-    using detail::kLanes;
     using detail::kPanelWidth;
     const Index n = gamma.rows();
     const Index r = gamma.cols();
@@ -43,8 +42,10 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
 
 #pragma omp parallel num_threads(teamSize)
     {
-        std::vector<double> gammaJScratch(static_cast<std::size_t>(kPanelWidth * r * kLanes));
-        std::vector<double> towardJScratch(static_cast<std::size_t>(kPanelWidth * r * kLanes));
+        std::vector<double> gammaJScratch(
+            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
+        std::vector<double> towardJScratch(
+            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
         MatrixXd gradient; // this thread's (A + Aᵀ)γ, summed in thread order later
         if (options.wantGradient)
             gradient = MatrixXd::Zero(n + kGradientPadding, r);

@@ -18,36 +18,28 @@ using ConstRef = Eigen::Ref<const MatrixXd>;
 namespace {
 
 using detail::kGradientPadding;
-using detail::kLanes;
-using detail::kPackedBlockValues;
-using detail::kPairedBlockValues;
 using detail::kPanelWidth;
 using detail::PanelSource;
 
-// Layout of panel J = columns [j0, j0 + w): for each block of four rows i above the diagonal block (j0 is a
-// multiple of 8, so the rows split into whole blocks) and each column k of the panel, 16 values: P(i, j0+k),
-// P(j0+k, i), R(i, j0+k), R(j0+k, i) for the block's four rows (packed: the 8 values P(i, j0+k),
-// R(i, j0+k)). Then the diagonal blocks of P and R, w × w column-major each. An evaluation reads the panel
-// front to back.
-std::size_t panelSize(Index j0, Index w, bool symmetric) {
-    const Index blockValues = symmetric ? kPackedBlockValues : kPairedBlockValues;
-    return static_cast<std::size_t>(blockValues / kLanes * j0 * w + 2 * w * w);
+// Layout of panel J = columns [j0, j0 + w): for each block of `lanes` rows i above the diagonal block (j0 is
+// a multiple of 8, so the rows split into whole blocks) and each column k of the panel, 4·lanes values:
+// P(i, j0+k), P(j0+k, i), R(i, j0+k), R(j0+k, i) for the block's rows. Then the diagonal blocks of P and R,
+// w × w column-major each. An evaluation reads the panel front to back.
+std::size_t panelSize(Index j0, Index w) {
+    return static_cast<std::size_t>(4 * j0 * w + 2 * w * w);
 }
 
 } // namespace
 
-PairedLayout::PairedLayout(const ConstRef &R, const ConstRef &P, Symmetry symmetry)
-    : m_n(P.rows())
-    , m_symmetric(symmetry == Symmetry::Symmetric ||
-                  (symmetry == Symmetry::Auto && isSymmetricProblem(R, P))) {
+PairedLayout::PairedLayout(const ConstRef &R, const ConstRef &P)
+    : m_n(P.rows()) {
     assert(P.rows() == P.cols() && R.rows() == P.rows() && R.cols() == P.cols());
     const Index panels = (m_n + kPanelWidth - 1) / kPanelWidth;
     m_panelOffsets.assign(static_cast<std::size_t>(panels + 1), 0);
     for (Index panel = 0; panel < panels; ++panel) {
         const Index j0 = panel * kPanelWidth;
         m_panelOffsets[static_cast<std::size_t>(panel + 1)] =
-            m_panelOffsets[static_cast<std::size_t>(panel)] +
-            panelSize(j0, std::min(kPanelWidth, m_n - j0), m_symmetric);
+            m_panelOffsets[static_cast<std::size_t>(panel)] + panelSize(j0, std::min(kPanelWidth, m_n - j0));
     }
     m_data.reset(new double[m_panelOffsets.back()]);
 
@@ -56,28 +48,22 @@ PairedLayout::PairedLayout(const ConstRef &R, const ConstRef &P, Symmetry symmet
         const Index j0 = static_cast<Index>(panel) * kPanelWidth;
         const Index w = std::min(kPanelWidth, m_n - j0);
         double *out = m_data.get() + m_panelOffsets[static_cast<std::size_t>(panel)];
-        if (m_symmetric) {
-            for (Index i = 0; i < j0; i += kLanes, out += kPackedBlockValues * w)
-                for (Index k = 0; k < w; ++k)
-                    for (Index lane = 0; lane < kLanes; ++lane) {
-                        out[kPackedBlockValues * k + lane] = P(i + lane, j0 + k);
-                        out[kPackedBlockValues * k + 4 + lane] = R(i + lane, j0 + k);
-                    }
-        } else {
-            for (Index i = 0; i < j0; i += kLanes, out += kPairedBlockValues * w)
-                for (Index lane = 0; lane < kLanes; ++lane) {
-                    // Row i+lane of the panel, and the mirrored strip: w contiguous values of column i+lane.
-                    const double *pStrip = P.data() + j0 + (i + lane) * P.outerStride();
-                    const double *rStrip = R.data() + j0 + (i + lane) * R.outerStride();
-                    for (Index k = 0; k < w; ++k) {
-                        double *values = out + kPairedBlockValues * k + lane;
-                        values[0] = P(i + lane, j0 + k);
-                        values[4] = pStrip[k];
-                        values[8] = R(i + lane, j0 + k);
-                        values[12] = rStrip[k];
-                    }
+        // Blocks as wide as the kernel's vectors, which read them with whole-vector loads.
+        const Index lanes = detail::kernels().vectorLanes;
+        const Index blockValues = detail::pairedBlockValues(lanes);
+        for (Index i = 0; i < j0; i += lanes, out += blockValues * w)
+            for (Index lane = 0; lane < lanes; ++lane) {
+                // Row i+lane of the panel, and the mirrored strip: w contiguous values of column i+lane.
+                const double *pStrip = P.data() + j0 + (i + lane) * P.outerStride();
+                const double *rStrip = R.data() + j0 + (i + lane) * R.outerStride();
+                for (Index k = 0; k < w; ++k) {
+                    double *values = out + blockValues * k + lane;
+                    values[0] = P(i + lane, j0 + k);
+                    values[lanes] = pStrip[k];
+                    values[2 * lanes] = R(i + lane, j0 + k);
+                    values[3 * lanes] = rStrip[k];
                 }
-        }
+            }
         for (Index k = 0; k < w; ++k)
             for (Index i = 0; i < w; ++i) {
                 out[i + k * w] = P(j0 + i, j0 + k);
@@ -94,12 +80,13 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
     std::vector<double> panelSums(static_cast<std::size_t>(panels), 0.0);
     const int teamSize = detail::teamSize(options, panels);
     std::vector<MatrixXd> gradients(static_cast<std::size_t>(teamSize));
-    const PanelSource source = m_symmetric ? PanelSource::Packed : PanelSource::Paired;
 
 #pragma omp parallel num_threads(teamSize)
     {
-        std::vector<double> gammaJScratch(static_cast<std::size_t>(kPanelWidth * r * kLanes));
-        std::vector<double> towardJScratch(static_cast<std::size_t>(kPanelWidth * r * kLanes));
+        std::vector<double> gammaJScratch(
+            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
+        std::vector<double> towardJScratch(
+            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
         MatrixXd gradient; // this thread's (A + Aᵀ)γ, summed in thread order below
         if (options.wantGradient)
             gradient = MatrixXd::Zero(n + kGradientPadding, r);
@@ -120,8 +107,8 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
             arguments.ldGradient = n + kGradientPadding;
             arguments.gammaJ = gammaJScratch.data();
             arguments.towardJ = towardJScratch.data();
-            double sum = detail::panelKernel(source, w)(arguments);
-            in += panelSize(j0, w, m_symmetric) - 2 * w * w; // the diagonal blocks of P and R end the panel
+            double sum = detail::panelKernel(PanelSource::Paired, w)(arguments);
+            in += panelSize(j0, w) - 2 * w * w; // the diagonal blocks of P and R end the panel
             sum += detail::diagonalBlock(
                 Eigen::Map<const MatrixXd>(in, w, w), Eigen::Map<const MatrixXd>(in + w * w, w, w),
                 gamma.middleRows(j0, w), options.wantGradient ? &gradient : nullptr, j0);
@@ -132,7 +119,6 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
 
     Evaluation result;
     detail::combinePartials(panelSums, gradients, n, r, options, result);
-    result.symmetricPath = m_symmetric;
     return result;
 }
 

@@ -1,4 +1,5 @@
 // Built for the baseline instruction set of the target (any x86-64 for a portable build).
+#define GRADLENS_VECTOR_LANES 4
 #include "panelkernels_impl.h"
 
 #include <cstdlib>
@@ -13,11 +14,14 @@ const KernelTable &kernelTableGeneric() {
 
 const KernelTable &kernels() {
     static const KernelTable &table = []() -> const KernelTable & {
-        const char *forced = std::getenv("GRADLENS_KERNEL");
-        if (forced != nullptr && std::string_view(forced) == "generic")
-            return kernelTableGeneric();
-        const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        return avx2 ? kernelTableAvx2() : kernelTableGeneric();
+        const char *forcedName = std::getenv("GRADLENS_KERNEL");
+        const std::string_view forced = forcedName != nullptr ? forcedName : "";
+        const bool avx2 =
+            forced != "generic" && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        const bool avx512 = avx2 && forced != "avx2" && __builtin_cpu_supports("avx512f") &&
+                            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512cd");
+        return avx512 ? kernelTableAvx512() : avx2 ? kernelTableAvx2() : kernelTableGeneric();
     }();
     return table;
 }
