@@ -1030,6 +1030,10 @@ QJsonObject runBench(const QCommandLineParser &parser, int &) {
             {"direct_ratio_to_single_stream", result.directEvaluateSeconds / single},
             {"layout_seconds", result.layoutSeconds},
             {"descent_uses_layout", result.descentUsesLayout},
+            // the multiply-adds alone at this machine's measured rate, as a ratio to the stream-read
+            {"multiply_adds_per_second", result.multiplyAddsPerSecond},
+            {"arithmetic_ratio_to_stream", result.arithmeticSeconds / stream},
+            {"direct_arithmetic_ratio_to_stream", result.directArithmeticSeconds / stream},
             {"armijo_seconds_per_step", result.armijoSecondsPerStep},
             {"armijo_steps_per_second",
              result.armijoSecondsPerStep > 0 ? QJsonValue(1.0 / result.armijoSecondsPerStep) : QJsonValue()},

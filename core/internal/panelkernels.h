@@ -78,10 +78,16 @@ constexpr int kStepColumns = 4; // columns of row k per pass of the wide StepCha
 // speed: the benchmark's floor.
 using ColumnSum = double (*)(const double *first, Index ld, Index rows, Index width);
 
+// `iterations` rounds of multiply-adds on twelve independent vectors: timed by the benchmark, the rate this
+// core sustains (kMultiplyAddVectors·vectorLanes per round), the floor of a pass bound by its arithmetic.
+using MultiplyAddLoop = double (*)(std::int64_t iterations);
+constexpr int kMultiplyAddVectors = 12;
+
 struct KernelTable {
     Index vectorLanes;                             // rows per kernel step, and per block of the paired layout
     PanelKernel panel[kPanelSources][kPanelWidth]; // by source and panel width − 1
     ColumnSum columnSum;
+    MultiplyAddLoop multiplyAddLoop;
     RowResiduals rowResiduals;
     StepChanges oneColumnOneSide, oneColumnBothSides, wideBothSides; // the last: kStepColumns columns
 };

@@ -277,10 +277,25 @@ double columnSum(const double *first, Index ld, Index rows, Index width) {
     return laneSum(total) + tail;
 }
 
+double multiplyAddLoop(std::int64_t iterations) {
+    const Vec factor = Vec{} + 0.999999, shift = Vec{} + 1e-9;
+    Vec v[kMultiplyAddVectors];
+    for (int i = 0; i < kMultiplyAddVectors; ++i)
+        v[i] = Vec{} + (1.0 + i);
+    for (std::int64_t round = 0; round < iterations; ++round)
+        for (int i = 0; i < kMultiplyAddVectors; ++i)
+            v[i] = v[i] * factor + shift;
+    Vec sum{};
+    for (int i = 0; i < kMultiplyAddVectors; ++i)
+        sum += v[i];
+    return laneSum(sum);
+}
+
 KernelTable makeKernelTable() {
     KernelTable table{};
     table.vectorLanes = kVectorLanes;
     table.columnSum = &columnSum;
+    table.multiplyAddLoop = &multiplyAddLoop;
     fillPanelKernels<PanelSource::Paired>(table.panel[static_cast<int>(PanelSource::Paired)]);
     fillPanelKernels<PanelSource::Columns>(table.panel[static_cast<int>(PanelSource::Columns)]);
     table.rowResiduals = &rowResiduals;

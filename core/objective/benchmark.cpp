@@ -120,6 +120,28 @@ BenchmarkResult runBenchmark(const BenchmarkOptions &options) {
             g_sink = fused.loss;
         });
     }
+    { // the arithmetic floor, from the same kernel build on every thread
+        const detail::MultiplyAddLoop loop = detail::kernels().multiplyAddLoop;
+        constexpr std::int64_t kRounds = 20'000'000;
+        int threads = 1;
+        const double seconds = medianSeconds(3, [&] {
+#pragma omp parallel
+            {
+#pragma omp single
+                threads = omp_get_num_threads();
+                const double value = loop(kRounds);
+#pragma omp critical
+                g_sink = g_sink + value;
+            }
+        });
+        result.multiplyAddsPerSecond = static_cast<double>(threads) * static_cast<double>(kRounds) *
+                                       detail::kMultiplyAddVectors *
+                                       static_cast<double>(detail::kernels().vectorLanes) / seconds;
+        const double pairedMultiplyAdds = 1.5 * static_cast<double>(options.n) *
+                                          static_cast<double>(options.n) * static_cast<double>(options.r);
+        result.arithmeticSeconds = pairedMultiplyAdds / result.multiplyAddsPerSecond;
+        result.directArithmeticSeconds = (options.symmetric ? 1.0 : 2.0) * result.arithmeticSeconds;
+    }
     Evaluation naive;
     result.naiveSeconds = medianSeconds(std::max(1, std::min(options.repeat, 3)), [&] {
         naive = evaluateStraightforward(problem.R, problem.P, problem.gamma, Convention::Full);

@@ -26,7 +26,13 @@ struct BenchmarkResult {
     double layoutSeconds = 0;         // general problems: building the PairedLayout, once
     bool descentUsesLayout = false;   // whether descent evaluates through the layout at this r
     double streamReadSeconds = 0;     // summing every entry of P and R, 8 columns at once, median: the floor
-    double singleStreamReadSeconds = 0;  // the same one column at a time per core, baseline build, median
+    double singleStreamReadSeconds = 0; // the same one column at a time per core, baseline build, median
+    // The arithmetic floor: multiply-adds per second (one per vector lane) all threads sustain, and the
+    // seconds the pass through the layout (or, symmetric, in place: 1.5n²r multiply-adds) and the direct
+    // pass (3n²r general) would take at that rate, doing nothing else.
+    double multiplyAddsPerSecond = 0;
+    double arithmeticSeconds = 0;
+    double directArithmeticSeconds = 0;
     double armijoSecondsPerStep = 0;     // descent with Armijo as the window runs it (median of the steps)
     double armijoEvaluationsPerStep = 0; // evaluations of f or of f and ∇f per Armijo step, mean
     double naiveSeconds = 0;             // γγᵀ, M, P∘M formed as full matrices, median
