@@ -9,6 +9,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <optional>
 #include <vector>
 
 namespace gradlens::detail {
@@ -23,25 +27,96 @@ inline int teamSize(const EvaluationOptions &options, Eigen::Index panels) {
     return static_cast<int>(std::max<Eigen::Index>(1, std::min<Eigen::Index>(threads, panels)));
 }
 
-// The loss from the panels' partial sums, added in panel order, and the gradient 2(A + Aᵀ)γ from the
-// threads' partial (A + Aᵀ)γ (their first n rows), added in thread order; both scaled for the convention.
+// Doubles on 64-byte boundaries, uninitialised: a vector load or store that straddles two cache lines
+// costs two (every eight-wide access to a 16-byte-aligned array did).
+class AlignedDoubles {
+public:
+    AlignedDoubles() = default;
+    explicit AlignedDoubles(std::size_t count) { // none (a null data()) for 0
+        if (count == 0)
+            return;
+        m_values.reset(
+            static_cast<double *>(std::aligned_alloc(64, (count * sizeof(double) + 63) / 64 * 64)));
+        if (!m_values)
+            throw std::bad_alloc();
+    }
+    double *data() { return m_values.get(); }
+    const double *data() const { return m_values.get(); }
+
+private:
+    struct Free {
+        void operator()(double *values) const { std::free(values); }
+    };
+    std::unique_ptr<double[], Free> m_values;
+};
+
+// γ copied into 64-byte-aligned columns (their stride a multiple of 8), so that the kernels' loads of a
+// block's rows of γ are aligned too. (Aligning P's loads as well, by starting its vectors where its
+// columns cross a boundary, measured no faster: they stream from memory.)
+class AlignedGamma {
+public:
+    explicit AlignedGamma(const Eigen::Ref<const Eigen::MatrixXd> &gamma)
+        : m_stride((gamma.rows() + 7) / 8 * 8)
+        , m_values(static_cast<std::size_t>(m_stride * gamma.cols())) {
+        for (Eigen::Index c = 0; c < gamma.cols(); ++c)
+            std::copy(gamma.col(c).data(), gamma.col(c).data() + gamma.rows(),
+                      m_values.data() + c * m_stride);
+    }
+    const double *data() const { return m_values.data(); }
+    Eigen::Index stride() const { return m_stride; }
+
+private:
+    Eigen::Index m_stride;
+    AlignedDoubles m_values;
+};
+
+// A thread's buffers for the panel kernels, on 64-byte boundaries: the γ_J and accumulator scratch of
+// PanelArguments, and its partial (A + Aᵀ)γ (n × r, zeroed, column stride ldGradient).
+class ThreadBuffers {
+public:
+    ThreadBuffers(Eigen::Index n, Eigen::Index r, bool wantGradient)
+        : m_r(r)
+        , m_ldGradient((n + 7) / 8 * 8 + kGradientPadding)
+        , m_scratchSize(kPanelWidth * r * kMaxVectorLanes)
+        , m_scratch(static_cast<std::size_t>(2 * m_scratchSize))
+        , m_gradient(wantGradient ? static_cast<std::size_t>(m_ldGradient * r) : 0) {
+        if (wantGradient)
+            std::fill(m_gradient.data(), m_gradient.data() + m_ldGradient * r, 0.0);
+    }
+    double *gammaJ() { return m_scratch.data(); }
+    double *towardJ() { return m_scratch.data() + m_scratchSize; }
+    double *gradient() { return m_gradient.data(); } // null without a gradient
+    Eigen::Index ldGradient() const { return m_ldGradient; }
+    // Rows [first, first + count) of the partial gradient.
+    Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>> gradientRows(Eigen::Index first,
+                                                                      Eigen::Index count) {
+        return {gradient() + first, count, m_r, Eigen::OuterStride<>(m_ldGradient)};
+    }
+
+private:
+    Eigen::Index m_r, m_ldGradient, m_scratchSize;
+    AlignedDoubles m_scratch, m_gradient;
+};
+
 // The diagonal block of panel J (w × w, P and R as given): returns Σ m² over it; with a gradient, rows J of
-// `gradient` gain (A + Aᵀ)γ_J.
+// the thread's partial gradient gain (A + Aᵀ)γ_J.
 inline double diagonalBlock(const Eigen::Ref<const Eigen::MatrixXd> &P,
                             const Eigen::Ref<const Eigen::MatrixXd> &R,
-                            const Eigen::Ref<const Eigen::MatrixXd> &gammaJ, Eigen::MatrixXd *gradient,
+                            const Eigen::Ref<const Eigen::MatrixXd> &gammaJ, ThreadBuffers *gradient,
                             Eigen::Index j0) {
     const Eigen::MatrixXd m = P.cwiseProduct(gammaJ * gammaJ.transpose()) - R;
     if (gradient != nullptr) {
         const Eigen::MatrixXd weighted = P.cwiseProduct(m);
-        gradient->middleRows(j0, m.rows()).noalias() += (weighted + weighted.transpose()) * gammaJ;
+        gradient->gradientRows(j0, m.rows()).noalias() += (weighted + weighted.transpose()) * gammaJ;
     }
     return m.squaredNorm();
 }
 
+// The loss from the panels' partial sums, added in panel order, and the gradient 2(A + Aᵀ)γ from the
+// threads' partial (A + Aᵀ)γ, added in thread order; both scaled for the convention.
 inline void combinePartials(const std::vector<double> &panelSums,
-                            const std::vector<Eigen::MatrixXd> &gradients, Eigen::Index n, Eigen::Index r,
-                            const EvaluationOptions &options, Evaluation &result) {
+                            std::vector<std::optional<ThreadBuffers>> &threads, Eigen::Index n,
+                            Eigen::Index r, const EvaluationOptions &options, Evaluation &result) {
     double sum = 0;
     for (double panelSum : panelSums)
         sum += panelSum;
@@ -50,9 +125,9 @@ inline void combinePartials(const std::vector<double> &panelSums,
     if (!options.wantGradient)
         return;
     result.gradient = Eigen::MatrixXd::Zero(n, r);
-    for (const Eigen::MatrixXd &partial : gradients)
-        if (partial.size() > 0)
-            result.gradient += partial.topRows(n);
+    for (std::optional<ThreadBuffers> &partial : threads)
+        if (partial)
+            result.gradient += partial->gradientRows(0, n);
     result.gradient *= 2.0 * factor;
 }
 

@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,7 +22,6 @@ using ConstRef = Eigen::Ref<const MatrixXd>;
 // block, and each entry above it stands for its mirror; the diagonal block is visited whole.
 Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
                     const EvaluationOptions &options) {
-    using detail::kGradientPadding;
     using detail::kPanelWidth;
     const Index n = gamma.rows();
     const Index r = gamma.cols();
@@ -38,19 +38,15 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
     const auto panels = static_cast<std::ptrdiff_t>((n + width - 1) / width);
     std::vector<double> panelSums(static_cast<std::size_t>(panels), 0.0);
     const int teamSize = detail::teamSize(options, panels);
-    std::vector<MatrixXd> gradients(static_cast<std::size_t>(teamSize));
+    std::vector<std::optional<detail::ThreadBuffers>> threads(static_cast<std::size_t>(teamSize));
+    const detail::AlignedGamma alignedGamma(gamma);
 
 #pragma omp parallel num_threads(teamSize)
     {
-        std::vector<double> gammaJScratch(
-            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
-        std::vector<double> towardJScratch(
-            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
-        MatrixXd gradient; // this thread's (A + Aᵀ)γ, summed in thread order later
-        if (options.wantGradient)
-            gradient = MatrixXd::Zero(n + kGradientPadding, r);
-            // static round-robin: a fixed thread count gives a fixed summation order, hence reproducible
-            // results
+        // Each thread's own buffers, first touched by it; its partial (A + Aᵀ)γ is summed in thread order.
+        detail::ThreadBuffers &buffers =
+            threads[static_cast<std::size_t>(omp_get_thread_num())].emplace(n, r, options.wantGradient);
+        // static round-robin: a fixed thread count gives a fixed summation order, hence reproducible results
 #pragma omp for schedule(static, 1)
         for (std::ptrdiff_t panel = 0; panel < panels; ++panel) {
             const Index j0 = static_cast<Index>(panel) * width;
@@ -65,13 +61,13 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
             arguments.rows = symmetric ? j0 : n;
             arguments.twice = symmetric;
             arguments.j0 = j0;
-            arguments.gamma = gamma.data();
-            arguments.ldGamma = gamma.outerStride();
+            arguments.gamma = alignedGamma.data();
+            arguments.ldGamma = alignedGamma.stride();
             arguments.r = r;
-            arguments.gradient = options.wantGradient ? gradient.data() : nullptr;
-            arguments.ldGradient = n + kGradientPadding;
-            arguments.gammaJ = gammaJScratch.data();
-            arguments.towardJ = towardJScratch.data();
+            arguments.gradient = buffers.gradient();
+            arguments.ldGradient = buffers.ldGradient();
+            arguments.gammaJ = buffers.gammaJ();
+            arguments.towardJ = buffers.towardJ();
             const detail::PanelKernel kernel = detail::panelKernel(detail::PanelSource::Columns, w);
             double sum = kernel(arguments);
             if (symmetric) { // the diagonal block as a general one: the same numbers as the general path
@@ -82,10 +78,9 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
             }
             panelSums[static_cast<std::size_t>(panel)] = sum;
         }
-        gradients[static_cast<std::size_t>(omp_get_thread_num())] = std::move(gradient);
     }
 
-    detail::combinePartials(panelSums, gradients, n, r, options, result);
+    detail::combinePartials(panelSums, threads, n, r, options, result);
     if (options.wantResidual && symmetric)
         result.residual.triangularView<Eigen::StrictlyLower>() = result.residual.transpose();
     return result;

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
+#include <new>
+#include <optional>
 #include <vector>
 
 namespace gradlens {
@@ -17,7 +20,6 @@ using ConstRef = Eigen::Ref<const MatrixXd>;
 
 namespace {
 
-using detail::kGradientPadding;
 using detail::kPanelWidth;
 using detail::PanelSource;
 
@@ -41,7 +43,12 @@ PairedLayout::PairedLayout(const ConstRef &R, const ConstRef &P)
         m_panelOffsets[static_cast<std::size_t>(panel + 1)] =
             m_panelOffsets[static_cast<std::size_t>(panel)] + panelSize(j0, std::min(kPanelWidth, m_n - j0));
     }
-    m_data.reset(new double[m_panelOffsets.back()]);
+    // On 64-byte boundaries (every panel's size is a multiple of 8 doubles): a vector load that straddles
+    // two cache lines costs two.
+    m_data.reset(static_cast<double *>(
+        std::aligned_alloc(64, (m_panelOffsets.back() * sizeof(double) + 63) / 64 * 64)));
+    if (!m_data)
+        throw std::bad_alloc();
 
 #pragma omp parallel for schedule(static, 1)
     for (std::ptrdiff_t panel = 0; panel < static_cast<std::ptrdiff_t>(panels); ++panel) {
@@ -79,19 +86,15 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
     const Index panels = (n + kPanelWidth - 1) / kPanelWidth;
     std::vector<double> panelSums(static_cast<std::size_t>(panels), 0.0);
     const int teamSize = detail::teamSize(options, panels);
-    std::vector<MatrixXd> gradients(static_cast<std::size_t>(teamSize));
+    std::vector<std::optional<detail::ThreadBuffers>> threads(static_cast<std::size_t>(teamSize));
+    const detail::AlignedGamma alignedGamma(gamma);
 
 #pragma omp parallel num_threads(teamSize)
     {
-        std::vector<double> gammaJScratch(
-            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
-        std::vector<double> towardJScratch(
-            static_cast<std::size_t>(kPanelWidth * r * detail::kMaxVectorLanes));
-        MatrixXd gradient; // this thread's (A + Aᵀ)γ, summed in thread order below
-        if (options.wantGradient)
-            gradient = MatrixXd::Zero(n + kGradientPadding, r);
-            // static round-robin: a fixed thread count gives a fixed summation order, hence reproducible
-            // results
+        // Each thread's own buffers, first touched by it; its partial (A + Aᵀ)γ is summed in thread order.
+        detail::ThreadBuffers &buffers =
+            threads[static_cast<std::size_t>(omp_get_thread_num())].emplace(n, r, options.wantGradient);
+        // static round-robin: a fixed thread count gives a fixed summation order, hence reproducible results
 #pragma omp for schedule(static, 1)
         for (std::ptrdiff_t panel = 0; panel < static_cast<std::ptrdiff_t>(panels); ++panel) {
             const Index j0 = static_cast<Index>(panel) * kPanelWidth;
@@ -100,25 +103,24 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
             detail::PanelArguments arguments{};
             arguments.in = in;
             arguments.j0 = j0;
-            arguments.gamma = gamma.data();
-            arguments.ldGamma = gamma.outerStride();
+            arguments.gamma = alignedGamma.data();
+            arguments.ldGamma = alignedGamma.stride();
             arguments.r = r;
-            arguments.gradient = options.wantGradient ? gradient.data() : nullptr;
-            arguments.ldGradient = n + kGradientPadding;
-            arguments.gammaJ = gammaJScratch.data();
-            arguments.towardJ = towardJScratch.data();
+            arguments.gradient = buffers.gradient();
+            arguments.ldGradient = buffers.ldGradient();
+            arguments.gammaJ = buffers.gammaJ();
+            arguments.towardJ = buffers.towardJ();
             double sum = detail::panelKernel(PanelSource::Paired, w)(arguments);
             in += panelSize(j0, w) - 2 * w * w; // the diagonal blocks of P and R end the panel
             sum += detail::diagonalBlock(
                 Eigen::Map<const MatrixXd>(in, w, w), Eigen::Map<const MatrixXd>(in + w * w, w, w),
-                gamma.middleRows(j0, w), options.wantGradient ? &gradient : nullptr, j0);
+                gamma.middleRows(j0, w), options.wantGradient ? &buffers : nullptr, j0);
             panelSums[static_cast<std::size_t>(panel)] = sum;
         }
-        gradients[static_cast<std::size_t>(omp_get_thread_num())] = std::move(gradient);
     }
 
     Evaluation result;
-    detail::combinePartials(panelSums, gradients, n, r, options, result);
+    detail::combinePartials(panelSums, threads, n, r, options, result);
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -37,7 +38,8 @@ public:
 private:
     Eigen::Index m_n = 0;
     std::vector<std::size_t> m_panelOffsets; // start of each panel in m_data, plus the end
-    std::unique_ptr<double[]> m_data;        // not value-initialised: every entry is written once
+    // 64-byte aligned, not value-initialised: every entry is written once.
+    std::unique_ptr<double[], void (*)(void *)> m_data{nullptr, std::free};
 };
 
 } // namespace gradlens
