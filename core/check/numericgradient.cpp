@@ -1,5 +1,6 @@
 #include "numericgradient.h"
 
+#include "aligneddoubles.h"
 #include "nametable.h"
 #include "panelkernels.h"
 
@@ -61,27 +62,30 @@ double exactStep(double value, double h) {
     return perturbed - value;
 }
 
-// Rows [begin, begin + rows) of a matrix, transposed into `result` (n × rows): row k becomes a contiguous
-// column. Eight columns of the strip at a time, so that each line of `result` is written whole, with the
-// next eight columns asked for ahead: the strip's short segments, 8n bytes apart, defeat the hardware
-// prefetcher (an element-wise transpose waited on memory for 3/4 of its time).
-void transposeRows(const Eigen::Ref<const MatrixXd> &matrix, Index begin, Index rows, MatrixXd &result) {
-    constexpr Index kTile = 8; // columns: one cache line of `result`
-    result.resize(matrix.cols(), rows);
-    const Index n = matrix.cols(), ld = matrix.outerStride();
-    const double *source = matrix.data() + begin;
-    double *target = result.data();
+// Rows [begin, begin + rows) of P and of R, transposed into pRows and rRows (n × rows, columns `stride`
+// apart, on 64-byte boundaries for the kernels' vector loads): row k becomes a contiguous column. Eight
+// columns of the strips at a time, so that each line of the result is written whole, with the next eight
+// columns asked for ahead: the strips' short segments, 8n bytes apart, defeat the hardware prefetcher (an
+// element-wise transpose waited on memory for 3/4 of its time; this one reads at the stream-read's speed).
+void transposeRows(const Eigen::Ref<const MatrixXd> &P, const Eigen::Ref<const MatrixXd> &R, Index begin,
+                   Index rows, Index stride, double *pRows, double *rRows) {
+    constexpr Index kTile = 8; // columns: one cache line of the result
+    const Index n = P.cols();
     const auto tiles = static_cast<std::ptrdiff_t>((n + kTile - 1) / kTile);
 #pragma omp parallel for schedule(static)
     for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
         const Index j0 = static_cast<Index>(tile) * kTile, width = std::min(kTile, n - j0);
-        if (j0 + kTile + width <= n)
-            for (Index j = j0 + kTile; j < j0 + kTile + width; ++j)
-                for (Index t = 0; t < rows; t += 8)
-                    __builtin_prefetch(source + j * ld + t);
-        for (Index t = 0; t < rows; ++t)
-            for (Index j = j0; j < j0 + width; ++j)
-                target[j + t * n] = source[j * ld + t];
+        for (const auto &[matrix, target] : {std::pair{&P, pRows}, std::pair{&R, rRows}}) {
+            const Index ld = matrix->outerStride();
+            const double *source = matrix->data() + begin;
+            if (j0 + kTile + width <= n)
+                for (Index j = j0 + kTile; j < j0 + kTile + width; ++j)
+                    for (Index t = 0; t < rows; t += 8)
+                        __builtin_prefetch(source + j * ld + t);
+            for (Index t = 0; t < rows; ++t)
+                for (Index j = j0; j < j0 + width; ++j)
+                    target[j + t * stride] = source[j * ld + t];
+        }
     }
 }
 
@@ -181,7 +185,10 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
     // Rows k of P and R as contiguous columns, one chunk of rows at a time: transposing all of P and R at
     // once would cost two more n × n matrices (1 GB at n = 8000) and their page faults at every call.
     constexpr Index kChunk = 64;
-    MatrixXd pRows, rRows;
+    const Index stride = (n + 7) / 8 * 8 + 8; // + 8: not a power of two, or a chunk's rows share cache sets
+    const detail::AlignedGamma alignedGamma(gamma); // the kernels read its columns in vectors
+    detail::AlignedDoubles pRows(static_cast<std::size_t>(stride * kChunk)),
+        rRows(static_cast<std::size_t>(stride * kChunk));
     Index chunkBegin = 0;
 
     NumericGradient result;
@@ -192,11 +199,13 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
 
     auto processRow = [&](Index k) {
         // x: row k of X = γγᵀ, evaluated from γ; X is symmetric, so it is column k too.
-        Eigen::VectorXd x(n), mRow(n), mCol(n);
-        const double *pCol = P.col(k).data(), *rCol = R.col(k).data();                     // P_jk, R_jk
-        const double *pRow = &pRows(0, k - chunkBegin), *rRow = &rRows(0, k - chunkBegin); // P_kj, R_kj
-        const detail::RowArrays arrays{gamma.data(), gamma.outerStride(), r, x.data(), pRow, rRow, pCol, rCol,
-                                       mRow.data(),  mCol.data(),         n, k};
+        detail::AlignedDoubles rowArrays(static_cast<std::size_t>(3 * stride));
+        double *x = rowArrays.data(), *mRow = x + stride, *mCol = mRow + stride;
+        const double *pCol = P.col(k).data(), *rCol = R.col(k).data(); // P_jk, R_jk
+        const double *pRow = pRows.data() + (k - chunkBegin) * stride; // P_kj
+        const double *rRow = rRows.data() + (k - chunkBegin) * stride; // R_kj
+        const detail::RowArrays arrays{
+            alignedGamma.data(), alignedGamma.stride(), r, x, pRow, rRow, pCol, rCol, mRow, mCol, n, k};
         const detail::KernelTable &kernels = detail::kernels();
         const double noise = 2.0 * kEpsilon * kernels.rowResiduals(arrays);
 
@@ -207,7 +216,7 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
             Eigen::RowVectorXd changedRow = gamma.row(k);
             changedRow(c) += delta;
             const double changed = P(k, k) * changedRow.squaredNorm() - R(k, k);
-            return (changed - mRow(k)) * (changed + mRow(k));
+            return (changed - mRow[k]) * (changed + mRow[k]);
         };
 
         Eigen::VectorXd steps(r);
@@ -226,7 +235,7 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
                 const double *g[detail::kStepColumns];
                 for (Index q = 0; q < detail::kStepColumns; ++q) { // past the last column: step 0, discarded
                     step[q] = c0 + q < r ? firstCentralSteps(c0 + q) : 0.0;
-                    g[q] = gamma.col(c0 + q < r ? c0 + q : c0).data();
+                    g[q] = alignedGamma.data() + (c0 + q < r ? c0 + q : c0) * alignedGamma.stride();
                 }
                 kernels.wideBothSides(arrays, g, step, plus, minus);
                 for (Index q = 0; q < detail::kStepColumns && c0 + q < r; ++q)
@@ -236,7 +245,7 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
         }
 
         for (Index c = 0; c < r; ++c) {
-            const double *g = gamma.col(c).data();
+            const double *g = alignedGamma.data() + c * alignedGamma.stride();
             auto delta = [&](double step) {
                 double plus = 0;
                 kernels.oneColumnOneSide(arrays, &g, &step, &plus, nullptr);
@@ -255,7 +264,7 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
                 for (Index j = 0; j < n; ++j) {
                     if (j == k)
                         continue;
-                    const Complex changedX = x(j) + i * g[j];
+                    const Complex changedX = x[j] + i * g[j];
                     const Complex row = pRow[j] * changedX - rRow[j];
                     const Complex col = pCol[j] * changedX - rCol[j];
                     sum += row * row + col * col; // unchanged entries are real: they add no imaginary part
@@ -283,8 +292,7 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
     for (Index begin = 0; begin < n; begin += kChunk) {
         const auto end = static_cast<std::ptrdiff_t>(std::min(n, begin + kChunk));
         chunkBegin = begin;
-        transposeRows(P, begin, end - begin, pRows);
-        transposeRows(R, begin, end - begin, rRows);
+        transposeRows(P, R, begin, end - begin, stride, pRows.data(), rRows.data());
 #pragma omp parallel for schedule(dynamic, 4) if (n > 32)
         for (std::ptrdiff_t k = static_cast<std::ptrdiff_t>(begin); k < end; ++k)
             processRow(static_cast<Index>(k));

@@ -175,7 +175,7 @@ Status DescentOptions::validate() const {
 }
 
 bool layoutPaysOff(Eigen::Index r) {
-    return r >= 8;
+    return r > 16;
 }
 
 DescentRun::DescentRun(const Problem &problem, const DescentOptions &options,
