@@ -115,6 +115,41 @@ private slots:
         QCOMPARE(controller.latest()->newRecords.size(), std::size_t(1));
     }
 
+    // A new γ for the same R and P (Randomize γ) starts a new generation at that γ, and steps exactly as a
+    // run of the core from it; with r > 16 the worker's layout of R and P is kept, not rebuilt, and must give
+    // the same bits as one built afresh.
+    void newGammaKeepsRAndP_data() {
+        QTest::addColumn<int>("r");
+        QTest::newRow("r=3, in place") << 3;
+        QTest::newRow("r=17, the paired layout kept") << 17;
+    }
+    void newGammaKeepsRAndP() {
+        QFETCH(int, r);
+        DescentController controller;
+        controller.setDescentOptions(fixedStep(100));
+        const Problem problem = test::generatedProblem(40, r, WeightKind::Dense, TargetKind::Random, 6);
+        controller.setProblem(problem);
+        controller.step(2);
+        QVERIFY(waitIdle(controller));
+        const quint64 before = controller.generation();
+        Problem moved = problem;
+        moved.gamma = test::generatedProblem(40, r, WeightKind::Dense, TargetKind::Random, 8).gamma;
+        controller.setGamma(moved.gamma);
+        QCOMPARE(controller.generation(), before + 1);
+        QVERIFY(waitIdle(controller));
+        QCOMPARE(controller.latest()->iteration, 0);
+        QVERIFY(controller.latest()->gamma == moved.gamma);
+        QVERIFY(controller.problem()->R == problem.R && controller.problem()->P == problem.P);
+        controller.step(3);
+        QVERIFY(waitIdle(controller));
+        DescentRun reference(moved, fixedStep(100));
+        QCOMPARE(reference.pairedLayout() != nullptr, r > 16);
+        for (int k = 0; k < 3; ++k)
+            QVERIFY(!reference.step());
+        GL_COMPARE_MATRICES(controller.latest()->gamma, reference.gamma(), 0.0);
+        GL_COMPARE_NEAR(controller.latest()->loss, reference.current().loss, 0.0);
+    }
+
     // A new problem while a run is under way: nothing of the old run reaches the GUI afterwards.
     void staleGenerationsAreDropped() {
         DescentController controller;
