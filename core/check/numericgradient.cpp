@@ -72,7 +72,7 @@ void transposeRows(const Eigen::Ref<const MatrixXd> &P, const Eigen::Ref<const M
     constexpr Index kTile = 8; // columns: one cache line of the result
     const Index n = P.cols();
     const auto tiles = static_cast<std::ptrdiff_t>((n + kTile - 1) / kTile);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 128)
     for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
         const Index j0 = static_cast<Index>(tile) * kTile, width = std::min(kTile, n - j0);
         for (const auto &[matrix, target] : {std::pair{&P, pRows}, std::pair{&R, rRows}}) {
@@ -293,7 +293,7 @@ NumericGradient structuredNumericGradient(const ProblemView &problem, const Nume
         const auto end = static_cast<std::ptrdiff_t>(std::min(n, begin + kChunk));
         chunkBegin = begin;
         transposeRows(P, R, begin, end - begin, stride, pRows.data(), rRows.data());
-#pragma omp parallel for schedule(dynamic, 4) if (n > 32)
+#pragma omp parallel for schedule(dynamic, 4) if (n >= 128) // see kPanelsPerThread
         for (std::ptrdiff_t k = static_cast<std::ptrdiff_t>(begin); k < end; ++k)
             processRow(static_cast<Index>(k));
         if (options.progress && !options.progress(static_cast<double>(end) / static_cast<double>(n))) {
