@@ -1,8 +1,8 @@
 #pragma once
 
-// The register kernels behind every pass over P and R, and the table that picks their build: each is
-// compiled once for AVX2 + FMA and once for the baseline x86-64 (see panelkernels_impl.h), so that a
-// portable binary runs on any x86-64 and is still fast where the CPU can.
+// The register kernels behind every pass over P and R (and the numerical gradient's rows), and the table
+// that picks their build: each is compiled for AVX-512, for AVX2 + FMA and for the baseline x86-64 (see
+// panelkernels_impl.h), so that a portable binary runs on any x86-64 and is still fast where the CPU can.
 
 #include <cstddef>
 #include <cstdint>

@@ -36,8 +36,8 @@ inline double magnitude(double v) {
     return v < 0 ? -v : v;
 }
 
-// One panel of W columns in one pass over its data: per block of four rows X = γ_I γ_Jᵀ, M, the weighted
-// residual B and both gradient products, all in registers (see PanelArguments and PanelKernel).
+// One panel of W columns in one pass over its data: per block of kVectorLanes rows X = γ_I γ_Jᵀ, M, the
+// weighted residual B and both gradient products, all in registers (see PanelArguments and PanelKernel).
 template <int W, PanelSource S> double panelKernel(const PanelArguments &a) {
     constexpr bool kLaidOut = S == PanelSource::Paired;
     constexpr Index kBlockValues = pairedBlockValues(kVectorLanes);
@@ -170,7 +170,7 @@ inline Vec magnitude(Vec v) {
     return v < 0 ? -v : v;
 }
 
-// The rows j ≠ k of a row's arrays: [0, k) and [k + 1, n), each four at a time and then one at a time.
+// The rows j ≠ k of a row's arrays: [0, k) and [k + 1, n), each a vector at a time and then one at a time.
 template <typename Four, typename One>
 void everyOtherEntry(const RowArrays &a, const Four &four, const One &one) {
     const Index from[2] = {0, a.k + 1}, to[2] = {a.k, a.n};
