@@ -5,6 +5,7 @@
 
 #include "aligneddoubles.h"
 #include "evaluation.h"
+#include "panelkernels.h"
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -50,6 +51,19 @@ public:
     double *towardJ() { return m_scratch.data() + m_scratchSize; }
     double *gradient() { return m_gradient.data(); } // null without a gradient
     Eigen::Index ldGradient() const { return m_ldGradient; }
+    // The kernel arguments of panel J that every pass fills alike: γ, this thread's buffers, j0.
+    PanelArguments arguments(const AlignedGamma &gamma, Eigen::Index j0) {
+        PanelArguments a{};
+        a.j0 = j0;
+        a.gamma = gamma.data();
+        a.ldGamma = gamma.stride();
+        a.r = m_r;
+        a.gradient = gradient();
+        a.ldGradient = m_ldGradient;
+        a.gammaJ = gammaJ();
+        a.towardJ = towardJ();
+        return a;
+    }
     // Rows [first, first + count) of the partial gradient.
     Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>> gradientRows(Eigen::Index first,
                                                                       Eigen::Index count) {

@@ -51,7 +51,7 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
         for (std::ptrdiff_t panel = 0; panel < panels; ++panel) {
             const Index j0 = static_cast<Index>(panel) * width;
             const Index w = std::min(width, n - j0);
-            detail::PanelArguments arguments{};
+            detail::PanelArguments arguments = buffers.arguments(alignedGamma, j0);
             arguments.in = P.data() + j0 * P.outerStride();
             arguments.target = R.data() + j0 * R.outerStride();
             arguments.ldP = P.outerStride();
@@ -60,14 +60,6 @@ Evaluation evaluate(const ConstRef &R, const ConstRef &P, const ConstRef &gamma,
             arguments.ldResidual = n;
             arguments.rows = symmetric ? j0 : n;
             arguments.twice = symmetric;
-            arguments.j0 = j0;
-            arguments.gamma = alignedGamma.data();
-            arguments.ldGamma = alignedGamma.stride();
-            arguments.r = r;
-            arguments.gradient = buffers.gradient();
-            arguments.ldGradient = buffers.ldGradient();
-            arguments.gammaJ = buffers.gammaJ();
-            arguments.towardJ = buffers.towardJ();
             const detail::PanelKernel kernel = detail::panelKernel(detail::PanelSource::Columns, w);
             double sum = kernel(arguments);
             if (symmetric) { // the diagonal block as a general one: the same numbers as the general path

@@ -100,16 +100,8 @@ Evaluation PairedLayout::evaluate(const ConstRef &gamma, const EvaluationOptions
             const Index j0 = static_cast<Index>(panel) * kPanelWidth;
             const Index w = std::min(kPanelWidth, n - j0);
             const double *in = m_data.get() + m_panelOffsets[static_cast<std::size_t>(panel)];
-            detail::PanelArguments arguments{};
+            detail::PanelArguments arguments = buffers.arguments(alignedGamma, j0);
             arguments.in = in;
-            arguments.j0 = j0;
-            arguments.gamma = alignedGamma.data();
-            arguments.ldGamma = alignedGamma.stride();
-            arguments.r = r;
-            arguments.gradient = buffers.gradient();
-            arguments.ldGradient = buffers.ldGradient();
-            arguments.gammaJ = buffers.gammaJ();
-            arguments.towardJ = buffers.towardJ();
             double sum = detail::panelKernel(PanelSource::Paired, w)(arguments);
             in += panelSize(j0, w) - 2 * w * w; // the diagonal blocks of P and R end the panel
             sum += detail::diagonalBlock(
