@@ -104,7 +104,7 @@ private slots:
         GL_COMPARE_NEAR(summary.finalLoss, summary.history.back().loss, 0.0);
     }
 
-    // General problems descend through the paired layout: its steps are those of the straightforward
+    // A general problem's steps (P and R read in place at this r) are those of the straightforward
     // full-matrix gradient, taken here by hand.
     void fixedStepsMatchTheStraightforwardGradient() {
         const Problem problem = test::generatedProblem(37, 3, WeightKind::Dense, TargetKind::Random, 5);

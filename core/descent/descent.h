@@ -210,6 +210,8 @@ public:
     // P and R laid out for this run's evaluations, or null where evaluating them in place is as fast.
     const PairedLayout *pairedLayout() const { return m_pairedLayout.get(); }
     const std::shared_ptr<const PairedLayout> &sharedLayout() const { return m_pairedLayout; }
+    // Whether P and R are symmetric (decided once, at the start; false for invalid input).
+    bool symmetricProblem() const { return m_evaluation.symmetry == Symmetry::Symmetric; }
 
 private:
     std::optional<Termination> block(Termination termination, std::string message);

@@ -4,8 +4,8 @@
 // header in panelkernels_avx512.cpp (x86-64-v4, eight-wide vectors), panelkernels_avx2.cpp (-mavx2 -mfma)
 // and panelkernels_generic.cpp (the baseline x86-64), each defining GRADLENS_VECTOR_LANES first, and
 // kernels() picks one table at run time. Everything here has internal linkage (an unnamed
-// namespace) and calls no Eigen or standard-library function: an inline function shared by the two
-// translation units could be merged by the linker into its AVX2 copy and then run on a CPU without AVX2.
+// namespace) and calls no Eigen or standard-library function: an inline function shared by the three
+// translation units could be merged by the linker into its AVX-512 copy and then run on a CPU without it.
 
 #include "panelkernels.h"
 
@@ -171,13 +171,13 @@ inline Vec magnitude(Vec v) {
 }
 
 // The rows j ≠ k of a row's arrays: [0, k) and [k + 1, n), each a vector at a time and then one at a time.
-template <typename Four, typename One>
-void everyOtherEntry(const RowArrays &a, const Four &four, const One &one) {
+template <typename Vector, typename One>
+void everyOtherEntry(const RowArrays &a, const Vector &vector, const One &one) {
     const Index from[2] = {0, a.k + 1}, to[2] = {a.k, a.n};
     for (int range = 0; range < 2; ++range) {
         Index j = from[range];
         for (; j + kVectorLanes <= to[range]; j += kVectorLanes)
-            four(j);
+            vector(j);
         for (; j < to[range]; ++j)
             one(j);
     }

@@ -27,7 +27,6 @@ public:
 
     Eigen::Index size() const { return m_n; }
     bool empty() const { return m_n == 0; }
-    std::size_t bytes() const { return m_panelOffsets.empty() ? 0 : m_panelOffsets.back() * sizeof(double); }
 
     // Loss and gradient, as evaluate() on the original R and P gives them up to rounding. γ must have
     // size() rows. Only wantGradient, convention and threads of the options apply: no residual matrix is

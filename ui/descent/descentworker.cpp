@@ -47,7 +47,6 @@ void DescentWorker::setProblem(std::shared_ptr<const Problem> problem, quint64 g
     m_optionsLogged = true;
     m_checkpointEvery = 16;
     m_furthest = 0;
-    m_symmetric = isSymmetricProblem(m_problem->R, m_problem->P);
     m_publishedIteration = -1;
     m_newDeviations.clear();
     m_newFactorPoints.clear();
@@ -414,7 +413,7 @@ void DescentWorker::publish(bool running) {
     snapshot->running = running;
     snapshot->message = m_message;
     snapshot->diverged = m_diverged;
-    snapshot->symmetricProblem = m_symmetric;
+    snapshot->symmetricProblem = m_run && m_run->symmetricProblem();
     snapshot->variant = m_options.variant;
     snapshot->learningRate = m_options.learningRate;
     if (m_run) {

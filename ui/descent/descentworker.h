@@ -104,7 +104,6 @@ private:
     QElapsedTimer m_sincePublish;
     QString m_message;
     bool m_diverged = false;
-    bool m_symmetric = false;
 
     // The latest gradient check.
     std::shared_ptr<const Eigen::MatrixXd> m_deviation, m_numeric;
