@@ -88,6 +88,35 @@ private slots:
         QCOMPARE(mismatched.pairedLayout()->size(), Eigen::Index(44));
     }
 
+    // Before the first step, a new convention or variant starts the run afresh in its terms: the same start
+    // record, evaluation counts and steps as a run begun with those options (what a session replays).
+    void optionsBeforeTheFirstStepRestartTheRecord() {
+        const Problem problem = test::generatedProblem(30, 3, WeightKind::Dense, TargetKind::Planted, 2);
+        DescentOptions options;
+        DescentRun changed(problem, options);
+        options.convention = Convention::Half;
+        options.variant = GradientVariant::DropFactorTwo;
+        QVERIFY(changed.setOptions(options).ok);
+        DescentRun begun(problem, options);
+        for (int i = 0; i < 6; ++i) {
+            QVERIFY(!changed.step());
+            QVERIFY(!begun.step());
+        }
+        QCOMPARE(changed.history().size(), begun.history().size());
+        for (std::size_t k = 0; k < begun.history().size(); ++k) {
+            const IterationRecord &a = changed.history()[k], &b = begun.history()[k];
+            QVERIFY2(a.loss == b.loss && a.gradientNorm == b.gradientNorm && a.step == b.step,
+                     qPrintable(QString("record %1: loss %2 against %3").arg(k).arg(a.loss).arg(b.loss)));
+            QCOMPARE(a.functionEvaluations, b.functionEvaluations);
+            QCOMPARE(a.gradientEvaluations, b.gradientEvaluations);
+        }
+        // After a step the history stays: the change shows from there on.
+        options.convention = Convention::Full;
+        QVERIFY(changed.setOptions(options).ok);
+        QCOMPARE(changed.history().size(), begun.history().size());
+        QVERIFY(changed.history().front().loss == begun.history().front().loss);
+    }
+
     void armijoDecreasesMonotonicallyAndFits() {
         const Problem problem = planted(30, 2);
         DescentOptions options;

@@ -67,6 +67,7 @@ private slots:
             options.maxIterations = 500;
             window.descentPanel()->setOptions(options);
             window.checkPanel()->setConvention(Convention::Half);
+            window.applyOptions(); // what the panels' widgets do when the user changes them
             window.heatmapPanel(1)->setView(ViewKind::Gamma);
             window.showTab(3);
             QVERIFY(settle(window));
@@ -95,6 +96,9 @@ private slots:
         QVERIFY2(sameHistory(reopened.history, saved.history, why), qPrintable(why));
         QCOMPARE(window.controller()->latest()->iteration, steps);
         QCOMPARE(window.descentPanel()->options().optimizer, OptimizerKind(optimizer));
+        // ... and descent ran with them: the replay above took the saved optimizer, not the window's default.
+        QCOMPARE(window.controller()->descentOptions().optimizer, OptimizerKind(optimizer));
+        QCOMPARE(window.controller()->descentOptions().convention, Convention::Half);
         QCOMPARE(window.descentPanel()->options().learningRate, 1e-3);
         QCOMPARE(window.checkPanel()->convention(), Convention::Half);
         QCOMPARE(window.heatmapPanel(1)->view(), ViewKind::Gamma);

@@ -52,6 +52,9 @@ public:
     ~MainWindow() override;
 
     void generate(const GeneratorOptions &options);
+    // Hands the panels' options (descent, convention, variant, checks) to descent and the instruments: the
+    // panels' own setters are silent, so whoever sets them in code calls this after.
+    void applyOptions();
     void openMatrix(MatrixRole role, const QString &path);
     // The user's gradient in place of the formula: a file's (n×r, at the current γ) or a program's.
     void useGradientFile(const QString &path);
@@ -94,7 +97,6 @@ protected:
 
 private:
     void buildMenus();
-    void applyOptions();
     void onSnapshot(const SnapshotPointer &snapshot);
     void showHelp();
     void restoreSettings();

@@ -234,7 +234,12 @@ Status DescentRun::setOptions(const DescentOptions &options) {
     m_evaluation.convention = options.convention;
     if (m_blocked == Termination::GradientFailed)
         m_blocked.reset(); // another source (or the same one, fixed) is tried again
+    // Before the first step the run starts afresh in the new terms: its start is recorded, counted and
+    // bounded as if it had begun with these options, so a history replayed with them matches it.
+    const bool atStart = m_iteration == 0 && m_history.size() == 1;
     if (reevaluate && m_blocked != Termination::InvalidInput) {
+        if (atStart)
+            m_functionEvaluations = m_gradientEvaluations = 0;
         std::string failure;
         m_current = countedEvaluation(m_gamma, failure);
         if (!failure.empty()) {
@@ -242,6 +247,12 @@ Status DescentRun::setOptions(const DescentOptions &options) {
             return Status::failure(failure);
         }
         m_gradientNorm = m_current.gradient.stableNorm();
+        if (atStart) {
+            m_history.clear();
+            record({0, m_current.loss, m_gradientNorm, 0.0, m_functionEvaluations, m_gradientEvaluations});
+            m_initialGradientNorm = m_gradientNorm;
+            m_explosionLimit = m_options.explosionFactor * std::max(std::abs(m_current.loss), 1.0);
+        }
     }
     if (m_blocked == Termination::Converged || m_blocked == Termination::LineSearchFailed ||
         m_blocked == Termination::Stagnated)

@@ -152,10 +152,12 @@ public:
     DescentRun(const Problem &problem, const DescentOptions &options,
                std::shared_ptr<const PairedLayout> layout = nullptr);
 
-    // New options from the next step on; the iterate and the history stay. Invalid options are refused
-    // with a message and the old ones kept. Another optimizer, or any of its parameters changed, starts that
-    // optimizer afresh from the current γ (no velocity, moments or correction pairs). A gradient source that
-    // fails at the current γ is kept but blocks the run (GradientFailed); its message is returned.
+    // New options from the next step on; the iterate and the history stay (before the first step, a new
+    // convention, variant or gradient source records the start anew, as if the run had begun with them).
+    // Invalid options are refused with a message and the old ones kept. Another optimizer, or any of its
+    // parameters changed, starts that optimizer afresh from the current γ (no velocity, moments or correction
+    // pairs). A gradient source that fails at the current γ is kept but blocks the run (GradientFailed); its
+    // message is returned.
     Status setOptions(const DescentOptions &options);
     const DescentOptions &options() const { return m_options; }
 

@@ -136,6 +136,10 @@ void DescentWorker::setDescentOptions(const DescentOptions &given) {
                                     (options.variant != m_options.variant && !m_user.isSet());
     m_options = options;
     if (changedWhatIsShown && m_run && !m_running) {
+        if (m_run->iteration() == 0) { // the run recorded its start anew (DescentRun::setOptions): redraw it
+            m_rewoundTo = 0;
+            m_publishedIteration = -1;
+        }
         if (m_check.everyIterations > 0 && !m_run->blocked())
             check(m_stopEpoch.load()); // the deviation of the new formula, not the old one's
         publish(false);

@@ -266,6 +266,7 @@ void SessionDocument::applySettings(const SessionSettings &settings) {
             m_window->heatmapPanel(k)->setView(*view);
     if (const int tab = sessionTabNames().indexOf(settings.tab); tab >= 0)
         m_window->showTab(tab);
+    m_window->applyOptions(); // the setters above are silent: descent must run (and replay) with these
 }
 
 void SessionDocument::addScene() {

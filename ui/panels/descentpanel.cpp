@@ -278,19 +278,15 @@ void DescentPanel::setLearningRate(double rate, bool fromSlider) {
 }
 
 DescentOptions DescentPanel::options() const {
-    DescentOptions options;
+    // The optimizer parameters as set or typed (m_parameters), and what the panel's other widgets own; the
+    // settings it has no widget for (scaleStep, stepScaleFactor, relativeTolerance) are kept as set.
+    DescentOptions options = m_parameters;
     options.optimizer = OptimizerKind(m_optimizer->currentData().toInt());
     options.learningRate = m_learningRate;
     options.maxIterations = m_iterations->value();
     bool ok = false;
     const double tolerance = QLocale::c().toDouble(m_tolerance->text(), &ok);
     options.gradientTolerance = ok ? tolerance : options.gradientTolerance;
-    options.momentum = m_parameters.momentum;
-    options.adamBeta1 = m_parameters.adamBeta1;
-    options.adamBeta2 = m_parameters.adamBeta2;
-    options.adamEpsilon = m_parameters.adamEpsilon;
-    options.stepDecay = m_parameters.stepDecay;
-    options.lbfgsMemory = m_parameters.lbfgsMemory;
     return options;
 }
 

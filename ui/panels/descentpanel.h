@@ -64,7 +64,7 @@ private:
     QFormLayout *m_form;
     QLayout *m_adamRow;
     QLabel *m_refusal;
-    DescentOptions m_parameters; // the optimizers' parameters in use (momentum … lbfgsMemory)
+    DescentOptions m_parameters; // the options as last set, the typed optimizer parameters in them
     QAction *m_step, *m_stepBack, *m_run, *m_reset;
     double m_learningRate = 1e-2;
 };
