@@ -348,12 +348,6 @@ SweepPanel *MainWindow::sweepPanel() const {
 ProfilePanel *MainWindow::profilePanel() const {
     return m_tabs->profile();
 }
-RacePanel *MainWindow::racePanel() const {
-    return m_tabs->race();
-}
-LandscapePanel *MainWindow::landscapePanel() const {
-    return m_tabs->landscape();
-}
 DerivationPanel *MainWindow::derivationPanel() const {
     return m_tabs->derivation();
 }

@@ -27,8 +27,6 @@ class EntryDetailDialog;
 class FileActions;
 class InstrumentPanel;
 class ProfilePanel;
-class LandscapePanel;
-class RacePanel;
 class DerivationPanel;
 class SweepPanel;
 class TaylorPanel;
@@ -80,11 +78,10 @@ public:
     TaylorPanel *taylorPanel() const;
     SweepPanel *sweepPanel() const;
     ProfilePanel *profilePanel() const;
-    RacePanel *racePanel() const;
-    LandscapePanel *landscapePanel() const;
     DerivationPanel *derivationPanel() const;
     EntryDetailDialog *entryDetail() const { return m_entryDetail; }
-    // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile, 4 derivation.
+    // The bottom tabs: 0 descent charts, 1 Taylor test, 2 step sweep, 3 line profile, 4 derivation, 5 race,
+    // 6 landscape.
     void showTab(int index);
     // Larger text everywhere (charts too), the control panels as tabs: for a projector. F11 toggles it.
     void setPresentationMode(bool on);

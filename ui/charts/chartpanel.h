@@ -25,7 +25,6 @@ public:
     LogChart *deviationChart() const { return m_deviation; }
     LogChart *gradientChart() const { return m_gradient; }
     LogChart *slopeChart() const { return m_slope; }
-    LogChart *factorChart() const { return m_factor; }
     QList<LogChart *> charts() const { return {m_loss, m_deviation, m_gradient, m_slope, m_factor}; }
 
 protected:

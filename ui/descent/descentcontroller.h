@@ -22,7 +22,6 @@ public:
     // Copies R, P and γ once; they are then shared read-only. gammaStar: the planted γ* (n×r) of a generated
     // planted problem, for the distance to it; null otherwise.
     void setProblem(const Problem &problem, std::shared_ptr<const Eigen::MatrixXd> gammaStar = {});
-    std::shared_ptr<const Eigen::MatrixXd> gammaStar() const { return m_gammaStar; }
     // The current problem with γ replaced (n×r, as before): R and P stay, and so does the worker's layout
     // of them (no rebuild: "Randomize γ" at n = 2000 no longer spends 30 ms laying P and R out again).
     void setGamma(const Eigen::MatrixXd &gamma);

@@ -47,7 +47,7 @@ void ProblemLoader::readNext() {
                     result.status = Status::failure(file + ": " + finite.message);
             return result;
         },
-        [this, request](const Result &result) { onRead(request, result); });
+        [this, request](Result result) { onRead(request, std::move(result)); });
 }
 
 void ProblemLoader::cancel() {
@@ -106,8 +106,8 @@ void ProblemLoader::onRead(const Request &request, Result result) {
     for (int k = 0; k < 3; ++k)
         files << (m_staged[k] ? m_stagedFile[k] : QString());
     clearHeld();
-    m_current = std::make_shared<const Problem>(candidate); // the next file in the queue builds on it
-    emit problemReady(candidate, read, files);
+    m_current = std::make_shared<const Problem>(std::move(candidate)); // the next file builds on it
+    emit problemReady(*m_current, read, files);
 }
 
 QString ProblemLoader::heldDescription() const {

@@ -22,7 +22,6 @@ public:
 
     Status addFrame(const QImage &frame); // scaled to the writer's size when it differs
     Status finish(const QString &path);
-    int frameCount() const { return m_frames; }
 
 private:
     Status fail(const char *what);

@@ -47,7 +47,6 @@ public:
 
     Session capture() const;
     QString path() const { return m_path; }
-    bool isReplaying() const { return m_replayTo >= 0; }
     int sceneCount() const { return int(m_kept.scenes.size()); }
     int currentScene() const { return m_scene; }
 

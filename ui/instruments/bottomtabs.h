@@ -21,7 +21,7 @@ struct DescentOptions;
 class BottomTabs : public QTabWidget {
     Q_OBJECT
 public:
-    enum Tab { Descent, Taylor, Sweep, Profile, Derivation, Race, Landscape, Count };
+    enum Tab { Descent, Taylor, Sweep, Profile, Derivation, Race, Landscape };
     explicit BottomTabs(QWidget *parent = nullptr);
 
     void setSnapshot(const SnapshotPointer &snapshot);
@@ -36,8 +36,6 @@ public:
     SweepPanel *sweep() const { return m_sweep; }
     ProfilePanel *profile() const { return m_profile; }
     DerivationPanel *derivation() const { return m_derivation; }
-    RacePanel *race() const { return m_race; }
-    LandscapePanel *landscape() const { return m_landscape; }
 
 signals:
     void longWorkChanged(const QString &what); // "Racing" while a race runs, empty when it ends

@@ -34,7 +34,6 @@ public:
     QChart *chart() const;
     QString legendText() const;                  // the legend below the chart, as rich text
     QWidget *figure() const { return m_figure; } // the chart with its legend
-    bool hasResult() const { return m_drawn; }
 
 signals:
     void computed();

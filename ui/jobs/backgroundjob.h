@@ -59,7 +59,7 @@ template <typename Work, typename Done> void BackgroundJob::request(Work work, D
         auto *watcher = new QFutureWatcher<Result>(this);
         connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, id, done]() mutable {
             watcher->deleteLater();
-            jobEnded(id, [&] { done(watcher->result()); });
+            jobEnded(id, [&] { done(watcher->future().takeResult()); }); // moved: results can be n × n
         });
         watcher->setFuture(
             QtConcurrent::run([work = std::move(work), cancelled]() mutable { return work(cancelled); }));
