@@ -205,6 +205,7 @@ void DescentWorker::noteFactor() {
     if (m_gammaStar && m_gammaStar->rows() == gamma.rows() && m_gammaStar->cols() == gamma.cols())
         point.plantedDistance = distanceToPlanted(gamma, *m_gammaStar);
     m_newFactorPoints.push_back(point);
+    m_lastFactor = point;
 }
 
 void DescentWorker::logOptions() {
@@ -247,6 +248,7 @@ void DescentWorker::goToIteration(int k, quint64 epoch) {
         m_optionsLogged = false;
     }
     m_rewoundTo = m_run->iteration();
+    m_lastFactor.reset();                     // it was of another γ
     m_publishedIteration = -1;                // the charts take the whole history up to here again
     if (m_deviationIteration > m_rewoundTo) { // a check from the future would be shown as this one's
         forgetCheck();
@@ -425,8 +427,10 @@ void DescentWorker::publish(bool running) {
         snapshot->gradient = m_run->current().gradient;
         snapshot->iteration = m_run->iteration();
         snapshot->gammaStar = m_gammaStar;
-        if (m_gammaStar && m_gammaStar->rows() == snapshot->gamma.rows() &&
-            m_gammaStar->cols() == snapshot->gamma.cols())
+        if (m_lastFactor && m_lastFactor->iteration == snapshot->iteration)
+            snapshot->plantedDistance = m_lastFactor->plantedDistance; // computed after the step already
+        else if (m_gammaStar && m_gammaStar->rows() == snapshot->gamma.rows() &&
+                 m_gammaStar->cols() == snapshot->gamma.cols())
             snapshot->plantedDistance = distanceToPlanted(snapshot->gamma, *m_gammaStar);
         snapshot->loss = m_run->current().loss;
         snapshot->gradientNorm = m_run->gradientNorm();

@@ -99,6 +99,7 @@ private:
     int m_publishedIteration = -1; // the last record already in a snapshot
     std::vector<DeviationPoint> m_newDeviations;
     std::vector<FactorPoint> m_newFactorPoints;
+    std::optional<FactorPoint> m_lastFactor; // the latest noteFactor, reused when publishing its γ
     double m_stepSeconds = 0;
     int m_stepsTimed = 0;
     QElapsedTimer m_sincePublish;
