@@ -69,8 +69,9 @@ void DescentRecorder::captureFrame() {
     if (m_frames == 0)
         m_firstIteration = iteration;
     m_lastIteration = iteration;
-    // The size the recording started with: a frame of another size (the window resized) is scaled to it.
-    const QImage frame = renderFigure(m_options.target, m_options.target->size()).scaled(m_frameSize);
+    // Drawn at the size the recording started with (the window may have been resized since), not drawn
+    // at the window's size and resampled.
+    const QImage frame = renderFigure(m_options.target, m_frameSize);
     Status added;
     if (m_gif)
         added = m_gif->addFrame(frame);

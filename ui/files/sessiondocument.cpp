@@ -152,7 +152,7 @@ bool SessionDocument::save(const QString &path) {
     rememberRecent(path);
     m_window->messages()->showMessage(MessageBar::Kind::Information,
                                       tr("Saved the session (iteration %1, %2 scenes) to %3.")
-                                          .arg(m_window->controller()->latest()->iteration)
+                                          .arg(m_kept.history.empty() ? 0 : m_kept.history.back().iteration)
                                           .arg(m_kept.scenes.size())
                                           .arg(QDir::toNativeSeparators(path)));
     return true;
