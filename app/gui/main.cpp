@@ -283,11 +283,13 @@ std::optional<int> parseLaunchOptions(int argc, char *argv[], LaunchOptions &lau
     bool everyOk = false, framesOk = false;
     launch.recordEvery = parser.value(recordEvery).toInt(&everyOk);
     launch.recordFrames = parser.value(recordFrames).toInt(&framesOk);
-    if (!everyOk || launch.recordEvery < 1 || launch.recordEvery > 1'000'000)
-        return fail(QStringLiteral("--record-every needs a whole number from 1 to 1000000, got \"%1\"")
+    if (!everyOk || launch.recordEvery < 1 || launch.recordEvery > DescentRecorder::kMaxEverySteps)
+        return fail(QStringLiteral("--record-every needs a whole number from 1 to %1, got \"%2\"")
+                        .arg(DescentRecorder::kMaxEverySteps)
                         .arg(parser.value(recordEvery)));
-    if (!framesOk || launch.recordFrames < 1 || launch.recordFrames > 10'000)
-        return fail(QStringLiteral("--record-frames needs a whole number from 1 to 10000, got \"%1\"")
+    if (!framesOk || launch.recordFrames < 1 || launch.recordFrames > DescentRecorder::kMaxFrames)
+        return fail(QStringLiteral("--record-frames needs a whole number from 1 to %1, got \"%2\"")
+                        .arg(DescentRecorder::kMaxFrames)
                         .arg(parser.value(recordFrames)));
     launch.recordTarget = int(QStringList{QStringLiteral("heatmap1"), QStringLiteral("heatmap2"),
                                           QStringLiteral("heatmap3"), QStringLiteral("window")}

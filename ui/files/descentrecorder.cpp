@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QWidget>
 
+#include <string>
+
 namespace gradlens {
 
 DescentRecorder::DescentRecorder(DescentController *controller,
@@ -21,12 +23,14 @@ DescentRecorder::~DescentRecorder() = default;
 Status DescentRecorder::validate(const Options &options) {
     if (!options.target)
         return Status::failure("nothing to record");
-    if (options.everySteps < 1 || options.everySteps > 1'000'000)
-        return Status::failure("steps between frames must be 1 to 1000000");
-    if (options.maxFrames < 1 || options.maxFrames > 10'000)
-        return Status::failure("the number of frames must be 1 to 10000");
-    if (options.frameMilliseconds < 10 || options.frameMilliseconds > 10'000)
-        return Status::failure("a frame must show for 10 ms to 10 s");
+    if (options.everySteps < 1 || options.everySteps > kMaxEverySteps)
+        return Status::failure("steps between frames must be 1 to " + std::to_string(kMaxEverySteps));
+    if (options.maxFrames < 1 || options.maxFrames > kMaxFrames)
+        return Status::failure("the number of frames must be 1 to " + std::to_string(kMaxFrames));
+    if (options.frameMilliseconds < kMinFrameMilliseconds ||
+        options.frameMilliseconds > kMaxFrameMilliseconds)
+        return Status::failure("a frame must show for " + std::to_string(kMinFrameMilliseconds) + " to " +
+                               std::to_string(kMaxFrameMilliseconds) + " ms");
     if (options.path.isEmpty())
         return Status::failure("no file or folder to record into");
     return Status::success();

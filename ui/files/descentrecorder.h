@@ -23,6 +23,10 @@ class GifWriter;
 class DescentRecorder : public QObject {
     Q_OBJECT
 public:
+    // The ranges validate() accepts (the dialog and the command line offer the same).
+    static constexpr int kMaxEverySteps = 1'000'000;
+    static constexpr int kMaxFrames = 10'000;
+    static constexpr int kMinFrameMilliseconds = 10, kMaxFrameMilliseconds = 10'000;
     struct Options {
         QWidget *target = nullptr;
         int everySteps = 1;

@@ -1,5 +1,7 @@
 #include "recorddialog.h"
 
+#include "descentrecorder.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -15,15 +17,15 @@ RecordDialog::RecordDialog(const QStringList &targets, QWidget *parent)
     m_target->addItems(targets);
     m_target->setToolTip(tr("A heatmap alone, for a slide, or the whole window"));
     m_every = new QSpinBox;
-    m_every->setRange(1, 1'000'000);
+    m_every->setRange(1, DescentRecorder::kMaxEverySteps);
     m_every->setValue(1);
     m_every->setToolTip(tr("Descent steps between two frames"));
     m_frames = new QSpinBox;
-    m_frames->setRange(1, 10'000);
+    m_frames->setRange(1, DescentRecorder::kMaxFrames);
     m_frames->setValue(60);
     m_frames->setToolTip(tr("Recording stops after this many frames, or earlier when descent stops moving"));
     m_duration = new QSpinBox;
-    m_duration->setRange(20, 5000);
+    m_duration->setRange(DescentRecorder::kMinFrameMilliseconds, DescentRecorder::kMaxFrameMilliseconds);
     m_duration->setSingleStep(10);
     m_duration->setValue(100);
     m_duration->setSuffix(tr(" ms"));
