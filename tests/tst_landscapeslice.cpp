@@ -106,7 +106,8 @@ private slots:
                (off.cwiseProduct(D2).sum() / D2.squaredNorm()) * D2;
         const std::vector<MatrixXd> trajectory{problem.gamma, problem.gamma + 0.3 * D1 - 0.7 * D2,
                                                problem.gamma - 2 * D2 + off};
-        const std::vector<PlanePoint> points = projectOntoPlane(problem.gamma, D1, D2, trajectory);
+        const std::vector<PlanePoint> points =
+            projectOntoPlane(problem.gamma, D1, D2, {&trajectory[0], &trajectory[1], &trajectory[2]});
         QCOMPARE(points.size(), std::size_t(3));
         GL_COMPARE_NEAR(points[0].a, 0.0, 0.0);
         GL_COMPARE_NEAR(points[1].a, 0.3, 1e-14);

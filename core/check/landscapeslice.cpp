@@ -172,14 +172,14 @@ Status sliceDirections(const ProblemView &problem, const SliceDirectionOptions &
 std::vector<PlanePoint> projectOntoPlane(const Eigen::Ref<const MatrixXd> &origin,
                                          const Eigen::Ref<const MatrixXd> &D1,
                                          const Eigen::Ref<const MatrixXd> &D2,
-                                         const std::vector<MatrixXd> &trajectory) {
+                                         const std::vector<const MatrixXd *> &trajectory) {
     Eigen::Matrix2d gram;
     gram << D1.squaredNorm(), frobenius(D1, D2), frobenius(D1, D2), D2.squaredNorm();
     const Eigen::Matrix2d inverse = gram.inverse();
     std::vector<PlanePoint> points;
     points.reserve(trajectory.size());
-    for (const MatrixXd &gamma : trajectory) {
-        const MatrixXd offset = gamma - origin;
+    for (const MatrixXd *gamma : trajectory) {
+        const MatrixXd offset = *gamma - origin;
         const Eigen::Vector2d ab = inverse * Eigen::Vector2d(frobenius(D1, offset), frobenius(D2, offset));
         const MatrixXd rest = offset - ab[0] * D1 - ab[1] * D2;
         points.push_back({ab[0], ab[1], rest.norm()});

@@ -72,12 +72,13 @@ Status sliceDirections(const ProblemView &problem, const SliceDirectionOptions &
 
 // A trajectory of γ's drawn on the plane: the least-squares coordinates (a, b) of γ_k − origin in the basis
 // D1, D2, and how far γ_k lies off the plane (‖γ_k − origin − aD1 − bD2‖_F). D1, D2 linearly independent.
+// The γ's are read where they are (a window's path holds hundreds of n×r matrices).
 struct PlanePoint {
     double a = 0, b = 0, offPlane = 0;
 };
 std::vector<PlanePoint> projectOntoPlane(const Eigen::Ref<const Eigen::MatrixXd> &origin,
                                          const Eigen::Ref<const Eigen::MatrixXd> &D1,
                                          const Eigen::Ref<const Eigen::MatrixXd> &D2,
-                                         const std::vector<Eigen::MatrixXd> &trajectory);
+                                         const std::vector<const Eigen::MatrixXd *> &trajectory);
 
 } // namespace gradlens

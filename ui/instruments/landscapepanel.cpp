@@ -139,9 +139,9 @@ void LandscapePanel::start(const SnapshotPointer &snapshot) {
             const SliceCoefficients coefficients =
                 sliceCoefficients(current, result.D1, result.D2, directions.convention);
             result.grid = sliceGrid(coefficients, extent, kGridPoints);
-            std::vector<Eigen::MatrixXd> trajectory;
+            std::vector<const Eigen::MatrixXd *> trajectory;
             for (const auto &gamma : path)
-                trajectory.push_back(*gamma);
+                trajectory.push_back(gamma.get());
             result.path = projectOntoPlane(snapshot->gamma, result.D1, result.D2, trajectory);
             result.image = landscapeImage(result.grid);
             return result;
